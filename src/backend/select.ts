@@ -1,0 +1,56 @@
+/** Picks and starts the tfjs backend: tfjs-node when it loads, else wasm (with the training kernels it lacks), else cpu. */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../config/experiment-spec';
+import { RunError } from '../errors';
+import { logger } from '../log';
+import { registerWasmTrainingKernels } from './wasm-kernels';
+
+export interface BackendInfo {
+  name: 'tensorflow' | 'wasm' | 'cpu';
+  versions: Record<string, string>;
+}
+
+export async function selectBackend(requested: BackendName): Promise<BackendInfo> {
+  if (requested === 'tensorflow' || requested === 'auto') {
+    const loaded = tryLoadTfjsNode();
+    if (loaded === true) return activate('tensorflow', { 'tfjs-node': packageVersion('@tensorflow/tfjs-node') });
+    if (requested === 'tensorflow') {
+      throw new RunError(`runtime.backend is "tensorflow" but @tensorflow/tfjs-node does not load here (${loaded}). Use "auto" or "wasm".`);
+    }
+    logger.debug(`tfjs-node not available (${loaded}); using wasm`);
+  }
+  if (requested === 'cpu') return activate('cpu', { 'tfjs-backend-cpu': packageVersion('@tensorflow/tfjs-backend-cpu') });
+  // Loading the package registers the backend; the extra kernels make conv nets trainable on it.
+  require('@tensorflow/tfjs-backend-wasm');
+  registerWasmTrainingKernels();
+  return activate('wasm', { 'tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm') });
+}
+
+/** `true` when loaded, else the reason it did not. */
+function tryLoadTfjsNode(): true | string {
+  try {
+    require('@tensorflow/tfjs-node');
+    return true;
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    return (error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && message.includes('tfjs-node') ? 'not installed' : message;
+  }
+}
+
+async function activate(name: BackendInfo['name'], versions: Record<string, string>): Promise<BackendInfo> {
+  // Production mode silences tfjs's console banners (such as its advice to install tfjs-node); we log the backend ourselves.
+  tf.env().set('PROD', true);
+  if (!(await tf.setBackend(name))) throw new RunError(`The ${name} backend failed to start.`);
+  await tf.ready();
+  const info: BackendInfo = { name, versions: { 'tfjs-core': tf.version_core, ...versions, node: process.versions.node } };
+  logger.info(`backend: ${name} (${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  return info;
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}

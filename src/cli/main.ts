@@ -1,0 +1,52 @@
+/** The `pipeline` command line: one yargs command module per file, one place that turns failures into exit codes. */
+import yargs from 'yargs';
+import { ConfigError, RunError } from '../errors';
+import { logger, setConsoleLevel } from '../log';
+import { componentsCommand } from './commands/components';
+import { listCommand } from './commands/list';
+import { runCommand } from './commands/run';
+import { schemaCommand } from './commands/schema';
+import { validateCommand } from './commands/validate';
+import { globalOptions } from './global-options';
+
+export async function main(argv: string[]): Promise<void> {
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  try {
+    await globalOptions(yargs(argv))
+      .scriptName('pipeline')
+      .usage('$0 <command> [options]\n\nDeclarative ML experiments: a YAML file in, a trained, cross-validated model and a report out.')
+      .middleware((args) => setConsoleLevel(args.verbose ? 'debug' : args.logLevel))
+      .command(runCommand)
+      .command(validateCommand)
+      .command(componentsCommand)
+      .command(listCommand)
+      .command(schemaCommand)
+      .demandCommand(1, 'Name a command: run, validate, components or list.')
+      .strict()
+      .recommendCommands()
+      .fail((message, error) => {
+        // yargs reports its own argument errors as a message; anything else is rethrown to be handled below.
+        if (error) throw error;
+        throw new ConfigError(`${message}\nRun "pipeline --help" for usage.`);
+      })
+      .help()
+      .alias('help', 'h')
+      .version(false)
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .parseAsync();
+  } catch (error) {
+    process.exitCode = report(error, verbose);
+  }
+}
+
+function report(error: unknown, verbose: boolean): number {
+  if (error instanceof ConfigError || error instanceof RunError) {
+    logger.error(error.message);
+    if (verbose && error.stack) logger.debug(error.stack);
+    return error.exitCode;
+  }
+  const err = error instanceof Error ? error : new Error(String(error));
+  logger.error(`Unexpected error: ${err.message}${verbose ? '' : ' (run with --verbose for details)'}`);
+  if (verbose && err.stack) logger.error(err.stack);
+  return 1;
+}

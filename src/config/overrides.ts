@@ -1,0 +1,58 @@
+/** Applies `--set key.path=value` overrides: the value is read as YAML, so numbers, lists and booleans work. */
+import { parse } from 'yaml';
+import { ConfigError } from '../errors';
+import { isPlainObject } from './extends';
+import { formatPath } from './validate';
+import type { PathKey } from './yaml-source';
+
+export interface Override {
+  text: string;
+  keys: PathKey[];
+  value: unknown;
+}
+
+const SEGMENT = /^([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)$/;
+
+export function parseOverride(text: string): Override {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new ConfigError(`--set ${text}: expected key.path=value, e.g. --set training.epochs=3`);
+  const pathText = text.slice(0, eq);
+  const keys: PathKey[] = [];
+  for (const segment of pathText.split('.')) {
+    const match = SEGMENT.exec(segment);
+    if (!match) throw new ConfigError(`--set ${text}: "${segment}" is not a valid path segment (use names and [index], e.g. model.layers[0].filters)`);
+    keys.push(match[1], ...[...match[2].matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
+  }
+  let value: unknown;
+  try {
+    value = parse(text.slice(eq + 1));
+  } catch (error) {
+    throw new ConfigError(`--set ${text}: the value is not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  return { text, keys, value: value ?? null };
+}
+
+/** Sets each override into `data`; a path through a list index must name an existing item. */
+export function applyOverrides(data: Record<string, unknown>, overrides: Override[]): void {
+  for (const override of overrides) {
+    let node: unknown = data;
+    override.keys.forEach((key, i) => {
+      const last = i === override.keys.length - 1;
+      const where = override.keys.slice(0, i + 1);
+      if (typeof key === 'number') {
+        if (!Array.isArray(node) || key >= node.length) {
+          throw new ConfigError(`--set ${override.text}: ${formatPath(where)} does not exist (the list has ${Array.isArray(node) ? node.length : 0} items)`);
+        }
+        if (last) node[key] = override.value;
+        else node = node[key];
+        return;
+      }
+      if (!isPlainObject(node)) throw new ConfigError(`--set ${override.text}: ${formatPath(where.slice(0, -1)) || '(document)'} is not a mapping`);
+      if (last) node[key] = override.value;
+      else {
+        if (node[key] === undefined) node[key] = {};
+        node = node[key];
+      }
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/** Parses one YAML file into plain data while keeping the document, so any JSON path can be traced to line:column. */
+import { promises as fs } from 'fs';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { ConfigError, ConfigIssue } from '../errors';
+
+/** Files larger than this are not configs; refusing them early keeps a stray data file from eating memory. */
+export const MAX_CONFIG_BYTES = 1 << 20;
+/** Alias expansions allowed when turning YAML into data: enough for real configs, too few for a "billion laughs". */
+const MAX_ALIAS_COUNT = 100;
+
+export type PathKey = string | number;
+
+export interface YamlSource {
+  file: string;
+  data: unknown;
+  locate(path: readonly PathKey[]): { line: number; column: number } | undefined;
+  /** Whether the exact path exists in this file (not just an ancestor of it). */
+  has(path: readonly PathKey[]): boolean;
+}
+
+export async function readYamlSource(file: string, displayName: string): Promise<YamlSource> {
+  let text: string;
+  try {
+    const stat = await fs.stat(file);
+    if (stat.size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(`${displayName}: the file is ${stat.size} bytes; a config may be at most ${MAX_CONFIG_BYTES} bytes.`);
+    }
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+    throw new ConfigError(`Cannot read config ${displayName}: ${reason}.`);
+  }
+  return parseYamlSource(text, displayName);
+}
+
+export function parseYamlSource(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const issues: ConfigIssue[] = doc.errors.map((error) => {
+      const pos = lineCounter.linePos(error.pos[0]);
+      return { path: '', file, line: pos.line, column: pos.col, message: firstLine(error.message) };
+    });
+    throw new ConfigError(`${file} is not valid YAML:`, issues);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new ConfigError(
+      `${file}: ${firstLine((error as Error).message)} (YAML aliases may expand to at most ${MAX_ALIAS_COUNT} copies).`,
+    );
+  }
+  return {
+    file,
+    data: data ?? {},
+    locate(path) {
+      const node = deepestNode(doc, path);
+      if (!node?.range) return undefined;
+      const pos = lineCounter.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    },
+    has(path) {
+      return path.length === 0 || doc.hasIn(path);
+    },
+  };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0];
+}
+
+/** The node at `path`, or at its longest existing prefix: a scalar value itself, else the key that holds it. */
+function deepestNode(doc: Document, path: readonly PathKey[]): Node | undefined {
+  let node: unknown = doc.contents;
+  let found = node as Node | undefined;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key));
+      if (!pair) break;
+      found = (isScalar(pair.value) ? pair.value : pair.key) as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === 'number' && key < node.items.length) {
+      node = node.items[key];
+      found = node as Node;
+    } else {
+      break;
+    }
+  }
+  return found;
+}

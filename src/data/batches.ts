@@ -1,0 +1,41 @@
+/** Forms float32 batches from a uint8 dataset, one batch at a time, so no float copy of the whole set exists. */
+import * as tf from '@tensorflow/tfjs';
+import { Dataset, sampleSize } from './dataset';
+
+export interface Batch {
+  x: tf.Tensor;
+  y: tf.Tensor;
+  size: number;
+}
+
+/** Builds the batch of samples at `positions[start..end)` of `dataset.indices`. */
+export function makeBatch(dataset: Dataset, positions: Int32Array, start: number, end: number): Batch {
+  const size = end - start;
+  const pixelsPerSample = sampleSize(dataset);
+  const x = new Float32Array(size * pixelsPerSample);
+  const { pixels, scale, offset, labels, numClasses } = dataset;
+  for (let b = 0; b < size; b++) {
+    const sample = dataset.indices[positions[start + b]];
+    const from = sample * pixelsPerSample;
+    const to = b * pixelsPerSample;
+    for (let p = 0; p < pixelsPerSample; p++) x[to + p] = pixels[from + p] * scale + offset;
+  }
+  let y: tf.Tensor;
+  if (dataset.labelEncoding === 'oneHot') {
+    const rows = new Float32Array(size * numClasses);
+    for (let b = 0; b < size; b++) rows[b * numClasses + labels[dataset.indices[positions[start + b]]]] = 1;
+    y = tf.tensor2d(rows, [size, numClasses]);
+  } else {
+    const values = new Float32Array(size);
+    for (let b = 0; b < size; b++) values[b] = labels[dataset.indices[positions[start + b]]];
+    y = tf.tensor1d(values);
+  }
+  return { x: tf.tensor(x, [size, ...dataset.sampleShape]), y, size };
+}
+
+/** Positions 0..n-1, i.e. every sample of the dataset in its current order. */
+export function allPositions(dataset: Dataset): Int32Array {
+  const positions = new Int32Array(dataset.indices.length);
+  for (let i = 0; i < positions.length; i++) positions[i] = i;
+  return positions;
+}

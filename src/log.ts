@@ -1,0 +1,37 @@
+/** The one logger: readable lines on stderr for people, JSON lines in the run folder for tools. */
+import * as winston from 'winston';
+
+const consoleFormat = winston.format.printf(({ level, message, timestamp }) => `${String(timestamp).slice(11, 19)} ${level} ${String(message)}`);
+
+const consoleTransport = new winston.transports.Console({
+  // Everything on stderr: stdout stays for a command's own output (lists, --json results).
+  stderrLevels: ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'],
+  format: process.stderr.isTTY
+    ? winston.format.combine(winston.format.timestamp(), winston.format.colorize(), consoleFormat)
+    : winston.format.combine(winston.format.timestamp(), consoleFormat),
+});
+
+export const logger = winston.createLogger({ level: 'debug', transports: [consoleTransport] });
+consoleTransport.level = 'info';
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'verbose' | 'debug';
+
+export function setConsoleLevel(level: LogLevel): void {
+  consoleTransport.level = level;
+}
+
+/** Adds a JSON-lines log file (every level from debug up); the returned function detaches and flushes it. */
+export function attachLogFile(file: string): () => Promise<void> {
+  const transport = new winston.transports.File({
+    filename: file,
+    level: 'debug',
+    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+  });
+  logger.add(transport);
+  return () =>
+    new Promise((resolve) => {
+      transport.on('finish', () => resolve());
+      logger.remove(transport);
+      transport.end();
+    });
+}

@@ -1,0 +1,46 @@
+/** Builds the tfjs model a config's layer list describes, layer by layer, from the registry. */
+import * as tf from '@tensorflow/tfjs';
+import { RunError } from '../errors';
+import type { Random } from '../random';
+import { registry } from '../registry';
+import { ComponentRef, resolveRef } from '../registry/registry';
+
+export interface LayerSummary {
+  type: string;
+  outputShape: (number | null)[];
+  parameters: number;
+}
+
+export function buildModel(layers: readonly ComponentRef[], inputShape: number[], random: Random): tf.Sequential {
+  const model = tf.sequential();
+  const initializer = (ref: ComponentRef) => registry.initializers.instantiate(ref, { seed: random.seed() });
+  layers.forEach((ref, index) => {
+    const type = resolveRef(ref).type;
+    const previous = index === 0 ? [null, ...inputShape] : model.outputs[0].shape;
+    try {
+      model.add(registry.layers.instantiate(ref, { inputShape: index === 0 ? inputShape : undefined, initializer, random }));
+    } catch (error) {
+      if (error instanceof RunError) throw error;
+      const message = (error as Error).message;
+      const reason = /Negative dimension/.test(message) ? 'its window is larger than its input' : message;
+      throw new RunError(`model.layers[${index}] (${type}) cannot take an input of shape ${shapeText(previous)}: ${reason}.`);
+    }
+    const output = model.outputs[0].shape;
+    if (output.some((d) => d !== null && d <= 0)) {
+      throw new RunError(`model.layers[${index}] (${type}) cannot take an input of shape ${shapeText(previous)}: its output would be ${shapeText(output)}.`);
+    }
+  });
+  return model;
+}
+
+function shapeText(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => d ?? 'batch').join(', ')}]`;
+}
+
+export function summarize(model: tf.LayersModel): LayerSummary[] {
+  return model.layers.map((layer) => ({
+    type: layer.getClassName(),
+    outputShape: (layer.outputShape as (number | null)[]).slice(),
+    parameters: layer.countParams(),
+  }));
+}

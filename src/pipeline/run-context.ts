@@ -1,0 +1,71 @@
+/** What the steps of one run share: the spec, the run folder, seeded streams, the data and the per-fold results. */
+import type * as tf from '@tensorflow/tfjs';
+import type { BackendInfo } from '../backend/select';
+import type { ExperimentSpec } from '../config/experiment-spec';
+import { Dataset, datasetSize } from '../data/dataset';
+import type { Split } from '../data/splits';
+import { logger } from '../log';
+import { Random, stream } from '../random';
+import { registry } from '../registry';
+import { resolveRef } from '../registry/registry';
+import type { Objective, EpochRecord, Scores } from './trainer';
+import type { RunFolder } from './run-folder';
+
+export interface FoldResult {
+  fold: number;
+  trainSize: number;
+  validationSize: number;
+  history: EpochRecord[];
+  trainSeconds: number;
+  trainImages: number;
+  model?: tf.LayersModel;
+  /** Set by the evaluate step: the trained model scored on the fold's held-out samples. */
+  evaluation?: Scores & { seconds: number };
+}
+
+export class RunContext {
+  readonly folds: FoldResult[] = [];
+  readonly startedAt = Date.now();
+  private cachedDataset?: Dataset;
+  private cachedSplits?: Split[];
+
+  constructor(
+    readonly spec: ExperimentSpec,
+    readonly configFile: string,
+    readonly folder: RunFolder,
+    readonly backend: BackendInfo,
+  ) {}
+
+  /** A named stream of the run's seed; the same name always gives the same numbers. */
+  random(name: string): Random {
+    return stream(this.spec.seed, name);
+  }
+
+  dataset(): Dataset {
+    if (!this.cachedDataset) {
+      const { source, stages } = this.spec.data;
+      let dataset = registry.sources.instantiate(source, undefined);
+      logger.info(`data: ${dataset.origin}, ${datasetSize(dataset)} samples of [${dataset.sampleShape.join(', ')}]`);
+      stages.forEach((ref, i) => {
+        dataset = registry.stages.instantiate(ref, { random: this.random(`data.stages[${i}]`) })(dataset);
+      });
+      this.cachedDataset = dataset;
+    }
+    return this.cachedDataset;
+  }
+
+  splits(): Split[] {
+    this.cachedSplits ??= registry.evaluation.instantiate(this.spec.evaluation, {
+      count: datasetSize(this.dataset()),
+      random: this.random('evaluation'),
+    });
+    return this.cachedSplits;
+  }
+
+  objective(): Objective {
+    return {
+      loss: registry.losses.instantiate(this.spec.training.loss, undefined),
+      metrics: this.spec.training.metrics.map((ref) => ({ name: resolveRef(ref).type, fn: registry.metrics.instantiate(ref, undefined) })),
+    };
+  }
+}

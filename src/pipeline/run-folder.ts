@@ -1,0 +1,67 @@
+/** A run's folder under experiments/<name>/<runId>/ and its status file. */
+import { randomBytes } from 'crypto';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { RunError } from '../errors';
+import { writeJsonAtomic } from './atomic-write';
+
+export const EXPERIMENTS_DIR = 'experiments';
+
+export type RunState = 'running' | 'complete' | 'failed' | 'interrupted';
+
+export interface RunStatus {
+  state: RunState;
+  runId: string;
+  experiment: string;
+  startedAt: string;
+  updatedAt: string;
+  pid: number;
+  host: string;
+  reason?: string;
+}
+
+export class RunFolder {
+  private constructor(readonly experiment: string, readonly runId: string, readonly dir: string, private readonly startedAt: Date) {}
+
+  /** Creates a fresh folder; the random suffix keeps concurrent runs of one experiment apart. */
+  static async create(experimentsDir: string, experiment: string, now = new Date()): Promise<RunFolder> {
+    const parent = path.resolve(experimentsDir, experiment);
+    try {
+      await fs.mkdir(parent, { recursive: true });
+    } catch (error) {
+      throw new RunError(`Cannot create ${parent}: ${(error as Error).message}`);
+    }
+    const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    for (let attempt = 0; ; attempt++) {
+      const runId = `${stamp}-${randomBytes(2).toString('hex')}`;
+      const dir = path.join(parent, runId);
+      try {
+        await fs.mkdir(dir);
+        return new RunFolder(experiment, runId, dir, now);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 20) {
+          throw new RunError(`Cannot create run folder ${dir}: ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+
+  file(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  async setStatus(state: RunState, reason?: string): Promise<void> {
+    const status: RunStatus = {
+      state,
+      runId: this.runId,
+      experiment: this.experiment,
+      startedAt: this.startedAt.toISOString(),
+      updatedAt: new Date().toISOString(),
+      pid: process.pid,
+      host: os.hostname(),
+      ...(reason ? { reason } : {}),
+    };
+    await writeJsonAtomic(this.file('status.json'), status);
+  }
+}

@@ -1,0 +1,14 @@
+/** The component registry: one namespace per kind of component, all built on the same Registry. */
+import { evaluation } from './evaluation';
+import { initializers } from './initializers';
+import { layers } from './layers';
+import { losses } from './losses';
+import { metrics } from './metrics';
+import { optimizers } from './optimizers';
+import { sources } from './sources';
+import { stages } from './stages';
+import { steps } from './steps';
+
+export const registry = { layers, initializers, optimizers, losses, metrics, sources, stages, evaluation, steps };
+
+export type RegistryKind = keyof typeof registry;

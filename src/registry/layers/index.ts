@@ -1,0 +1,19 @@
+/** Registers every layer component. */
+import { Registry } from '../registry';
+import { batchNormalization } from './batch-normalization';
+import { conv2d } from './conv2d';
+import { dense } from './dense';
+import { dropout } from './dropout';
+import { flatten } from './flatten';
+import type { LayerComponent } from './layer-component';
+import { averagePooling2d, maxPooling2d } from './pooling2d';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const layers = new Registry<LayerComponent<any>>('layers', 'A layer of the model.')
+  .register(conv2d)
+  .register(maxPooling2d)
+  .register(averagePooling2d)
+  .register(flatten)
+  .register(dense)
+  .register(dropout)
+  .register(batchNormalization);

@@ -1,0 +1,28 @@
+/** Max and average pooling over height and width: one definition, two components. */
+import * as tf from '@tensorflow/tfjs';
+import { options, size2d } from '../json-schema';
+import { inputShapeOf, LayerComponent, padding } from './layer-component';
+
+export interface Pooling2dOptions {
+  poolSize: number | [number, number];
+  strides?: number | [number, number];
+  padding: 'valid' | 'same';
+}
+
+function pooling(name: string, what: string, make: (args: Parameters<typeof tf.layers.maxPooling2d>[0]) => tf.layers.Layer): LayerComponent<Pooling2dOptions> {
+  return {
+    name,
+    description: `Takes the ${what} of each \`poolSize\` window.`,
+    optionsSchema: options({
+      poolSize: size2d('Window height and width.', 64, 2),
+      strides: size2d('Step between windows; defaults to poolSize.', 64),
+      padding,
+    }),
+    create(o, context) {
+      return make({ ...inputShapeOf(context), poolSize: o.poolSize, strides: o.strides ?? o.poolSize, padding: o.padding });
+    },
+  };
+}
+
+export const maxPooling2d = pooling('maxPooling2d', 'maximum', tf.layers.maxPooling2d);
+export const averagePooling2d = pooling('averagePooling2d', 'mean', tf.layers.averagePooling2d);

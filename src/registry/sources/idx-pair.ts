@@ -1,0 +1,15 @@
+/** Reads an images IDX file and its labels IDX file into a dataset. */
+import { createDataset, Dataset } from '../../data/dataset';
+import { IdxReader } from '../../data/idx';
+import { RunError } from '../../errors';
+
+export function readIdxPair(imagesFile: string, labelsFile: string): Dataset {
+  const images = IdxReader.read(imagesFile);
+  const labels = IdxReader.read(labelsFile);
+  if (images.dims.length < 2) throw new RunError(`${imagesFile}: expected images (at least 2 dimensions), found ${images.dims.length}.`);
+  if (labels.dims.length !== 1) throw new RunError(`${labelsFile}: expected labels (1 dimension), found ${labels.dims.length}.`);
+  if (images.dims[0] !== labels.dims[0]) {
+    throw new RunError(`${imagesFile} has ${images.dims[0]} images but ${labelsFile} has ${labels.dims[0]} labels; the counts must match.`);
+  }
+  return createDataset(images.data, labels.data, [...images.dims.slice(1), 1], `${imagesFile} + ${labelsFile}`);
+}

@@ -1,0 +1,8 @@
+/** Registers every data source. */
+import { Registry } from '../registry';
+import { idx } from './idx';
+import { mnist } from './mnist';
+import type { SourceComponent } from './source-component';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const sources = new Registry<SourceComponent<any>>('sources', 'Where the data comes from.').register(mnist).register(idx);

@@ -1,0 +1,16 @@
+/** Registers every data stage. */
+import { Registry } from '../registry';
+import { limit } from './limit';
+import { normalize } from './normalize';
+import { oneHot } from './one-hot';
+import { reshape } from './reshape';
+import { shuffle } from './shuffle';
+import type { StageComponent } from './stage-component';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const stages = new Registry<StageComponent<any>>('stages', 'A transformation of the dataset.')
+  .register(reshape)
+  .register(normalize)
+  .register(oneHot)
+  .register(shuffle)
+  .register(limit);

@@ -1,0 +1,17 @@
+/** Encodes labels as one-hot rows, as categorical cross-entropy expects. */
+import { RunError } from '../../errors';
+import { options } from '../json-schema';
+import type { StageComponent } from './stage-component';
+
+export const oneHot: StageComponent<{ depth?: number }> = {
+  name: 'oneHot',
+  description: 'Labels become one-hot rows of `depth` classes (default: the number of classes found).',
+  optionsSchema: options({ depth: { type: 'integer', minimum: 2, maximum: 256, description: 'Number of classes.' } }),
+  create: (o) => (dataset) => {
+    const depth = o.depth ?? dataset.numClasses;
+    if (depth < dataset.numClasses) {
+      throw new RunError(`oneHot: depth ${depth} is less than the ${dataset.numClasses} classes in ${dataset.origin}.`);
+    }
+    return { ...dataset, numClasses: depth, labelEncoding: 'oneHot' };
+  },
+};

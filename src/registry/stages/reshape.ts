@@ -1,0 +1,22 @@
+/** Gives each sample the shape the model expects, e.g. [28, 28, 1]. */
+import { RunError } from '../../errors';
+import { options } from '../json-schema';
+import type { StageComponent } from './stage-component';
+
+export const reshape: StageComponent<{ shape: number[] }> = {
+  name: 'reshape',
+  description: 'Sets the shape of one sample; the element count must stay the same.',
+  optionsSchema: options(
+    { shape: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 100000 }, minItems: 1, maxItems: 4, description: 'Shape of one sample.' } },
+    ['shape'],
+  ),
+  create: (o) => (dataset) => {
+    const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+    if (size(o.shape) !== size(dataset.sampleShape)) {
+      throw new RunError(
+        `reshape: a sample of shape [${dataset.sampleShape.join(', ')}] has ${size(dataset.sampleShape)} values and cannot become [${o.shape.join(', ')}] (${size(o.shape)} values).`,
+      );
+    }
+    return { ...dataset, sampleShape: [...o.shape] };
+  },
+};

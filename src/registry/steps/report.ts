@@ -1,0 +1,25 @@
+/** Writes report.json, the record every later view and comparison of the run is made from. */
+import { logger } from '../../log';
+import { writeJsonAtomic } from '../../pipeline/atomic-write';
+import { buildReport } from '../../report/report-json';
+import { options } from '../json-schema';
+import type { StepComponent } from './step-component';
+
+export const report: StepComponent<Record<string, never>> = {
+  name: 'report',
+  description: 'Writes report.json into the run folder.',
+  optionsSchema: options({}),
+  create: () => ({
+    requires: ['train'],
+    async run(context) {
+      const built = buildReport(context);
+      await writeJsonAtomic(context.folder.file('report.json'), built);
+      const accuracy = built.summary.accuracy;
+      if (accuracy) {
+        const percent = (v: number) => (100 * v).toFixed(3);
+        logger.info(`accuracy: mean ${percent(accuracy.mean)}% ± ${percent(accuracy.std)} (population std over ${accuracy.n} ${accuracy.n === 1 ? 'split' : 'folds'})`);
+      }
+      logger.info(`report: ${context.folder.file('report.json')}`);
+    },
+  }),
+};

@@ -1,0 +1,11 @@
+/** What every pipeline step gives: a unit of work on the run context, with the steps it needs before it. */
+import type { RunContext } from '../../pipeline/run-context';
+import type { Component } from '../registry';
+
+export interface Step {
+  /** Names of steps that must come earlier in `steps`. */
+  readonly requires: readonly string[];
+  run(context: RunContext): Promise<void>;
+}
+
+export type StepComponent<Options> = Component<Options, Step>;

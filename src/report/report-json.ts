@@ -1,0 +1,75 @@
+/** The contract every report view is rendered from: report.json, built from a finished run's context. */
+import * as os from 'os';
+import type { BackendInfo } from '../backend/select';
+import { classCounts, datasetSize } from '../data/dataset';
+import { LayerSummary, summarize as summarizeLayers } from '../pipeline/model-builder';
+import type { RunContext } from '../pipeline/run-context';
+import type { EpochRecord, Scores } from '../pipeline/trainer';
+import { resolveRef } from '../registry/registry';
+import { summarize, Summary } from './stats';
+
+export const REPORT_VERSION = 1;
+
+export interface Report {
+  reportVersion: number;
+  experiment: { name: string; description?: string; runId: string; configFile: string; seed: number };
+  createdAt: string;
+  runtime: { backend: BackendInfo['name']; versions: Record<string, string>; cores: number; platform: string };
+  data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[] };
+  model: { parameters: number; layers: LayerSummary[] };
+  evaluation: { type: string; splits: number };
+  folds: { fold: number; trainSize: number; validationSize: number; accuracy?: number; loss?: number; scores?: Scores; history: EpochRecord[] }[];
+  summary: Record<string, Summary>;
+  timing: { seconds: number; trainSeconds: number; trainImages: number; trainImagesPerSecond: number; evalImagesPerSecond?: number };
+}
+
+export function buildReport(context: RunContext): Report {
+  const { spec, folds, folder } = context;
+  const dataset = context.dataset();
+  const firstModel = folds.find((f) => f.model)?.model;
+  const scored = folds.filter((f) => f.evaluation);
+  const summary: Record<string, Summary> = {};
+  for (const key of Object.keys(scored[0]?.evaluation ?? {}).filter((k) => k !== 'seconds')) {
+    summary[key] = summarize(scored.map((f) => f.evaluation![key]));
+  }
+  const trainSeconds = folds.reduce((s, f) => s + f.trainSeconds, 0);
+  const trainImages = folds.reduce((s, f) => s + f.trainImages, 0);
+  const evalSeconds = scored.reduce((s, f) => s + f.evaluation!.seconds, 0);
+  const evalImages = scored.reduce((s, f) => s + f.validationSize, 0);
+  return {
+    reportVersion: REPORT_VERSION,
+    experiment: { name: spec.name, description: spec.description, runId: folder.runId, configFile: context.configFile, seed: spec.seed },
+    createdAt: new Date().toISOString(),
+    runtime: { backend: context.backend.name, versions: context.backend.versions, cores: os.cpus().length, platform: `${os.platform()}-${os.arch()}` },
+    data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset) },
+    model: {
+      parameters: firstModel ? firstModel.countParams() : 0,
+      layers: firstModel ? summarizeLayers(firstModel) : [],
+    },
+    evaluation: { type: resolveRef(spec.evaluation).type, splits: context.splits().length },
+    folds: folds.map((f) => ({
+      fold: f.fold,
+      trainSize: f.trainSize,
+      validationSize: f.validationSize,
+      ...(f.evaluation ? { accuracy: f.evaluation.accuracy, loss: f.evaluation.loss, scores: withoutSeconds(f.evaluation) } : {}),
+      history: f.history,
+    })),
+    summary,
+    timing: {
+      seconds: round((Date.now() - context.startedAt) / 1000),
+      trainSeconds: round(trainSeconds),
+      trainImages,
+      trainImagesPerSecond: trainSeconds > 0 ? round(trainImages / trainSeconds) : 0,
+      ...(evalSeconds > 0 ? { evalImagesPerSecond: round(evalImages / evalSeconds) } : {}),
+    },
+  };
+}
+
+function withoutSeconds(evaluation: Scores & { seconds: number }): Scores {
+  const { seconds: _seconds, ...scores } = evaluation;
+  return scores;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}

@@ -1,0 +1,241 @@
+import { strict as assert } from 'assert';
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels, wasmTrainingKernels } from '../../src/backend/wasm-kernels';
+import { conv2DBackpropFilterConfig } from '../../src/backend/wasm-kernels/conv2d-backprop-filter';
+
+type Format = 'NHWC' | 'NCHW';
+type Rounding = 'floor' | 'round' | 'ceil';
+// Explicit padding is given as [[top, bottom], [left, right]] and placed per data format.
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number]];
+
+interface Case {
+  batch: number;
+  height: number;
+  width: number;
+  inChannels: number;
+  outChannels: number;
+  kernel: [number, number];
+  strides: number | [number, number];
+  pad: Pad;
+  rounding?: Rounding;
+}
+
+const cases: Case[] = [
+  { batch: 1, height: 5, width: 5, inChannels: 1, outChannels: 1, kernel: [1, 1], strides: 1, pad: 'valid' },
+  { batch: 2, height: 7, width: 6, inChannels: 2, outChannels: 3, kernel: [3, 3], strides: 1, pad: 'same' },
+  { batch: 3, height: 8, width: 9, inChannels: 3, outChannels: 4, kernel: [3, 3], strides: 2, pad: 'same' },
+  { batch: 4, height: 12, width: 10, inChannels: 1, outChannels: 2, kernel: [5, 5], strides: 1, pad: 'valid' },
+  { batch: 2, height: 11, width: 12, inChannels: 3, outChannels: 2, kernel: [5, 5], strides: 3, pad: 'same' },
+  { batch: 1, height: 9, width: 7, inChannels: 2, outChannels: 4, kernel: [2, 2], strides: 2, pad: 'valid' },
+  { batch: 2, height: 6, width: 5, inChannels: 2, outChannels: 2, kernel: [2, 2], strides: 1, pad: 'same' },
+  { batch: 2, height: 10, width: 8, inChannels: 1, outChannels: 3, kernel: [2, 2], strides: [1, 2], pad: 'same' },
+  { batch: 3, height: 6, width: 11, inChannels: 2, outChannels: 2, kernel: [3, 3], strides: [1, 2], pad: 'valid' },
+  { batch: 3, height: 12, width: 12, inChannels: 2, outChannels: 3, kernel: [3, 3], strides: 3, pad: 'valid' },
+  { batch: 2, height: 9, width: 8, inChannels: 3, outChannels: 1, kernel: [2, 3], strides: [2, 1], pad: 'same' },
+  { batch: 2, height: 9, width: 9, inChannels: 3, outChannels: 1, kernel: [3, 3], strides: 1, pad: 1 },
+  { batch: 1, height: 12, width: 9, inChannels: 2, outChannels: 4, kernel: [5, 5], strides: 2, pad: 2 },
+  { batch: 4, height: 5, width: 6, inChannels: 1, outChannels: 2, kernel: [3, 3], strides: 3, pad: 1, rounding: 'ceil' },
+  { batch: 2, height: 8, width: 7, inChannels: 2, outChannels: 3, kernel: [2, 2], strides: 2, pad: 1, rounding: 'floor' },
+  { batch: 2, height: 10, width: 9, inChannels: 3, outChannels: 4, kernel: [3, 3], strides: 2, pad: [[1, 2], [0, 1]] },
+  { batch: 1, height: 7, width: 12, inChannels: 1, outChannels: 1, kernel: [5, 5], strides: [1, 2], pad: [[2, 0], [1, 3]] },
+];
+
+// Deterministic values in [-1, 1) (mulberry32), so a failure reproduces.
+function randomValues(size: number, seed: number): Float32Array {
+  let state = seed >>> 0;
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; ++i) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    values[i] = (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
+  }
+  return values;
+}
+
+function tfPad(pad: Pad, format: Format): 'same' | 'valid' | number | tf.backend_util.ExplicitPadding {
+  if (!Array.isArray(pad)) return pad;
+  const [rows, cols] = pad;
+  return format === 'NHWC' ? [[0, 0], rows, cols, [0, 0]] : [[0, 0], [0, 0], rows, cols];
+}
+
+function describeCase(c: Case, format: Format): string {
+  const pad = Array.isArray(c.pad) ? JSON.stringify(c.pad) : String(c.pad);
+  return (
+    `${format} x[${c.batch},${c.height},${c.width},${c.inChannels}] ` +
+    `k${c.kernel.join('x')}x${c.outChannels} strides ${JSON.stringify(c.strides)} pad ${pad}` +
+    (c.rounding ? ` ${c.rounding}` : '')
+  );
+}
+
+// Max abs difference relative to the reference's magnitude (at least 1), so large sums get a fair tolerance.
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 1;
+  let maxDiff = 0;
+  let nonZero = false;
+  for (let i = 0; i < expected.length; ++i) {
+    scale = Math.max(scale, Math.abs(expected[i]));
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+    nonZero ||= expected[i] !== 0;
+  }
+  assert.ok(nonZero, `${what}: reference is all zeros, the comparison would prove nothing`);
+  assert.ok(maxDiff < 1e-4 * scale, `${what}: max |diff| ${maxDiff} (scale ${scale})`);
+}
+
+async function useBackend(name: string): Promise<void> {
+  assert.equal(await tf.setBackend(name), true, `backend ${name} failed to initialise`);
+  assert.equal(tf.getBackend(), name);
+}
+
+async function backpropFilter(backend: string, c: Case, format: Format, seed: number): Promise<Float32Array> {
+  await useBackend(backend);
+  const xShape: [number, number, number, number] =
+    format === 'NHWC'
+      ? [c.batch, c.height, c.width, c.inChannels]
+      : [c.batch, c.inChannels, c.height, c.width];
+  const filterShape: [number, number, number, number] = [...c.kernel, c.inChannels, c.outChannels];
+  const pad = tfPad(c.pad, format);
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape, filterShape, c.strides, 1, pad, c.rounding, false,
+    format === 'NHWC' ? 'channelsLast' : 'channelsFirst',
+  );
+  const dyShape = info.outShape;
+  return tf.tidy(() => {
+    const x = tf.tensor4d(randomValues(tf.util.sizeFromShape(xShape), seed), xShape);
+    const dy = tf.tensor4d(randomValues(tf.util.sizeFromShape(dyShape), seed + 1), dyShape);
+    // tfjs does not export the conv2DBackpropFilter op, so run its kernel the way the op does.
+    const attrs: tf.Conv2DBackpropFilterAttrs = {
+      strides: c.strides, pad, dataFormat: format, dimRoundingMode: c.rounding, filterShape,
+    };
+    const dw = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    assert.deepEqual(dw.shape, filterShape);
+    return dw.dataSync() as Float32Array;
+  });
+}
+
+// Gradient of a weighted sum of conv2d w.r.t. the filter; the weights make dy non-uniform.
+async function filterGradient(backend: string, c: Case, seed: number): Promise<Float32Array> {
+  await useBackend(backend);
+  const pad = tfPad(c.pad, 'NHWC');
+  return tf.tidy(() => {
+    const x = tf.tensor4d(randomValues(c.batch * c.height * c.width * c.inChannels, seed), [
+      c.batch, c.height, c.width, c.inChannels,
+    ]);
+    const filterShape: [number, number, number, number] = [...c.kernel, c.inChannels, c.outChannels];
+    const filter = tf.tensor4d(randomValues(tf.util.sizeFromShape(filterShape), seed + 1), filterShape);
+    const conv = (f: tf.Tensor) => tf.conv2d(x, f as tf.Tensor4D, c.strides, pad, 'NHWC', 1, c.rounding);
+    const outShape = conv(filter).shape;
+    const weights = tf.tensor(randomValues(tf.util.sizeFromShape(outShape), seed + 2), outShape);
+    const grad = tf.grad((f: tf.Tensor) => tf.sum(tf.mul(conv(f), weights)))(filter);
+    return grad.dataSync() as Float32Array;
+  });
+}
+
+interface StepResult {
+  loss: number;
+  kernelBefore: Float32Array;
+  kernelAfter: Float32Array;
+}
+
+// One SGD step of conv2d -> flatten -> dense from fixed seeded weights and data.
+async function sgdStep(backend: string): Promise<StepResult> {
+  await useBackend(backend);
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 2], filters: 3, kernelSize: 3, strides: 2, padding: 'same' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2 }),
+    ],
+  });
+  const optimizer = tf.train.sgd(0.05);
+  model.compile({ optimizer, loss: 'meanSquaredError' });
+  tf.tidy(() => model.setWeights(model.getWeights().map((w, i) => tf.tensor(randomValues(w.size, 100 + i), w.shape))));
+  const kernel = () => (model.layers[0].getWeights()[0].dataSync() as Float32Array).slice();
+  const kernelBefore = kernel();
+  const xs = tf.tensor4d(randomValues(4 * 8 * 8 * 2, 7), [4, 8, 8, 2]);
+  const ys = tf.tensor2d(randomValues(4 * 2, 8), [4, 2]);
+  try {
+    const loss = (await model.trainOnBatch(xs, ys)) as number;
+    return { loss, kernelBefore, kernelAfter: kernel() };
+  } finally {
+    tf.dispose([xs, ys]);
+    model.dispose();
+    optimizer.dispose();
+  }
+}
+
+describe('wasm training kernels', () => {
+  let foundBackend: string | undefined;
+
+  before(async () => {
+    foundBackend = tf.getBackend();
+    await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmTrainingKernels();
+    await useBackend('cpu');
+    await tf.ready();
+    await useBackend('wasm');
+    await tf.ready();
+  });
+
+  after(async () => {
+    // With no backend chosen yet, cpu is what tfjs would have picked in Node had wasm not been registered.
+    await tf.setBackend(foundBackend ?? 'cpu');
+  });
+
+  it('registers every kernel for wasm, once', () => {
+    assert.deepEqual(
+      wasmTrainingKernels.map((k) => [k.kernelName, k.backendName]),
+      [['Conv2DBackpropFilter', 'wasm']],
+    );
+    const warn = console.warn;
+    let warnings = 0;
+    console.warn = () => void ++warnings;
+    try {
+      registerWasmTrainingKernels();
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(warnings, 0);
+    assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm'), conv2DBackpropFilterConfig);
+  });
+
+  describe('Conv2DBackpropFilter matches the cpu kernel', () => {
+    cases.forEach((c, i) => {
+      for (const format of ['NHWC', 'NCHW'] as const) {
+        it(describeCase(c, format), async () => {
+          const tensorsBefore = tf.memory().numTensors;
+          const expected = await backpropFilter('cpu', c, format, 10 * i);
+          const actual = await backpropFilter('wasm', c, format, 10 * i);
+          assertClose(actual, expected, describeCase(c, format));
+          assert.equal(tf.memory().numTensors, tensorsBefore, 'tensors leaked');
+        });
+      }
+    });
+  });
+
+  describe('tf.grad of conv2d w.r.t. the filter matches cpu', () => {
+    const gradCases = [cases[2], cases[5], cases[7], cases[12], cases[15]];
+    gradCases.forEach((c, i) => {
+      it(describeCase(c, 'NHWC'), async () => {
+        const expected = await filterGradient('cpu', c, 500 + 10 * i);
+        const actual = await filterGradient('wasm', c, 500 + 10 * i);
+        assertClose(actual, expected, describeCase(c, 'NHWC'));
+      });
+    });
+  });
+
+  it('trains a conv2d -> flatten -> dense model for one SGD step on wasm, like cpu', async () => {
+    const tensorsBefore = tf.memory().numTensors;
+    const cpu = await sgdStep('cpu');
+    const wasm = await sgdStep('wasm');
+    assert.ok(Number.isFinite(wasm.loss), `loss ${wasm.loss}`);
+    assert.deepEqual(wasm.kernelBefore, cpu.kernelBefore);
+    const change = wasm.kernelAfter.reduce((m, v, i) => Math.max(m, Math.abs(v - wasm.kernelBefore[i])), 0);
+    assert.ok(change > 1e-4, `conv kernel barely moved: max change ${change}`);
+    assert.ok(Math.abs(wasm.loss - cpu.loss) < 1e-4 * Math.max(1, Math.abs(cpu.loss)), `loss ${wasm.loss} vs ${cpu.loss}`);
+    assertClose(wasm.kernelAfter, cpu.kernelAfter, 'conv kernel after one step');
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'tensors leaked');
+  });
+});

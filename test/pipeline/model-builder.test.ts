@@ -1,0 +1,45 @@
+import { strict as assert } from 'assert';
+import * as path from 'path';
+import { loadExperiment } from '../../src/config/load';
+import { RunError } from '../../src/errors';
+import { buildModel, summarize } from '../../src/pipeline/model-builder';
+import { Random } from '../../src/random';
+import { REPO } from '../support/cli';
+
+describe('model builder', () => {
+  it('builds baseline.yaml as the seed CNN: layer shapes and 542,230 parameters', async () => {
+    const { spec } = await loadExperiment('baseline', [], path.join(REPO, 'configs'));
+    const model = buildModel(spec.model.layers, [28, 28, 1], new Random(1));
+    assert.deepEqual(summarize(model), [
+      { type: 'Conv2D', outputShape: [null, 26, 26, 32], parameters: 320 },
+      { type: 'MaxPooling2D', outputShape: [null, 13, 13, 32], parameters: 0 },
+      { type: 'Flatten', outputShape: [null, 5408], parameters: 0 },
+      { type: 'Dense', outputShape: [null, 100], parameters: 540900 },
+      { type: 'Dense', outputShape: [null, 10], parameters: 1010 },
+    ]);
+    assert.equal(model.countParams(), 542230);
+    const conv = model.layers[0].getConfig();
+    assert.equal((conv.kernelInitializer as { className: string }).className, 'VarianceScaling');
+    assert.equal(conv.activation, 'relu');
+    model.dispose();
+  });
+
+  it('initializes weights the same for the same seed and differently for another', () => {
+    const layers = [{ type: 'dense', units: 3, kernelInitializer: 'heUniform' }];
+    const weights = (seed: number) => {
+      const model = buildModel(layers, [4], new Random(seed));
+      const values = Array.from(model.getWeights()[0].dataSync());
+      model.dispose();
+      return values;
+    };
+    assert.deepEqual(weights(9), weights(9));
+    assert.notDeepEqual(weights(9), weights(10));
+  });
+
+  it('names the layer whose window is larger than its input', () => {
+    assert.throws(
+      () => buildModel([{ type: 'maxPooling2d', poolSize: 2 }, { type: 'conv2d', filters: 2, kernelSize: 5 }], [6, 6, 1], new Random(1)),
+      new RunError('model.layers[1] (conv2d) cannot take an input of shape [batch, 3, 3, 1]: its window is larger than its input.'),
+    );
+  });
+});
