@@ -1,4 +1,5 @@
 /** The one logger: readable lines on stderr for people, JSON lines in the run folder for tools. */
+import { Writable } from 'stream';
 import * as winston from 'winston';
 
 const consoleFormat = winston.format.printf(({ level, message, timestamp }) => `${String(timestamp).slice(11, 19)} ${level} ${String(message)}`);
@@ -34,4 +35,17 @@ export function attachLogFile(file: string): () => Promise<void> {
       logger.remove(transport);
       transport.end();
     });
+}
+
+/** In a worker process: send every log line to `sink` (the run process logs it) instead of printing it. */
+export function forwardLogs(sink: (level: string, message: string) => void): void {
+  logger.remove(consoleTransport);
+  const stream = new Writable({
+    objectMode: true,
+    write(info: { level: string; message: unknown }, _encoding, done) {
+      sink(info.level, String(info.message));
+      done();
+    },
+  });
+  logger.add(new winston.transports.Stream({ stream, level: 'debug' }));
 }

@@ -10,20 +10,20 @@ export interface BackendInfo {
   versions: Record<string, string>;
 }
 
-export async function selectBackend(requested: BackendName): Promise<BackendInfo> {
+export async function selectBackend(requested: BackendName, options: { quiet?: boolean } = {}): Promise<BackendInfo> {
   if (requested === 'tensorflow' || requested === 'auto') {
     const loaded = tryLoadTfjsNode();
-    if (loaded === true) return activate('tensorflow', { 'tfjs-node': packageVersion('@tensorflow/tfjs-node') });
+    if (loaded === true) return activate(options, 'tensorflow', { 'tfjs-node': packageVersion('@tensorflow/tfjs-node') });
     if (requested === 'tensorflow') {
       throw new RunError(`runtime.backend is "tensorflow" but @tensorflow/tfjs-node does not load here (${loaded}). Use "auto" or "wasm".`);
     }
     logger.debug(`tfjs-node not available (${loaded}); using wasm`);
   }
-  if (requested === 'cpu') return activate('cpu', { 'tfjs-backend-cpu': packageVersion('@tensorflow/tfjs-backend-cpu') });
+  if (requested === 'cpu') return activate(options, 'cpu', { 'tfjs-backend-cpu': packageVersion('@tensorflow/tfjs-backend-cpu') });
   // Loading the package registers the backend; the extra kernels make conv nets trainable on it.
   require('@tensorflow/tfjs-backend-wasm');
   registerWasmTrainingKernels();
-  return activate('wasm', { 'tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm') });
+  return activate(options, 'wasm', { 'tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm') });
 }
 
 /** `true` when loaded, else the reason it did not. */
@@ -37,13 +37,13 @@ function tryLoadTfjsNode(): true | string {
   }
 }
 
-async function activate(name: BackendInfo['name'], versions: Record<string, string>): Promise<BackendInfo> {
+async function activate(options: { quiet?: boolean }, name: BackendInfo['name'], versions: Record<string, string>): Promise<BackendInfo> {
   // Production mode silences tfjs's console banners (such as its advice to install tfjs-node); we log the backend ourselves.
   tf.env().set('PROD', true);
   if (!(await tf.setBackend(name))) throw new RunError(`The ${name} backend failed to start.`);
   await tf.ready();
   const info: BackendInfo = { name, versions: { 'tfjs-core': tf.version_core, ...versions, node: process.versions.node } };
-  logger.info(`backend: ${name} (${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  logger.log(options.quiet ? 'debug' : 'info', `backend: ${name} (${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   return info;
 }
 

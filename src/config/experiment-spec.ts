@@ -7,7 +7,7 @@ export interface ExperimentSpec {
   name: string;
   description?: string;
   seed: number;
-  runtime: { backend: BackendName };
+  runtime: { backend: BackendName; workers: number | 'auto' };
   data: {
     source: ComponentRef;
     stages: ComponentRef[];

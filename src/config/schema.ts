@@ -32,6 +32,11 @@ export function experimentSchema(): JsonSchema {
             default: 'auto',
             description: 'auto takes tensorflow (tfjs-node) when it loads, else wasm.',
           },
+          workers: {
+            anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1, maximum: 64 }],
+            default: 'auto',
+            description: 'Processes training folds in parallel: auto is one per core (at most one per fold).',
+          },
         },
       },
       data: {

@@ -47,6 +47,11 @@ export class RunFolder {
     }
   }
 
+  /** A handle on an existing run folder (as a worker process gets it). */
+  static open(dir: string): RunFolder {
+    return new RunFolder(path.basename(path.dirname(dir)), path.basename(dir), dir, new Date());
+  }
+
   file(name: string): string {
     return path.join(this.dir, name);
   }

@@ -27,8 +27,9 @@ describe('pipeline CLI', () => {
   });
 
   it('runs a small k-fold experiment end to end and writes the run folder', () => {
-    const result = pipeline(['run', 'toy'], cwd);
+    const result = pipeline(['run', 'toy', '--set', 'runtime.workers=2'], cwd);
     assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /training 2 folds in 2 worker processes/);
     assert.match(result.stderr, /fold 1\/2 epoch 1\/2: loss \d\.\d{4} acc \d\.\d{4} · val_loss \d\.\d{4} val_acc \d\.\d{4} · \d+ img\/s · ETA/);
     const [dir] = runDirs(cwd, 'toy');
     assert.ok(dir, 'a run folder under experiments/toy');
@@ -55,13 +56,15 @@ describe('pipeline CLI', () => {
     assert.ok(logLines.some((l) => /fold 2\/2 epoch 2\/2/.test(l.message)));
   });
 
-  it('gives the same metrics for the same config, seed and backend', () => {
-    const again = pipeline(['run', config, '--set', 'name=toy-again'], cwd);
+  it('gives the same metrics for the same config, seed and backend, in one process or in workers', () => {
+    const again = pipeline(['run', config, '--set', 'name=toy-again', '--set', 'runtime.workers=1'], cwd);
+    assert.doesNotMatch(again.stderr, /worker processes/);
     assert.equal(again.status, 0, again.stderr);
     const read = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')).folds.map((f: ReportFold) => [f.accuracy, f.history.map((h) => [h.train, h.validation])]);
     assert.deepEqual(read(runDirs(cwd, 'toy-again')[0]), read(runDirs(cwd, 'toy')[0]));
-    const otherSeed = pipeline(['run', config, '--set', 'name=toy-seed', '--set', 'seed=4', '--set', 'training.epochs=1'], cwd);
+    const otherSeed = pipeline(['run', config, '--set', 'name=toy-seed', '--set', 'seed=4'], cwd);
     assert.equal(otherSeed.status, 0, otherSeed.stderr);
+    assert.notDeepEqual(read(runDirs(cwd, 'toy-seed')[0]), read(runDirs(cwd, 'toy')[0]), 'another seed, other numbers');
   });
 
   it('exits 2 with every config problem located, and no stack trace', () => {

@@ -1,10 +1,9 @@
-/** Trains one fresh model per split (k for k-fold, one for holdout), recording per-epoch history. */
-import * as tf from '@tensorflow/tfjs';
-import { subset } from '../../data/dataset';
+/** Trains one fresh model per split (k for k-fold, one for holdout), in worker processes when there are cores to spare. */
+import * as os from 'os';
 import { logger } from '../../log';
-import { buildModel } from '../../pipeline/model-builder';
-import { trainModel } from '../../pipeline/trainer';
-import { registry } from '..';
+import { FoldListener, trainFold } from '../../pipeline/fold-training';
+import { trainFoldsInWorkers } from '../../pipeline/fold-pool';
+import type { RunContext } from '../../pipeline/run-context';
 import { options } from '../json-schema';
 import type { StepComponent } from './step-component';
 
@@ -15,56 +14,61 @@ export const train: StepComponent<Record<string, never>> = {
   create: () => ({
     requires: [],
     async run(context) {
-      const { spec } = context;
-      const dataset = context.dataset();
       const splits = context.splits();
-      const objective = context.objective();
-      const { epochs, batchSize } = spec.training;
-      const totalImages = splits.reduce((n, s) => n + s.train.length, 0) * epochs;
-      let imagesDone = 0;
-      const started = Date.now();
-      splits.forEach((split, f) => {
-        const label = splits.length > 1 ? `fold ${f + 1}/${splits.length}` : 'holdout';
-        const model = buildModel(spec.model.layers, dataset.sampleShape, context.random(`fold${f}.init`));
-        const optimizer = registry.optimizers.instantiate(spec.training.optimizer, undefined);
-        const foldStarted = Date.now();
-        const eta = () => {
-          const rate = imagesDone / ((Date.now() - started) / 1000);
-          return rate > 0 ? formatDuration((totalImages - imagesDone) / rate) : '?';
-        };
-        const history = trainModel(model, optimizer, objective, subset(dataset, split.train), subset(dataset, split.validation), {
-          epochs,
-          batchSize,
-          random: context.random(`fold${f}.batches`),
-          onProgress: (done, total, rate) => logger.info(`${label} epoch ${Math.min(epochs, Math.floor(imagesDone / split.train.length) + 1)}/${epochs}: ${Math.round((100 * done) / total)}% at ${Math.round(rate)} img/s`),
-          onEpoch: (r) => {
-            imagesDone += split.train.length;
-            logger.info(
-              `${label} epoch ${r.epoch}/${epochs}: loss ${r.train.loss.toFixed(4)} acc ${fmt(r.train.accuracy)} · val_loss ${r.validation.loss.toFixed(4)} val_acc ${fmt(r.validation.accuracy)} · ${Math.round(r.imagesPerSecond)} img/s · ETA ${eta()}`,
-            );
-          },
-        });
-        optimizer.dispose();
-        context.folds[f] = {
-          fold: f,
-          trainSize: split.train.length,
-          validationSize: split.validation.length,
-          history,
-          trainSeconds: (Date.now() - foldStarted) / 1000,
-          trainImages: split.train.length * epochs,
-          model,
-        };
-        logger.debug(`${label}: ${tf.memory().numTensors} tensors alive`);
-      });
+      const folds = splits.map((_, f) => f);
+      const workers = workerCount(context.spec.runtime.workers, folds.length);
+      const listener = progressLogger(context);
+      if (workers > 1) {
+        logger.info(`training ${folds.length} folds in ${workers} worker processes`);
+        const results = await trainFoldsInWorkers(context, folds, workers, listener);
+        results.forEach((result) => (context.folds[result.fold] = result));
+      } else {
+        for (const fold of folds) context.folds[fold] = trainFold(context, fold, listener);
+      }
     },
   }),
 };
 
-function fmt(value: number | undefined): string {
+/** `auto`: one process per core, never more than there are folds. */
+export function workerCount(setting: number | 'auto', folds: number): number {
+  return Math.max(1, Math.min(folds, setting === 'auto' ? os.cpus().length : setting));
+}
+
+/** Logs each epoch (and, in long epochs, progress) with an ETA over all folds. */
+function progressLogger(context: RunContext): FoldListener {
+  const splits = context.splits();
+  const { epochs } = context.spec.training;
+  const label = (fold: number) => (splits.length > 1 ? `fold ${fold + 1}/${splits.length}` : 'holdout');
+  const totalImages = splits.reduce((n, s) => n + s.train.length, 0) * epochs;
+  const started = Date.now();
+  const epochsDone = new Array<number>(splits.length).fill(0);
+  const inEpoch = new Array<number>(splits.length).fill(0);
+  const eta = () => {
+    const done = splits.reduce((n, s, f) => n + epochsDone[f] * s.train.length + inEpoch[f], 0);
+    const rate = done / ((Date.now() - started) / 1000);
+    return rate > 0 ? formatDuration((totalImages - done) / rate) : '?';
+  };
+  return {
+    onEpoch(fold, r) {
+      epochsDone[fold] = r.epoch;
+      inEpoch[fold] = 0;
+      logger.info(
+        `${label(fold)} epoch ${r.epoch}/${epochs}: loss ${r.train.loss.toFixed(4)} acc ${fixed(r.train.accuracy)} · val_loss ${r.validation.loss.toFixed(4)} val_acc ${fixed(r.validation.accuracy)} · ${Math.round(r.imagesPerSecond)} img/s · ETA ${eta()}`,
+      );
+    },
+    onProgress(fold, done, total, rate) {
+      inEpoch[fold] = done;
+      logger.info(`${label(fold)} epoch ${epochsDone[fold] + 1}/${epochs}: ${Math.round((100 * done) / total)}% at ${Math.round(rate)} img/s · ETA ${eta()}`);
+    },
+  };
+}
+
+function fixed(value: number | undefined): string {
   return value === undefined ? '-' : value.toFixed(4);
 }
 
 export function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }

@@ -1,0 +1,48 @@
+/** Entry point of a fold-training worker process: trains the folds the run process sends, reports back over IPC. */
+import { selectBackend } from '../backend/select';
+import { ConfigError } from '../errors';
+import { forwardLogs } from '../log';
+import { trainFold } from './fold-training';
+import type { ParentMessage, WorkerMessage } from './fold-worker-protocol';
+import { RunContext } from './run-context';
+import { RunFolder } from './run-folder';
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+let context: RunContext | undefined;
+
+async function handle(message: ParentMessage): Promise<void> {
+  switch (message.type) {
+    case 'init': {
+      forwardLogs((level, text) => send({ type: 'log', level, message: text }));
+      const backend = await selectBackend(message.spec.runtime.backend, { quiet: true });
+      context = new RunContext(message.spec, message.configFile, RunFolder.open(message.runDir), backend);
+      send({ type: 'ready' });
+      break;
+    }
+    case 'train': {
+      if (!context) throw new Error('train before init');
+      const { model, ...result } = trainFold(context, message.fold, {
+        onEpoch: (fold, record) => send({ type: 'epoch', fold, record }),
+        onProgress: (fold, done, total, imagesPerSecond) => send({ type: 'progress', fold, done, total, imagesPerSecond }),
+      });
+      const weights = model!.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
+      model!.dispose();
+      send({ type: 'done', result, weights });
+      break;
+    }
+    case 'exit':
+      process.disconnect?.();
+      break;
+  }
+}
+
+process.on('message', (message: ParentMessage) => {
+  handle(message).catch((error: unknown) => {
+    send({ type: 'error', kind: error instanceof ConfigError ? 'config' : 'run', message: (error as Error).message });
+    process.exitCode = 1;
+    process.disconnect?.();
+  });
+});
