@@ -40,3 +40,12 @@ function formatConfigError(header: string, issues: ConfigIssue[]): string {
   if (issues.length === 0) return header;
   return [header, ...issues.map((issue) => `  - ${formatIssueLocation(issue)}: ${issue.message}`)].join('\n');
 }
+
+/** The user asked the run to stop (Ctrl-C, SIGTERM); its state was checkpointed so it can be resumed. Exit code 130. */
+export class InterruptedError extends Error {
+  readonly exitCode = 130;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}

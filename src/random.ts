@@ -35,8 +35,13 @@ export class Random {
     return array;
   }
 
+  /** The whole state, to checkpoint; `restore` continues the sequence from it exactly. */
   get currentState(): number {
     return this.state;
+  }
+
+  restore(state: number): void {
+    this.state = state >>> 0;
   }
 }
 

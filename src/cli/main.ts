@@ -1,6 +1,6 @@
 /** The `pipeline` command line: one yargs command module per file, one place that turns failures into exit codes. */
 import yargs from 'yargs';
-import { ConfigError, RunError } from '../errors';
+import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
 import { componentsCommand } from './commands/components';
 import { listCommand } from './commands/list';
@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 function report(error: unknown, verbose: boolean): number {
-  if (error instanceof ConfigError || error instanceof RunError) {
+  if (error instanceof ConfigError || error instanceof RunError || error instanceof InterruptedError) {
     logger.error(error.message);
     if (verbose && error.stack) logger.debug(error.stack);
     return error.exitCode;

@@ -2,7 +2,7 @@
 import { ChildProcess, fork } from 'child_process';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { ConfigError, RunError } from '../errors';
+import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger } from '../log';
 import type { FoldListener } from './fold-training';
 import { buildModel } from './model-builder';
@@ -13,6 +13,11 @@ export async function trainFoldsInWorkers(context: RunContext, folds: number[], 
   const queue = [...folds];
   const results: FoldResult[] = [];
   const children: ChildProcess[] = [];
+  const interrupted: number[] = [];
+  context.onStop(() => {
+    queue.length = 0;
+    children.forEach((child) => child.connected && send(child, { type: 'stop' }));
+  });
   const runOne = (child: ChildProcess) =>
     new Promise<void>((resolve, reject) => {
       const next = () => {
@@ -42,6 +47,10 @@ export async function trainFoldsInWorkers(context: RunContext, folds: number[], 
             results.push({ ...message.result, model: rebuild(context, message.result.fold, message.weights) });
             next();
             break;
+          case 'interrupted':
+            interrupted.push(message.fold);
+            next();
+            break;
           case 'error':
             reject(message.kind === 'config' ? new ConfigError(message.message) : new RunError(message.message));
             break;
@@ -61,6 +70,7 @@ export async function trainFoldsInWorkers(context: RunContext, folds: number[], 
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill();
   }
+  if (interrupted.length > 0) throw new InterruptedError(`stopped while training fold ${interrupted.map((f) => f + 1).join(', ')}`);
   return results.sort((a, b) => a.fold - b.fold);
 }
 

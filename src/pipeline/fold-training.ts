@@ -1,6 +1,8 @@
 /** Trains the model of one split: a fresh model, its own seeded streams, so the result never depends on scheduling. */
 import { subset } from '../data/dataset';
+import { logger } from '../log';
 import { registry } from '../registry';
+import { readManifest, restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { buildModel } from './model-builder';
 import type { FoldResult, RunContext } from './run-context';
 import { EpochRecord, trainModel } from './trainer';
@@ -10,27 +12,49 @@ export interface FoldListener {
   onProgress(fold: number, done: number, total: number, imagesPerSecond: number): void;
 }
 
-export function trainFold(context: RunContext, fold: number, listener: FoldListener): FoldResult {
+/** Trains fold `fold`, continuing from its checkpoint when the run folder has one. */
+export async function trainFold(context: RunContext, fold: number, listener: FoldListener): Promise<FoldResult> {
   const { spec } = context;
   const dataset = context.dataset();
   const split = context.splits()[fold];
-  const model = buildModel(spec.model.layers, dataset.sampleShape, context.random(`fold${fold}.init`));
+  const layerRandom = context.random(`fold${fold}.layers`);
+  const model = buildModel(spec.model.layers, dataset.sampleShape, context.random(`fold${fold}.init`), layerRandom);
   const optimizer = registry.optimizers.instantiate(spec.training.optimizer, undefined);
-  const started = Date.now();
+  const checkpoint = await readManifest(context.folder.dir, fold);
+  const label = `fold ${fold + 1}`;
   try {
-    const history = trainModel(model, optimizer, context.objective(), subset(dataset, split.train), subset(dataset, split.validation), {
-      epochs: spec.training.epochs,
-      batchSize: spec.training.batchSize,
-      random: context.random(`fold${fold}.batches`),
-      onEpoch: (record) => listener.onEpoch(fold, record),
-      onProgress: (done, total, rate) => listener.onProgress(fold, done, total, rate),
-    });
+    if (checkpoint) {
+      await restoreCheckpoint(context.folder.dir, checkpoint, model, optimizer);
+      layerRandom.restore(checkpoint.layerRandomState);
+      logger.info(`${label}: resuming after epoch ${checkpoint.train.epoch}${checkpoint.train.batch ? `, step ${checkpoint.train.batch}` : ''}`);
+    }
+    const previousSeconds = checkpoint?.trainSeconds ?? 0;
+    const started = Date.now();
+    const trainSeconds = () => previousSeconds + (Date.now() - started) / 1000;
+    const history = checkpoint?.complete
+      ? checkpoint.train.history
+      : await trainModel(model, optimizer, context.objective(), subset(dataset, split.train), subset(dataset, split.validation), {
+          epochs: spec.training.epochs,
+          batchSize: spec.training.batchSize,
+          random: context.random(`fold${fold}.batches`),
+          resumeFrom: checkpoint?.train,
+          onEpoch: (record) => listener.onEpoch(fold, record),
+          onProgress: (done, total, rate) => listener.onProgress(fold, done, total, rate),
+          shouldStop: () => context.stopRequested,
+          onCheckpoint: (state) =>
+            saveCheckpoint(context.folder.dir, fold, model, optimizer, {
+              complete: state.epoch === spec.training.epochs,
+              train: state,
+              layerRandomState: layerRandom.currentState,
+              trainSeconds: trainSeconds(),
+            }),
+        });
     return {
       fold,
       trainSize: split.train.length,
       validationSize: split.validation.length,
       history,
-      trainSeconds: (Date.now() - started) / 1000,
+      trainSeconds: trainSeconds(),
       trainImages: split.train.length * spec.training.epochs,
       model,
     };

@@ -6,6 +6,7 @@ import type { EpochRecord } from './trainer';
 export type ParentMessage =
   | { type: 'init'; spec: ExperimentSpec; configFile: string; runDir: string }
   | { type: 'train'; fold: number }
+  | { type: 'stop' }
   | { type: 'exit' };
 
 export type WorkerMessage =
@@ -14,4 +15,5 @@ export type WorkerMessage =
   | { type: 'epoch'; fold: number; record: EpochRecord }
   | { type: 'progress'; fold: number; done: number; total: number; imagesPerSecond: number }
   | { type: 'done'; result: Omit<FoldResult, 'model'>; weights: { shape: number[]; values: Float32Array }[] }
+  | { type: 'interrupted'; fold: number }
   | { type: 'error'; kind: 'config' | 'run'; message: string };

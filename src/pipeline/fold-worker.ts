@@ -1,6 +1,6 @@
 /** Entry point of a fold-training worker process: trains the folds the run process sends, reports back over IPC. */
 import { selectBackend } from '../backend/select';
-import { ConfigError } from '../errors';
+import { ConfigError, InterruptedError } from '../errors';
 import { forwardLogs } from '../log';
 import { trainFold } from './fold-training';
 import type { ParentMessage, WorkerMessage } from './fold-worker-protocol';
@@ -24,20 +24,32 @@ async function handle(message: ParentMessage): Promise<void> {
     }
     case 'train': {
       if (!context) throw new Error('train before init');
-      const { model, ...result } = trainFold(context, message.fold, {
-        onEpoch: (fold, record) => send({ type: 'epoch', fold, record }),
-        onProgress: (fold, done, total, imagesPerSecond) => send({ type: 'progress', fold, done, total, imagesPerSecond }),
-      });
-      const weights = model!.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
-      model!.dispose();
-      send({ type: 'done', result, weights });
+      try {
+        const { model, ...result } = await trainFold(context, message.fold, {
+          onEpoch: (fold, record) => send({ type: 'epoch', fold, record }),
+          onProgress: (fold, done, total, imagesPerSecond) => send({ type: 'progress', fold, done, total, imagesPerSecond }),
+        });
+        const weights = model!.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
+        model!.dispose();
+        send({ type: 'done', result, weights });
+      } catch (error) {
+        if (!(error instanceof InterruptedError)) throw error;
+        send({ type: 'interrupted', fold: message.fold });
+      }
       break;
     }
+    case 'stop':
+      context?.requestStop();
+      break;
     case 'exit':
       process.disconnect?.();
       break;
   }
 }
+
+// Ctrl-C reaches the whole process group: the run process decides, this one only stops at a step boundary.
+process.on('SIGINT', () => context?.requestStop());
+process.on('SIGTERM', () => context?.requestStop());
 
 process.on('message', (message: ParentMessage) => {
   handle(message).catch((error: unknown) => {

@@ -11,14 +11,18 @@ export interface LayerSummary {
   parameters: number;
 }
 
-export function buildModel(layers: readonly ComponentRef[], inputShape: number[], random: Random): tf.Sequential {
+/**
+ * @param initRandom seeds weight initializers.
+ * @param layerRandom randomness layers draw while training (dropout masks); its own stream so it can be checkpointed.
+ */
+export function buildModel(layers: readonly ComponentRef[], inputShape: number[], initRandom: Random, layerRandom = initRandom): tf.Sequential {
   const model = tf.sequential();
-  const initializer = (ref: ComponentRef) => registry.initializers.instantiate(ref, { seed: random.seed() });
+  const initializer = (ref: ComponentRef) => registry.initializers.instantiate(ref, { seed: initRandom.seed() });
   layers.forEach((ref, index) => {
     const type = resolveRef(ref).type;
     const previous = index === 0 ? [null, ...inputShape] : model.outputs[0].shape;
     try {
-      model.add(registry.layers.instantiate(ref, { inputShape: index === 0 ? inputShape : undefined, initializer, random }));
+      model.add(registry.layers.instantiate(ref, { inputShape: index === 0 ? inputShape : undefined, initializer, random: layerRandom }));
     } catch (error) {
       if (error instanceof RunError) throw error;
       const message = (error as Error).message;

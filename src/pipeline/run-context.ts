@@ -26,6 +26,9 @@ export interface FoldResult {
 export class RunContext {
   readonly folds: FoldResult[] = [];
   readonly startedAt = Date.now();
+  /** Set on Ctrl-C / SIGTERM: training checkpoints and stops at the next step boundary. */
+  stopRequested = false;
+  private readonly stopListeners: (() => void)[] = [];
   private cachedDataset?: Dataset;
   private cachedSplits?: Split[];
 
@@ -35,6 +38,16 @@ export class RunContext {
     readonly folder: RunFolder,
     readonly backend: BackendInfo,
   ) {}
+
+  requestStop(): void {
+    if (this.stopRequested) return;
+    this.stopRequested = true;
+    this.stopListeners.forEach((listener) => listener());
+  }
+
+  onStop(listener: () => void): void {
+    this.stopListeners.push(listener);
+  }
 
   /** A named stream of the run's seed; the same name always gives the same numbers. */
   random(name: string): Random {

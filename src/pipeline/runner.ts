@@ -1,8 +1,9 @@
-/** Runs an experiment's steps in order inside a fresh run folder, keeping status.json truthful throughout. */
+/** Runs an experiment's steps in order inside a run folder, keeping status.json truthful throughout. */
+import * as fs from 'fs';
 import { stringify } from 'yaml';
 import { selectBackend } from '../backend/select';
 import type { LoadedExperiment } from '../config/load';
-import { ConfigError } from '../errors';
+import { ConfigError, InterruptedError } from '../errors';
 import { attachLogFile, logger } from '../log';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
@@ -14,6 +15,14 @@ import { EXPERIMENTS_DIR, RunFolder } from './run-folder';
 export interface RunResult {
   folder: RunFolder;
   context: RunContext;
+}
+
+export interface RunOptions {
+  experimentsDir?: string;
+  /** Continue this existing run folder (from its checkpoints) instead of starting a new one. */
+  resume?: RunFolder;
+  /** How the user named the config, for the resume hint. */
+  configRef?: string;
 }
 
 /** Checks the plan before anything runs: every step's prerequisites come earlier in the list. */
@@ -29,17 +38,32 @@ export function planSteps(loaded: LoadedExperiment): { name: string; step: Step 
   return plan;
 }
 
-export async function runExperiment(loaded: LoadedExperiment, experimentsDir = EXPERIMENTS_DIR): Promise<RunResult> {
+export async function runExperiment(loaded: LoadedExperiment, options: RunOptions = {}): Promise<RunResult> {
   const plan = planSteps(loaded);
   const { spec } = loaded;
-  const folder = await RunFolder.create(experimentsDir, spec.name);
+  const folder = options.resume ?? (await RunFolder.create(options.experimentsDir ?? EXPERIMENTS_DIR, spec.name));
   await folder.setStatus('running');
   const detachLog = attachLogFile(folder.file('log.jsonl'));
+  const resumeHint = `pipeline run ${options.configRef ?? spec.name} --resume ${folder.runId}`;
+  let context: RunContext | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (context && !context.stopRequested) {
+      logger.warn(`${signal}: stopping at the next step boundary and saving a checkpoint (press Ctrl-C again to stop at once)`);
+      context.requestStop();
+      return;
+    }
+    // A second signal: stop now; the last epoch checkpoints remain for --resume.
+    fs.writeFileSync(folder.file('status.json'), JSON.stringify({ ...readStatus(folder), state: 'interrupted', reason: `${signal}`, updatedAt: new Date().toISOString() }, null, 2));
+    process.stderr.write(`Stopped. Resume with: ${resumeHint}\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await writeFileAtomic(folder.file('config.resolved.yaml'), stringify(spec));
-    logger.info(`run ${spec.name}/${folder.runId} → ${folder.dir}`);
+    logger.info(`${options.resume ? 'resuming' : 'run'} ${spec.name}/${folder.runId} → ${folder.dir}`);
     const backend = await selectBackend(spec.runtime.backend);
-    const context = new RunContext(spec, loaded.file, folder, backend);
+    context = new RunContext(spec, loaded.file, folder, backend);
     for (const [i, { name, step }] of plan.entries()) {
       logger.info(`step ${i + 1}/${plan.length}: ${name}`);
       await step.run(context);
@@ -48,10 +72,24 @@ export async function runExperiment(loaded: LoadedExperiment, experimentsDir = E
     logger.info(`done in ${((Date.now() - context.startedAt) / 1000).toFixed(1)} s`);
     return { folder, context };
   } catch (error) {
+    if (error instanceof InterruptedError) {
+      await folder.setStatus('interrupted', error.message);
+      throw new InterruptedError(`Run interrupted (${error.message}); checkpoints are saved. Resume with: ${resumeHint}`);
+    }
     await folder.setStatus('failed', (error as Error).message).catch(() => undefined);
     logger.debug(`run failed: ${(error as Error).message}`);
     throw error;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await detachLog();
+  }
+}
+
+function readStatus(folder: RunFolder): Record<string, unknown> {
+  try {
+    return JSON.parse(fs.readFileSync(folder.file('status.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
   }
 }

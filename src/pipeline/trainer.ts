@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { allPositions, makeBatch } from '../data/batches';
 import { Dataset } from '../data/dataset';
-import { RunError } from '../errors';
+import { InterruptedError, RunError } from '../errors';
 import { permutation, Random } from '../random';
 import type { LossFunction } from '../registry/losses/loss-component';
 import type { MetricFunction } from '../registry/metrics/metric-component';
@@ -22,52 +22,89 @@ export interface Objective {
   metrics: { name: string; fn: MetricFunction }[];
 }
 
+/** Everything besides weights needed to continue training exactly where it stopped. */
+export interface TrainState {
+  /** Epochs completed. */
+  epoch: number;
+  /** Batches completed in the epoch under way. */
+  batch: number;
+  /** The batch stream's state when the epoch under way began (its order is drawn from it). */
+  epochRandomState: number;
+  /** Sums of loss and metrics over the batches completed in the epoch under way. */
+  totals: number[];
+  /** Seconds spent in the epoch under way so far. */
+  epochSeconds: number;
+  history: EpochRecord[];
+}
+
 export interface TrainOptions {
   epochs: number;
   batchSize: number;
   /** Orders the batches; one stream per fold so a fold's result does not depend on the others. */
   random: Random;
+  resumeFrom?: TrainState;
   onEpoch?(record: EpochRecord): void;
   /** Called now and then inside an epoch: how many images of it are done. */
   onProgress?(done: number, total: number, imagesPerSecond: number): void;
+  /** Called after every epoch, and before stopping on request; training waits for it. */
+  onCheckpoint?(state: TrainState): Promise<void>;
+  /** Polled between steps: true stops training after a checkpoint, with an InterruptedError. */
+  shouldStop?(): boolean;
 }
 
 const EVAL_BATCH = 1000;
 const PROGRESS_EVERY_MS = 15_000;
+/** Steps between yields to the event loop, so signals and worker messages get through a long epoch. */
+const YIELD_EVERY = 20;
 
-export function trainModel(model: tf.LayersModel, optimizer: tf.Optimizer, objective: Objective, train: Dataset, validation: Dataset, options: TrainOptions): EpochRecord[] {
+export async function trainModel(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  objective: Objective,
+  train: Dataset,
+  validation: Dataset,
+  options: TrainOptions,
+): Promise<EpochRecord[]> {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const count = train.indices.length;
-  const history: EpochRecord[] = [];
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const started = Date.now();
-    let lastProgress = started;
+  const batches = Math.ceil(count / options.batchSize);
+  const resume = options.resumeFrom;
+  const history = [...(resume?.history ?? [])];
+  if (resume) options.random.restore(resume.epochRandomState);
+  for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= options.epochs; epoch++) {
+    const resuming = resume && epoch === resume.epoch + 1 ? resume : undefined;
+    const epochRandomState = options.random.currentState;
     const order = permutation(count, options.random);
-    let totals = tf.zeros([1 + objective.metrics.length]);
-    for (let start = 0; start < count; start += options.batchSize) {
+    const startBatch = resuming?.batch ?? 0;
+    let totals: tf.Tensor = tf.tensor1d(resuming?.totals.length ? resuming.totals : new Array<number>(1 + objective.metrics.length).fill(0));
+    const resumedAt = Date.now();
+    const started = resumedAt - (resuming?.epochSeconds ?? 0) * 1000;
+    let lastProgress = resumedAt;
+    const state = (batch: number): TrainState => ({
+      epoch: epoch - 1,
+      batch,
+      epochRandomState,
+      totals: Array.from(totals.dataSync()),
+      epochSeconds: (Date.now() - started) / 1000,
+      history: [...history],
+    });
+    for (let b = startBatch; b < batches; b++) {
+      if (b > startBatch && b % YIELD_EVERY === 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (options.shouldStop?.()) {
+          await options.onCheckpoint?.(state(b));
+          totals.dispose();
+          throw new InterruptedError(`stopped in epoch ${epoch} at step ${b} of ${batches}`);
+        }
+      }
+      const start = b * options.batchSize;
       const end = Math.min(count, start + options.batchSize);
-      const next = tf.tidy(() => {
-        const batch = makeBatch(train, order, start, end);
-        let sums: tf.Tensor[] = [];
-        const cost = optimizer.minimize(
-          () => {
-            const predicted = model.apply(batch.x, { training: true }) as tf.Tensor;
-            // Kept: the gradient computation disposes everything else made in here.
-            sums = objective.metrics.map((m) => tf.keep(tf.sum(m.fn(batch.y, predicted))));
-            return objective.loss(batch.y, predicted);
-          },
-          true,
-          variables,
-        ) as tf.Scalar;
-        const updated = tf.add(totals, tf.stack([tf.mul(cost, batch.size), ...sums]));
-        sums.forEach((t) => t.dispose());
-        return updated;
-      });
+      const next = trainStep(model, optimizer, objective, variables, train, order, start, end, totals);
       totals.dispose();
       totals = next;
       if (options.onProgress && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
-        options.onProgress(end, count, (end * 1000) / (lastProgress - started));
+        options.onProgress(end, count, ((end - startBatch * options.batchSize) * 1000) / (lastProgress - resumedAt));
       }
     }
     const sums = totals.dataSync();
@@ -86,8 +123,40 @@ export function trainModel(model: tf.LayersModel, optimizer: tf.Optimizer, objec
     };
     history.push(record);
     options.onEpoch?.(record);
+    await options.onCheckpoint?.({ epoch, batch: 0, epochRandomState: options.random.currentState, totals: [], epochSeconds: 0, history: [...history] });
   }
   return history;
+}
+
+/** One optimizer step on samples order[start..end); returns the running totals with this batch's sums added. */
+function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  objective: Objective,
+  variables: tf.Variable[],
+  train: Dataset,
+  order: Int32Array,
+  start: number,
+  end: number,
+  totals: tf.Tensor,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const batch = makeBatch(train, order, start, end);
+    let sums: tf.Tensor[] = [];
+    const cost = optimizer.minimize(
+      () => {
+        const predicted = model.apply(batch.x, { training: true }) as tf.Tensor;
+        // Kept: the gradient computation disposes everything else made in here.
+        sums = objective.metrics.map((m) => tf.keep(tf.sum(m.fn(batch.y, predicted))));
+        return objective.loss(batch.y, predicted);
+      },
+      true,
+      variables,
+    ) as tf.Scalar;
+    const updated = tf.add(totals, tf.stack([tf.mul(cost, batch.size), ...sums]));
+    sums.forEach((t) => t.dispose());
+    return updated;
+  });
 }
 
 /** Loss and metrics over a whole dataset, in inference mode, in large batches. */

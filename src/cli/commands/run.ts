@@ -1,9 +1,11 @@
-/** `pipeline run <config>`: load, validate and run an experiment. */
+/** `pipeline run <config>`: load, validate and run an experiment, or resume an interrupted run of it. */
 import type { CommandModule } from 'yargs';
+import { ConfigError } from '../../errors';
 
 interface RunArgs {
   config: string;
   set: string[];
+  resume?: string;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -12,11 +14,20 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'Experiment name (configs/<name>.yaml) or path.' })
-      .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override a value: --set training.epochs=3 (repeatable).' }),
+      .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override a value: --set training.epochs=3 (repeatable).' })
+      .option('resume', { type: 'string', describe: 'Continue an interrupted run from its checkpoints: a run id, or none for the latest incomplete run.' }),
   async handler(args) {
     const { loadExperiment } = await import('../../config/load');
     const { runExperiment } = await import('../../pipeline/runner');
     const loaded = await loadExperiment(args.config, args.set);
-    await runExperiment(loaded);
+    if (args.resume === undefined) {
+      await runExperiment(loaded, { configRef: args.config });
+      return;
+    }
+    if (args.set.length > 0) throw new ConfigError('--resume continues a run with the config it started with; --set cannot change it.');
+    const { findRunToResume, RESOLVED_CONFIG } = await import('../../pipeline/resume');
+    const folder = await findRunToResume(loaded.spec.name, args.resume || undefined);
+    const saved = await loadExperiment(folder.file(RESOLVED_CONFIG));
+    await runExperiment({ ...saved, file: loaded.file }, { resume: folder, configRef: args.config });
   },
 };

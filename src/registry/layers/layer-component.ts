@@ -10,7 +10,7 @@ export interface LayerContext {
   inputShape?: number[];
   /** Builds an initializer from a config reference, seeded from the run's init stream. */
   initializer(ref: ComponentRef): Initializer;
-  /** The run's init stream, for layers that need randomness of their own (dropout). */
+  /** The fold's layer stream, for layers that draw randomness while training (dropout). */
   random: Random;
 }
 

@@ -23,7 +23,7 @@ export const train: StepComponent<Record<string, never>> = {
         const results = await trainFoldsInWorkers(context, folds, workers, listener);
         results.forEach((result) => (context.folds[result.fold] = result));
       } else {
-        for (const fold of folds) context.folds[fold] = trainFold(context, fold, listener);
+        for (const fold of folds) context.folds[fold] = await trainFold(context, fold, listener);
       }
     },
   }),

@@ -1,0 +1,99 @@
+/** Per-fold checkpoints: weights, optimizer slots, random-stream states and history, enough to resume exactly. */
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { RunError } from '../errors';
+import { writeFileAtomic, writeJsonAtomic } from './atomic-write';
+import type { TrainState } from './trainer';
+
+export const CHECKPOINT_DIR = 'checkpoints';
+const VERSION = 1;
+
+interface TensorEntry {
+  name: string;
+  shape: number[];
+  offset: number;
+  length: number;
+}
+
+export interface FoldCheckpoint {
+  version: number;
+  fold: number;
+  /** True once the fold has finished all its epochs. */
+  complete: boolean;
+  train: TrainState;
+  /** State of the fold's layer stream (dropout masks). */
+  layerRandomState: number;
+  trainSeconds: number;
+  /** The binary file holding weights then optimizer slots, as float32. */
+  tensorsFile: string;
+  weights: TensorEntry[];
+  optimizer: TensorEntry[];
+}
+
+export type CheckpointContent = Omit<FoldCheckpoint, 'version' | 'fold' | 'tensorsFile' | 'weights' | 'optimizer'>;
+
+const manifestFile = (dir: string, fold: number) => path.join(dir, CHECKPOINT_DIR, `fold-${fold}.json`);
+
+/**
+ * Tensors go to a file named after the step they hold and the manifest is renamed into place last, so a kill
+ * at any moment leaves the previous checkpoint or the new one, never a mix.
+ */
+export async function saveCheckpoint(runDir: string, fold: number, model: tf.LayersModel, optimizer: tf.Optimizer, content: CheckpointContent): Promise<void> {
+  const dir = path.join(runDir, CHECKPOINT_DIR);
+  await fs.mkdir(dir, { recursive: true });
+  const weights = model.getWeights().map((w, i) => ({ name: `w${i}`, tensor: w }));
+  const slots = await optimizer.getWeights();
+  const all = [...weights, ...slots];
+  const entries: TensorEntry[] = [];
+  let offset = 0;
+  for (const { name, tensor } of all) {
+    entries.push({ name, shape: tensor.shape, offset, length: tensor.size });
+    offset += tensor.size;
+  }
+  const values = new Float32Array(offset);
+  all.forEach(({ tensor }, i) => values.set(tensor.dataSync() as Float32Array, entries[i].offset));
+  const tensorsFile = `fold-${fold}.e${content.train.epoch}.b${content.train.batch}.bin`;
+  await writeFileAtomic(path.join(dir, tensorsFile), new Uint8Array(values.buffer));
+  const previous = await readManifest(runDir, fold);
+  const checkpoint: FoldCheckpoint = {
+    version: VERSION,
+    fold,
+    ...content,
+    tensorsFile,
+    weights: entries.slice(0, weights.length),
+    optimizer: entries.slice(weights.length),
+  };
+  await writeJsonAtomic(manifestFile(runDir, fold), checkpoint);
+  if (previous && previous.tensorsFile !== tensorsFile) await fs.rm(path.join(dir, previous.tensorsFile), { force: true });
+}
+
+export async function readManifest(runDir: string, fold: number): Promise<FoldCheckpoint | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(manifestFile(runDir, fold), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const checkpoint = JSON.parse(text) as FoldCheckpoint;
+  if (checkpoint.version !== VERSION) throw new RunError(`Checkpoint ${manifestFile(runDir, fold)} has version ${checkpoint.version}; this pipeline reads version ${VERSION}.`);
+  return checkpoint;
+}
+
+/** Loads a checkpoint's tensors into a freshly built model and optimizer. */
+export async function restoreCheckpoint(runDir: string, checkpoint: FoldCheckpoint, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void> {
+  const file = path.join(runDir, CHECKPOINT_DIR, checkpoint.tensorsFile);
+  const bytes = await fs.readFile(file).catch(() => {
+    throw new RunError(`Checkpoint data ${file} is missing; the run cannot be resumed from fold ${checkpoint.fold + 1}.`);
+  });
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const tensor = (e: TensorEntry) => tf.tensor(values.subarray(e.offset, e.offset + e.length), e.shape);
+  const weights = checkpoint.weights.map(tensor);
+  model.setWeights(weights);
+  tf.dispose(weights);
+  if (checkpoint.optimizer.length > 0) {
+    const slots = checkpoint.optimizer.map((e) => ({ name: e.name, tensor: tensor(e) }));
+    await optimizer.setWeights(slots);
+    tf.dispose(slots.map((s) => s.tensor));
+  }
+}

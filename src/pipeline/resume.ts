@@ -1,0 +1,23 @@
+/** Finds the run folder `--resume` continues: the one named, or the latest incomplete run of the experiment. */
+import * as path from 'path';
+import { ConfigError } from '../errors';
+import { EXPERIMENTS_DIR, RunFolder } from './run-folder';
+import { listRuns } from './run-index';
+
+export const RESOLVED_CONFIG = 'config.resolved.yaml';
+
+export async function findRunToResume(experiment: string, runId: string | undefined, experimentsDir = EXPERIMENTS_DIR): Promise<RunFolder> {
+  const runs = (await listRuns(experimentsDir)).filter((r) => r.experiment === experiment);
+  const run = runId ? runs.find((r) => r.runId === runId) : runs.filter((r) => r.state !== 'complete').pop();
+  if (!run) {
+    const known = runs.map((r) => `${r.runId} (${r.state})`).join(', ');
+    throw new ConfigError(
+      runId
+        ? `No run "${runId}" of experiment "${experiment}" in ${path.join(experimentsDir, experiment)}.${known ? ` Runs: ${known}.` : ''}`
+        : `Experiment "${experiment}" has no incomplete run to resume.${known ? ` Runs: ${known}.` : ''}`,
+    );
+  }
+  if (run.state === 'complete') throw new ConfigError(`Run ${experiment}/${run.runId} is already complete; nothing to resume.`);
+  if (run.state === 'running') throw new ConfigError(`Run ${experiment}/${run.runId} is still running (another process is writing it).`);
+  return RunFolder.open(path.resolve(run.dir));
+}
