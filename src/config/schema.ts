@@ -7,7 +7,15 @@ export const SCHEMA_ID = 'pipeline:experiment.schema.json';
 /** Run folders are named after experiments: no path separators, no dot-dot, no leading dot. */
 export const EXPERIMENT_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*$';
 
+let assembled: JsonSchema | undefined;
+
+/** The schema, assembled once: the registry does not change while the process runs. */
 export function experimentSchema(): JsonSchema {
+  assembled ??= assemble();
+  return assembled;
+}
+
+function assemble(): JsonSchema {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: SCHEMA_ID,

@@ -9,7 +9,7 @@ let cached: { schema: JsonSchema; validate: ValidateFunction } | undefined;
 
 function compile(schema: JsonSchema): ValidateFunction {
   if (cached?.schema === schema) return cached.validate;
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true, strictNumbers: true });
   const validate = ajv.compile(schema);
   cached = { schema, validate };
   return validate;

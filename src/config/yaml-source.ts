@@ -41,7 +41,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   if (doc.errors.length > 0) {
     const issues: ConfigIssue[] = doc.errors.map((error) => {
       const pos = lineCounter.linePos(error.pos[0]);
-      return { path: '', file, line: pos.line, column: pos.col, message: firstLine(error.message) };
+      return { path: '', file, line: pos.line, column: pos.col, message: readable(error.message) };
     });
     throw new ConfigError(`${file} is not valid YAML:`, issues);
   }
@@ -49,9 +49,9 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    throw new ConfigError(
-      `${file}: ${firstLine((error as Error).message)} (YAML aliases may expand to at most ${MAX_ALIAS_COUNT} copies).`,
-    );
+    const message = readable((error as Error).message);
+    const hint = /alias/i.test(message) ? ` (YAML aliases may expand to at most ${MAX_ALIAS_COUNT} copies)` : '';
+    throw new ConfigError(`${file} cannot be read: ${message}${hint}.`);
   }
   return {
     file,
@@ -68,8 +68,9 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   };
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0];
+function readable(message: string): string {
+  const first = message.split('\n')[0];
+  return /Maximum call stack/.test(first) ? 'the YAML nests too deeply' : first;
 }
 
 /** The node at `path`, or at its longest existing prefix: a scalar value itself, else the key that holds it. */

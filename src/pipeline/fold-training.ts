@@ -37,6 +37,7 @@ export async function trainFold(context: RunContext, fold: number, listener: Fol
           epochs: spec.training.epochs,
           batchSize: spec.training.batchSize,
           random: context.random(`fold${fold}.batches`),
+          label,
           resumeFrom: checkpoint?.train,
           onEpoch: (record) => listener.onEpoch(fold, record),
           onProgress: (done, total, rate) => listener.onProgress(fold, done, total, rate),

@@ -1,6 +1,6 @@
 /** Builds the tfjs model a config's layer list describes, layer by layer, from the registry. */
 import * as tf from '@tensorflow/tfjs';
-import { RunError } from '../errors';
+import { ConfigError } from '../errors';
 import type { Random } from '../random';
 import { registry } from '../registry';
 import { ComponentRef, resolveRef } from '../registry/registry';
@@ -21,18 +21,18 @@ export function buildModel(layers: readonly ComponentRef[], inputShape: number[]
   layers.forEach((ref, index) => {
     const type = resolveRef(ref).type;
     const previous = index === 0 ? [null, ...inputShape] : model.outputs[0].shape;
+    const fail = (reason: string) =>
+      new ConfigError(`The model cannot be built: model.layers[${index}] (${type}) cannot take an input of shape ${shapeText(previous)}: ${reason}.`);
+    const component = registry.layers.get(type);
+    if (component.input && previous.length !== component.input.rank) throw fail(component.input.hint);
     try {
       model.add(registry.layers.instantiate(ref, { inputShape: index === 0 ? inputShape : undefined, initializer, random: layerRandom }));
     } catch (error) {
-      if (error instanceof RunError) throw error;
       const message = (error as Error).message;
-      const reason = /Negative dimension/.test(message) ? 'its window is larger than its input' : message;
-      throw new RunError(`model.layers[${index}] (${type}) cannot take an input of shape ${shapeText(previous)}: ${reason}.`);
+      throw fail(/Negative dimension/.test(message) ? 'its window is larger than its input' : message);
     }
     const output = model.outputs[0].shape;
-    if (output.some((d) => d !== null && d <= 0)) {
-      throw new RunError(`model.layers[${index}] (${type}) cannot take an input of shape ${shapeText(previous)}: its output would be ${shapeText(output)}.`);
-    }
+    if (output.some((d) => d !== null && d <= 0)) throw fail(`its output would be ${shapeText(output)}`);
   });
   return model;
 }

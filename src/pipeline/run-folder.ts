@@ -4,7 +4,7 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RunError } from '../errors';
-import { writeJsonAtomic } from './atomic-write';
+import { describeFsError, writeJsonAtomic } from './atomic-write';
 
 export const EXPERIMENTS_DIR = 'experiments';
 
@@ -30,7 +30,7 @@ export class RunFolder {
     try {
       await fs.mkdir(parent, { recursive: true });
     } catch (error) {
-      throw new RunError(`Cannot create ${parent}: ${(error as Error).message}`);
+      throw new RunError(`Cannot create the experiment folder ${parent}: ${describeFsError(error)}.`);
     }
     const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
     for (let attempt = 0; ; attempt++) {
@@ -41,7 +41,7 @@ export class RunFolder {
         return new RunFolder(experiment, runId, dir, now);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 20) {
-          throw new RunError(`Cannot create run folder ${dir}: ${(error as Error).message}`);
+          throw new RunError(`Cannot create the run folder ${dir}: ${describeFsError(error)}.`);
         }
       }
     }

@@ -9,6 +9,7 @@ import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
 import type { Step } from '../registry/steps/step-component';
 import { writeFileAtomic } from './atomic-write';
+import { buildModel } from './model-builder';
 import { RunContext } from './run-context';
 import { EXPERIMENTS_DIR, RunFolder } from './run-folder';
 
@@ -64,6 +65,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
     logger.info(`${options.resume ? 'resuming' : 'run'} ${spec.name}/${folder.runId} → ${folder.dir}`);
     const backend = await selectBackend(spec.runtime.backend);
     context = new RunContext(spec, loaded.file, folder, backend);
+    // Build the model once up front, so an impossible layer stack fails before any training starts.
+    buildModel(spec.model.layers, context.dataset().sampleShape, context.random('preflight')).dispose();
     for (const [i, { name, step }] of plan.entries()) {
       logger.info(`step ${i + 1}/${plan.length}: ${name}`);
       await step.run(context);

@@ -42,6 +42,8 @@ export interface TrainOptions {
   batchSize: number;
   /** Orders the batches; one stream per fold so a fold's result does not depend on the others. */
   random: Random;
+  /** Names what is trained in messages, e.g. "fold 2". */
+  label?: string;
   resumeFrom?: TrainState;
   onEpoch?(record: EpochRecord): void;
   /** Called now and then inside an epoch: how many images of it are done. */
@@ -102,6 +104,13 @@ export async function trainModel(
       const next = trainStep(model, optimizer, objective, variables, train, order, start, end, totals);
       totals.dispose();
       totals = next;
+      const lossSoFar = totals.dataSync()[0];
+      if (!Number.isFinite(lossSoFar)) {
+        totals.dispose();
+        throw new RunError(
+          `${options.label ?? 'Training'} diverged: the loss became ${lossSoFar} in epoch ${epoch} at step ${b + 1} of ${batches}. Try a smaller learning rate.`,
+        );
+      }
       if (options.onProgress && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         options.onProgress(end, count, ((end - startBatch * options.batchSize) * 1000) / (lastProgress - resumedAt));
@@ -110,9 +119,6 @@ export async function trainModel(
     const sums = totals.dataSync();
     totals.dispose();
     const trainScores = scores(objective, sums, count);
-    if (!Number.isFinite(trainScores.loss)) {
-      throw new RunError(`Training diverged: the loss is ${trainScores.loss} in epoch ${epoch}. Try a smaller learning rate.`);
-    }
     const trainSeconds = (Date.now() - started) / 1000;
     const record: EpochRecord = {
       epoch,

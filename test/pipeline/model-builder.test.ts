@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
 import { loadExperiment } from '../../src/config/load';
-import { RunError } from '../../src/errors';
+import { ConfigError } from '../../src/errors';
 import { buildModel, summarize } from '../../src/pipeline/model-builder';
 import { Random } from '../../src/random';
 import { REPO } from '../support/cli';
@@ -39,7 +39,22 @@ describe('model builder', () => {
   it('names the layer whose window is larger than its input', () => {
     assert.throws(
       () => buildModel([{ type: 'maxPooling2d', poolSize: 2 }, { type: 'conv2d', filters: 2, kernelSize: 5 }], [6, 6, 1], new Random(1)),
-      new RunError('model.layers[1] (conv2d) cannot take an input of shape [batch, 3, 3, 1]: its window is larger than its input.'),
+      new ConfigError('The model cannot be built: model.layers[1] (conv2d) cannot take an input of shape [batch, 3, 3, 1]: its window is larger than its input.'),
+    );
+    assert.throws(
+      () => buildModel([{ type: 'maxPooling2d', poolSize: 8 }], [6, 6, 1], new Random(1)),
+      /model\.layers\[0\] \(maxPooling2d\) cannot take an input of shape \[batch, 6, 6, 1\]: its (window is larger than its input|output would be \[batch, 0, 0, 1\])\./,
+    );
+  });
+
+  it('names a dense layer whose input is not flat, and a conv layer whose input is not an image', () => {
+    assert.throws(
+      () => buildModel([{ type: 'conv2d', filters: 2, kernelSize: 3 }, { type: 'dense', units: 3 }], [6, 6, 1], new Random(1)),
+      new ConfigError('The model cannot be built: model.layers[1] (dense) cannot take an input of shape [batch, 4, 4, 2]: it needs a flat input [batch, features]: add a flatten layer before it.'),
+    );
+    assert.throws(
+      () => buildModel([{ type: 'conv2d', filters: 2, kernelSize: 3 }], [784], new Random(1)),
+      /model\.layers\[0\] \(conv2d\) cannot take an input of shape \[batch, 784\]: it needs \[batch, height, width, channels\]/,
     );
   });
 });

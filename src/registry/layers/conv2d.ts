@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { options, size2d } from '../json-schema';
 import type { ComponentRef } from '../registry';
-import { activation, Activation, initializerRef, inputShapeOf, LayerComponent, padding } from './layer-component';
+import { activation, Activation, IMAGE_INPUT, initializerRef, inputShapeOf, LayerComponent, padding } from './layer-component';
 
 export interface Conv2dOptions {
   filters: number;
@@ -18,6 +18,7 @@ export interface Conv2dOptions {
 export const conv2d: LayerComponent<Conv2dOptions> = {
   name: 'conv2d',
   description: 'Convolution with `filters` kernels of `kernelSize`.',
+  input: IMAGE_INPUT,
   optionsSchema: options(
     {
       filters: { type: 'integer', minimum: 1, maximum: 4096, description: 'Number of output channels.' },

@@ -15,6 +15,7 @@ export interface DenseOptions {
 export const dense: LayerComponent<DenseOptions> = {
   name: 'dense',
   description: 'Fully connected layer with `units` outputs.',
+  input: { rank: 2, hint: 'it needs a flat input [batch, features]: add a flatten layer before it' },
   optionsSchema: options(
     {
       units: { type: 'integer', minimum: 1, maximum: 65536, description: 'Number of outputs.' },

@@ -14,7 +14,13 @@ export interface LayerContext {
   random: Random;
 }
 
-export type LayerComponent<Options> = Component<Options, tf.layers.Layer, LayerContext>;
+export interface LayerComponent<Options> extends Component<Options, tf.layers.Layer, LayerContext> {
+  /** The rank (batch axis included) this layer's input must have, and what to do when it does not. */
+  readonly input?: { rank: number; hint: string };
+}
+
+/** conv and pooling layers work on [batch, height, width, channels]. */
+export const IMAGE_INPUT = { rank: 4, hint: 'it needs [batch, height, width, channels]: reshape samples with a reshape stage such as [28, 28, 1]' };
 
 export const ACTIVATIONS = [
   'linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'hardSigmoid', 'tanh', 'softmax', 'softplus', 'softsign', 'swish', 'mish',

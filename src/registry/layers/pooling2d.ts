@@ -1,7 +1,7 @@
 /** Max and average pooling over height and width: one definition, two components. */
 import * as tf from '@tensorflow/tfjs';
 import { options, size2d } from '../json-schema';
-import { inputShapeOf, LayerComponent, padding } from './layer-component';
+import { IMAGE_INPUT, inputShapeOf, LayerComponent, padding } from './layer-component';
 
 export interface Pooling2dOptions {
   poolSize: number | [number, number];
@@ -13,6 +13,7 @@ function pooling(name: string, what: string, make: (args: Parameters<typeof tf.l
   return {
     name,
     description: `Takes the ${what} of each \`poolSize\` window.`,
+    input: IMAGE_INPUT,
     optionsSchema: options({
       poolSize: size2d('Window height and width.', 64, 2),
       strides: size2d('Step between windows; defaults to poolSize.', 64),

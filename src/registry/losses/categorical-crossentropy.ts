@@ -10,5 +10,9 @@ export const categoricalCrossentropy: LossComponent<{ epsilon: number }> = {
     epsilon: { type: 'number', exclusiveMinimum: 0, maximum: 0.1, default: 1e-7, description: 'Probabilities are clipped to [epsilon, 1 - epsilon] so log stays finite.' },
   }),
   create: (o) => (yTrue, yPred) =>
-    tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(yPred, o.epsilon, 1 - o.epsilon))), -1))) as tf.Scalar),
+    tf.tidy(() => {
+      // wasm's clip turns NaN into the lower bound; keep NaN so a diverged model shows in the loss.
+      const clipped = tf.where(tf.isNaN(yPred), yPred, tf.clipByValue(yPred, o.epsilon, 1 - o.epsilon));
+      return tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(clipped)), -1))) as tf.Scalar;
+    }),
 };
