@@ -17,9 +17,11 @@ export interface Dataset {
   readonly labelEncoding: 'index' | 'oneHot';
   /** Where the data came from, for the report. */
   readonly origin: string;
+  /** The files read, so a report can record their checksums. */
+  readonly files: readonly string[];
 }
 
-export function createDataset(pixels: Uint8Array, labels: Uint8Array, sampleShape: number[], origin: string): Dataset {
+export function createDataset(pixels: Uint8Array, labels: Uint8Array, sampleShape: number[], origin: string, files: string[] = []): Dataset {
   const sampleSize = sampleShape.reduce((a, b) => a * b, 1);
   const count = labels.length;
   if (pixels.length !== count * sampleSize) {
@@ -29,7 +31,7 @@ export function createDataset(pixels: Uint8Array, labels: Uint8Array, sampleShap
   for (let i = 0; i < count; i++) if (labels[i] > maxLabel) maxLabel = labels[i];
   const indices = new Int32Array(count);
   for (let i = 0; i < count; i++) indices[i] = i;
-  return { pixels, labels, indices, sampleShape, numClasses: maxLabel + 1, scale: 1, offset: 0, labelEncoding: 'index', origin };
+  return { pixels, labels, indices, sampleShape, numClasses: maxLabel + 1, scale: 1, offset: 0, labelEncoding: 'index', origin, files };
 }
 
 export function sampleSize(dataset: Dataset): number {

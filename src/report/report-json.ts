@@ -6,16 +6,17 @@ import { LayerSummary, summarize as summarizeLayers } from '../pipeline/model-bu
 import type { RunContext } from '../pipeline/run-context';
 import type { EpochRecord, Scores } from '../pipeline/trainer';
 import { resolveRef } from '../registry/registry';
+import { configHash, FileChecksum, fileChecksums } from './fingerprint';
 import { summarize, Summary } from './stats';
 
 export const REPORT_VERSION = 1;
 
 export interface Report {
   reportVersion: number;
-  experiment: { name: string; description?: string; runId: string; configFile: string; seed: number };
+  experiment: { name: string; description?: string; runId: string; configFile: string; configHash: string; seed: number };
   createdAt: string;
   runtime: { backend: BackendInfo['name']; versions: Record<string, string>; cores: number; platform: string };
-  data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[] };
+  data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; files: FileChecksum[] };
   model: { parameters: number; layers: LayerSummary[] };
   evaluation: { type: string; splits: number };
   folds: { fold: number; trainSize: number; validationSize: number; accuracy?: number; loss?: number; scores?: Scores; history: EpochRecord[] }[];
@@ -38,10 +39,10 @@ export function buildReport(context: RunContext): Report {
   const evalImages = scored.reduce((s, f) => s + f.validationSize, 0);
   return {
     reportVersion: REPORT_VERSION,
-    experiment: { name: spec.name, description: spec.description, runId: folder.runId, configFile: context.configFile, seed: spec.seed },
+    experiment: { name: spec.name, description: spec.description, runId: folder.runId, configFile: context.configFile, configHash: configHash(spec), seed: spec.seed },
     createdAt: new Date().toISOString(),
     runtime: { backend: context.backend.name, versions: context.backend.versions, cores: os.cpus().length, platform: `${os.platform()}-${os.arch()}` },
-    data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset) },
+    data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), files: fileChecksums(dataset.files) },
     model: {
       parameters: firstModel ? firstModel.countParams() : 0,
       layers: firstModel ? summarizeLayers(firstModel) : [],

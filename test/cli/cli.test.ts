@@ -60,11 +60,19 @@ describe('pipeline CLI', () => {
     const again = pipeline(['run', config, '--set', 'name=toy-again', '--set', 'runtime.workers=1'], cwd);
     assert.doesNotMatch(again.stderr, /worker processes/);
     assert.equal(again.status, 0, again.stderr);
-    const read = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')).folds.map((f: ReportFold) => [f.accuracy, f.history.map((h) => [h.train, h.validation])]);
+    const report = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    const read = (dir: string) => report(dir).folds.map((f: ReportFold) => [f.accuracy, f.history.map((h) => [h.train, h.validation])]);
     assert.deepEqual(read(runDirs(cwd, 'toy-again')[0]), read(runDirs(cwd, 'toy')[0]));
+    const [first, second] = [report(runDirs(cwd, 'toy')[0]), report(runDirs(cwd, 'toy-again')[0])];
+    assert.match(first.experiment.configHash, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(first.experiment.configHash, second.experiment.configHash, 'name and worker count do not make runs incomparable');
+    assert.deepEqual(first.data.files, second.data.files);
+    assert.equal(first.data.files.length, 2);
+    assert.match(first.data.files[0].sha256, /^[0-9a-f]{64}$/);
     const otherSeed = pipeline(['run', config, '--set', 'name=toy-seed', '--set', 'seed=4'], cwd);
     assert.equal(otherSeed.status, 0, otherSeed.stderr);
     assert.notDeepEqual(read(runDirs(cwd, 'toy-seed')[0]), read(runDirs(cwd, 'toy')[0]), 'another seed, other numbers');
+    assert.notEqual(report(runDirs(cwd, 'toy-seed')[0]).experiment.configHash, first.experiment.configHash);
   });
 
   it('exits 2 with every config problem located, and no stack trace', () => {

@@ -11,5 +11,5 @@ export function readIdxPair(imagesFile: string, labelsFile: string): Dataset {
   if (images.dims[0] !== labels.dims[0]) {
     throw new RunError(`${imagesFile} has ${images.dims[0]} images but ${labelsFile} has ${labels.dims[0]} labels; the counts must match.`);
   }
-  return createDataset(images.data, labels.data, [...images.dims.slice(1), 1], `${imagesFile} + ${labelsFile}`);
+  return createDataset(images.data, labels.data, [...images.dims.slice(1), 1], `${imagesFile} + ${labelsFile}`, [imagesFile, labelsFile]);
 }
