@@ -4,6 +4,7 @@ import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
 import { componentsCommand } from './commands/components';
 import { listCommand } from './commands/list';
+import { profileCommand } from './commands/profile';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
@@ -21,7 +22,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(componentsCommand)
       .command(listCommand)
       .command(schemaCommand)
-      .demandCommand(1, 'Name a command: run, validate, components or list.')
+      .command(profileCommand)
+      .demandCommand(1, 'Name a command: run, validate, components, list, schema or profile.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -54,7 +54,7 @@ export interface TrainOptions {
   shouldStop?(): boolean;
 }
 
-const EVAL_BATCH = 1000;
+export const EVAL_BATCH = 1000;
 const PROGRESS_EVERY_MS = 15_000;
 /** Steps between yields to the event loop, so signals and worker messages get through a long epoch. */
 const YIELD_EVERY = 20;

@@ -1,0 +1,57 @@
+/** `pipeline profile <config>`: trains a few steps of the experiment's model and prints the kernels that take the time. */
+import type { CommandModule } from 'yargs';
+
+interface ProfileArgs {
+  config: string;
+  set: string[];
+  steps: number;
+  top: number;
+}
+
+const WARMUP_STEPS = 5;
+
+export const profileCommand: CommandModule<object, ProfileArgs> = {
+  command: 'profile <config>',
+  describe: 'Time a few training steps and list the slowest kernels.',
+  builder: (y) =>
+    y
+      .positional('config', { type: 'string', demandOption: true, describe: 'Experiment name or path.' })
+      .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override a value before profiling.' })
+      .option('steps', { type: 'number', default: 20, describe: 'Training steps to profile (after 5 warm-up steps).' })
+      .option('top', { type: 'number', default: 15, describe: 'How many kernels to list.' }),
+  async handler(args) {
+    const { loadExperiment } = await import('../../config/load');
+    const { selectBackend } = await import('../../backend/select');
+    const { profileKernels } = await import('../../backend/kernel-profile');
+    const { allPositions } = await import('../../data/batches');
+    const { subset } = await import('../../data/dataset');
+    const { buildModel } = await import('../../pipeline/model-builder');
+    const { RunContext } = await import('../../pipeline/run-context');
+    const { RunFolder } = await import('../../pipeline/run-folder');
+    const { trainModel } = await import('../../pipeline/trainer');
+    const { registry } = await import('../../registry');
+    const { spec, file } = await loadExperiment(args.config, args.set);
+    const context = new RunContext(spec, file, RunFolder.open('profile'), await selectBackend(spec.runtime.backend));
+    const dataset = context.dataset();
+    const { batchSize } = spec.training;
+    const images = (steps: number) => subset(dataset, allPositions(dataset).slice(0, steps * batchSize));
+    const model = buildModel(spec.model.layers, dataset.sampleShape, context.random('profile.init'));
+    const optimizer = registry.optimizers.instantiate(spec.training.optimizer, undefined);
+    const steps = (n: number) =>
+      trainModel(model, optimizer, context.objective(), images(n), images(1), { epochs: 1, batchSize, random: context.random('profile.batches') });
+    await steps(WARMUP_STEPS);
+    const started = Date.now();
+    const kernels = await profileKernels(async () => void (await steps(args.steps)));
+    const wallMs = Date.now() - started;
+    const total = kernels.reduce((s, k) => s + k.ms, 0);
+    const rows = kernels.slice(0, args.top).map((k) => `${k.kernel.padEnd(24)} ${String(k.calls).padStart(7)} ${(k.ms / args.steps).toFixed(2).padStart(9)} ${((100 * k.ms) / total).toFixed(1).padStart(6)}%`);
+    process.stdout.write(
+      [
+        `${args.steps} steps of batch ${batchSize} on ${context.backend.name}: ${(wallMs / args.steps).toFixed(1)} ms/step wall (profiling adds overhead), ${(total / args.steps).toFixed(1)} ms/step in kernels`,
+        `${'kernel'.padEnd(24)} ${'calls'.padStart(7)} ${'ms/step'.padStart(9)} ${'share'.padStart(7)}`,
+        ...rows,
+        '',
+      ].join('\n'),
+    );
+  },
+};
