@@ -1,15 +1,11 @@
 /** Times the seed model on one backend in this process: training and evaluation throughput on real MNIST images. */
-import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../backend/select';
 import type { BackendName } from '../config/experiment-spec';
 import { loadExperiment } from '../config/load';
-import { allPositions } from '../data/batches';
-import { subset } from '../data/dataset';
-import { buildModel } from '../pipeline/model-builder';
 import { RunContext } from '../pipeline/run-context';
 import { RunFolder } from '../pipeline/run-folder';
-import { EVAL_BATCH, evaluateModel, trainModel } from '../pipeline/trainer';
-import { registry } from '../registry';
+import { EVAL_BATCH, evaluateModel } from '../pipeline/trainer';
+import { trialTraining } from '../pipeline/trial-training';
 
 export interface BackendTiming {
   backend: string;
@@ -28,25 +24,12 @@ const WARMUP_IMAGES = 1024;
 export async function timeSeedModel(backend: BackendName, images: number): Promise<BackendTiming> {
   const { spec, file } = await loadExperiment('baseline');
   const info = await selectBackend(backend, { quiet: true });
-  const context = new RunContext(spec, file, RunFolder.open('bench'), info);
-  const all = context.dataset();
-  const first = (n: number) => subset(all, allPositions(all).slice(0, n));
-  const model = buildModel(spec.model.layers, all.sampleShape, context.random('bench.init'));
-  const optimizer = registry.optimizers.instantiate(spec.training.optimizer, undefined);
-  const objective = context.objective();
-  const pass = (n: number) =>
-    trainModel(model, optimizer, objective, first(n), first(1), { epochs: 1, batchSize: spec.training.batchSize, random: context.random('bench.batches') });
-  await pass(Math.min(images, WARMUP_IMAGES));
-  let started = process.hrtime.bigint();
-  await pass(images);
-  const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const evalData = first(Math.max(images, EVAL_BATCH));
-  started = process.hrtime.bigint();
-  evaluateModel(model, objective, evalData);
-  const evalSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  model.dispose();
-  optimizer.dispose();
-  tf.disposeVariables();
+  const trial = trialTraining(new RunContext(spec, file, RunFolder.open('bench'), info), 'bench');
+  await trial.train(Math.min(images, WARMUP_IMAGES));
+  const trainSeconds = await seconds(() => trial.train(images));
+  const evalData = trial.first(Math.max(images, EVAL_BATCH));
+  const evalSeconds = await seconds(async () => void evaluateModel(trial.model, trial.objective, evalData));
+  trial.dispose();
   return {
     backend: info.name,
     versions: info.versions,
@@ -57,6 +40,12 @@ export async function timeSeedModel(backend: BackendName, images: number): Promi
     evalBatchSize: EVAL_BATCH,
     peakRssMB: round(process.resourceUsage().maxRSS / 1024),
   };
+}
+
+async function seconds(work: () => Promise<void>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 function round(value: number): number {

@@ -23,26 +23,18 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
     const { loadExperiment } = await import('../../config/load');
     const { selectBackend } = await import('../../backend/select');
     const { profileKernels } = await import('../../backend/kernel-profile');
-    const { allPositions } = await import('../../data/batches');
-    const { subset } = await import('../../data/dataset');
-    const { buildModel } = await import('../../pipeline/model-builder');
     const { RunContext } = await import('../../pipeline/run-context');
     const { RunFolder } = await import('../../pipeline/run-folder');
-    const { trainModel } = await import('../../pipeline/trainer');
-    const { registry } = await import('../../registry');
+    const { trialTraining } = await import('../../pipeline/trial-training');
     const { spec, file } = await loadExperiment(args.config, args.set);
     const context = new RunContext(spec, file, RunFolder.open('profile'), await selectBackend(spec.runtime.backend));
-    const dataset = context.dataset();
     const { batchSize } = spec.training;
-    const images = (steps: number) => subset(dataset, allPositions(dataset).slice(0, steps * batchSize));
-    const model = buildModel(spec.model.layers, dataset.sampleShape, context.random('profile.init'));
-    const optimizer = registry.optimizers.instantiate(spec.training.optimizer, undefined);
-    const steps = (n: number) =>
-      trainModel(model, optimizer, context.objective(), images(n), images(1), { epochs: 1, batchSize, random: context.random('profile.batches') });
-    await steps(WARMUP_STEPS);
+    const trial = trialTraining(context, 'profile');
+    await trial.train(WARMUP_STEPS * batchSize);
     const started = Date.now();
-    const kernels = await profileKernels(async () => void (await steps(args.steps)));
+    const kernels = await profileKernels(() => trial.train(args.steps * batchSize));
     const wallMs = Date.now() - started;
+    trial.dispose();
     const total = kernels.reduce((s, k) => s + k.ms, 0);
     const rows = kernels.slice(0, args.top).map((k) => `${k.kernel.padEnd(24)} ${String(k.calls).padStart(7)} ${(k.ms / args.steps).toFixed(2).padStart(9)} ${((100 * k.ms) / total).toFixed(1).padStart(6)}%`);
     process.stdout.write(
