@@ -11,8 +11,7 @@ export interface Component<Options, Product, Context = void> {
   create(options: Options, context: Context): Product;
 }
 
-// eslint-style `any` is confined here: a registry holds components whose option types differ.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** Any component, whatever its options, product and context: what a heterogeneous list of registries holds. */
 export type AnyComponent = Component<any, any, any>;
 
 export class Registry<C extends AnyComponent> {

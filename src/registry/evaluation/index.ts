@@ -4,7 +4,6 @@ import type { EvaluationComponent } from './evaluation-component';
 import { holdout } from './holdout';
 import { kfold } from './kfold';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const evaluation = new Registry<EvaluationComponent<any>>('evaluation schemes', 'How the data is split for training and validation.', false)
   .register(kfold)
   .register(holdout);

@@ -5,7 +5,6 @@ import type { InitializerComponent } from './initializer-component';
 import { randomNormal, randomUniform } from './random';
 import { glorotNormal, glorotUniform, heNormal, heUniform, lecunNormal, lecunUniform } from './variance-scaling';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const initializers = new Registry<InitializerComponent<any>>('initializers', 'How a weight tensor starts.');
 for (const component of [heUniform, heNormal, glorotUniform, glorotNormal, lecunUniform, lecunNormal, zeros, ones, constant, randomNormal, randomUniform]) {
   initializers.register(component);

@@ -8,7 +8,6 @@ import { flatten } from './flatten';
 import type { LayerComponent } from './layer-component';
 import { averagePooling2d, maxPooling2d } from './pooling2d';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const layers = new Registry<LayerComponent<any>>('layers', 'A layer of the model.')
   .register(conv2d)
   .register(maxPooling2d)

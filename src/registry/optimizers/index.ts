@@ -5,7 +5,6 @@ import type { OptimizerComponent } from './optimizer-component';
 import { rmsprop } from './rmsprop';
 import { sgd } from './sgd';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const optimizers = new Registry<OptimizerComponent<any>>('optimizers', 'How weights are updated from gradients.')
   .register(sgd)
   .register(adam)

@@ -4,5 +4,4 @@ import { idx } from './idx';
 import { mnist } from './mnist';
 import type { SourceComponent } from './source-component';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const sources = new Registry<SourceComponent<any>>('sources', 'Where the data comes from.').register(mnist).register(idx);

@@ -7,7 +7,6 @@ import { reshape } from './reshape';
 import { shuffle } from './shuffle';
 import type { StageComponent } from './stage-component';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const stages = new Registry<StageComponent<any>>('stages', 'A transformation of the dataset.')
   .register(reshape)
   .register(normalize)

@@ -5,7 +5,6 @@ import { report } from './report';
 import type { StepComponent } from './step-component';
 import { train } from './train';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const steps = new Registry<StepComponent<any>>('steps', 'A unit of work the run performs, in order.')
   .register(train)
   .register(evaluate)
