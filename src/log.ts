@@ -15,23 +15,43 @@ const consoleTransport = new winston.transports.Console({
 export const logger = winston.createLogger({ level: 'debug', transports: [consoleTransport] });
 consoleTransport.level = 'info';
 
+const FLUSH_TIMEOUT_MS = 2000;
+
 export type LogLevel = 'error' | 'warn' | 'info' | 'verbose' | 'debug';
 
 export function setConsoleLevel(level: LogLevel): void {
   consoleTransport.level = level;
 }
 
-/** Adds a JSON-lines log file (every level from debug up); the returned function detaches and flushes it. */
+/**
+ * Adds a JSON-lines log file (every level from debug up); the returned function detaches and flushes it.
+ * A file that cannot be written (full disk) is dropped rather than allowed to stall or crash the run.
+ */
 export function attachLogFile(file: string): () => Promise<void> {
   const transport = new winston.transports.File({
     filename: file,
     level: 'debug',
     format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
   });
+  let failed = false;
+  transport.on('error', (error: Error) => {
+    if (failed) return;
+    failed = true;
+    logger.remove(transport);
+    logger.warn(`cannot write the log file ${file}: ${error.message}`);
+  });
   logger.add(transport);
   return () =>
     new Promise((resolve) => {
-      transport.on('finish', () => resolve());
+      if (failed) return resolve();
+      // A stream stuck on a full disk never finishes: do not wait on it for long.
+      const timer = setTimeout(resolve, FLUSH_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      transport.once('finish', done);
+      transport.once('error', done);
       logger.remove(transport);
       transport.end();
     });

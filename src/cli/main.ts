@@ -12,6 +12,13 @@ import { globalOptions } from './global-options';
 
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose') || argv.includes('-v');
+  let settled = false;
+  // If the event loop empties while the command still waits on something, say so instead of exiting 0 silently.
+  process.once('beforeExit', () => {
+    if (settled) return;
+    logger.error('The command stopped before finishing (an operation never completed).');
+    process.exitCode = 1;
+  });
   try {
     await globalOptions(yargs(argv))
       .scriptName('pipeline')
@@ -38,6 +45,8 @@ export async function main(argv: string[]): Promise<void> {
       .parseAsync();
   } catch (error) {
     process.exitCode = report(error, verbose);
+  } finally {
+    settled = true;
   }
 }
 

@@ -67,6 +67,12 @@ export class RunFolder {
       host: os.hostname(),
       ...(reason ? { reason } : {}),
     };
-    await writeJsonAtomic(this.file('status.json'), status);
+    try {
+      await writeJsonAtomic(this.file('status.json'), status);
+    } catch (error) {
+      // On a full disk the temp file cannot be made, but overwriting in place reuses the file's own space.
+      if (state === 'running') throw error;
+      await fs.writeFile(this.file('status.json'), `${JSON.stringify(status, null, 2)}\n`);
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RunFolder } from '../../src/pipeline/run-folder';
@@ -110,6 +111,25 @@ describe('hostile and broken input', () => {
     fs.writeFileSync(path.join(other, 'experiments'), 'a file where the folder should be');
     const result = pipeline(['run', path.join(cwd, 'configs', 'toy.yaml')], other);
     expectFailure(result, 1, /Cannot create the experiment folder .*experiments\/toy: (a part of the path is a file, not a folder|.*EEXIST.*)\./);
+  });
+
+  it('a full disk: exit 1 naming the file that could not be written, and no complete-looking run', function () {
+    const disk = tempDir('pipeline-full-disk-');
+    // A tiny file system of its own; where mounting is not allowed there is no full disk to make.
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]).status !== 0) this.skip();
+    try {
+      fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(56 * 1024));
+      const result = pipeline(['run', path.join(cwd, 'configs', 'toy.yaml')], disk);
+      expectFailure(result, 1, /Cannot write .*: no space left on the device\./);
+      const experiment = path.join(disk, 'experiments', 'toy');
+      for (const run of fs.readdirSync(experiment)) {
+        assert.ok(!fs.existsSync(path.join(experiment, run, 'report.json')));
+        const status = path.join(experiment, run, 'status.json');
+        if (fs.existsSync(status)) assert.notEqual(JSON.parse(fs.readFileSync(status, 'utf8')).state, 'complete');
+      }
+    } finally {
+      spawnSync('umount', [disk]);
+    }
   });
 
   it('experiment names with path separators or dot-dot: exit 2', () => {
