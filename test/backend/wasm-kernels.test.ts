@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmTrainingKernels, wasmTrainingKernels } from '../../src/backend/wasm-kernels';
+import { registerWasmTrainingKernels, wasmKernelOverrides, wasmTrainingKernels } from '../../src/backend/wasm-kernels';
 import { conv2DBackpropFilterConfig } from '../../src/backend/wasm-kernels/conv2d-backprop-filter';
+import { assertClose, randomValues, startCpuAndWasm, useBackend } from './compare';
 
 type Format = 'NHWC' | 'NCHW';
 type Rounding = 'floor' | 'round' | 'ceil';
@@ -40,20 +41,6 @@ const cases: Case[] = [
   { batch: 1, height: 7, width: 12, inChannels: 1, outChannels: 1, kernel: [5, 5], strides: [1, 2], pad: [[2, 0], [1, 3]] },
 ];
 
-// Deterministic values in [-1, 1) (mulberry32), so a failure reproduces.
-function randomValues(size: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; ++i) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
-  }
-  return values;
-}
-
 function tfPad(pad: Pad, format: Format): 'same' | 'valid' | number | tf.backend_util.ExplicitPadding {
   if (!Array.isArray(pad)) return pad;
   const [rows, cols] = pad;
@@ -67,26 +54,6 @@ function describeCase(c: Case, format: Format): string {
     `k${c.kernel.join('x')}x${c.outChannels} strides ${JSON.stringify(c.strides)} pad ${pad}` +
     (c.rounding ? ` ${c.rounding}` : '')
   );
-}
-
-// Max abs difference relative to the reference's magnitude (at least 1), so large sums get a fair tolerance.
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  let scale = 1;
-  let maxDiff = 0;
-  let nonZero = false;
-  for (let i = 0; i < expected.length; ++i) {
-    scale = Math.max(scale, Math.abs(expected[i]));
-    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
-    nonZero ||= expected[i] !== 0;
-  }
-  assert.ok(nonZero, `${what}: reference is all zeros, the comparison would prove nothing`);
-  assert.ok(maxDiff < 1e-4 * scale, `${what}: max |diff| ${maxDiff} (scale ${scale})`);
-}
-
-async function useBackend(name: string): Promise<void> {
-  assert.equal(await tf.setBackend(name), true, `backend ${name} failed to initialise`);
-  assert.equal(tf.getBackend(), name);
 }
 
 async function backpropFilter(backend: string, c: Case, format: Format, seed: number): Promise<Float32Array> {
@@ -170,13 +137,7 @@ describe('wasm training kernels', () => {
   let foundBackend: string | undefined;
 
   before(async () => {
-    foundBackend = tf.getBackend();
-    await import('@tensorflow/tfjs-backend-wasm');
-    registerWasmTrainingKernels();
-    await useBackend('cpu');
-    await tf.ready();
-    await useBackend('wasm');
-    await tf.ready();
+    foundBackend = await startCpuAndWasm();
   });
 
   after(async () => {
@@ -189,6 +150,10 @@ describe('wasm training kernels', () => {
       wasmTrainingKernels.map((k) => [k.kernelName, k.backendName]),
       [['Conv2DBackpropFilter', 'wasm']],
     );
+    assert.deepEqual(
+      wasmKernelOverrides.map((o) => [o.config.kernelName, o.config.backendName]),
+      [['BatchMatMul', 'wasm'], ['Cast', 'wasm'], ['Identity', 'wasm'], ['MaxPoolGrad', 'wasm'], ['Sum', 'wasm']],
+    );
     const warn = console.warn;
     let warnings = 0;
     console.warn = () => void ++warnings;
@@ -199,6 +164,11 @@ describe('wasm training kernels', () => {
     }
     assert.equal(warnings, 0);
     assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm'), conv2DBackpropFilterConfig);
+    for (const override of wasmKernelOverrides) {
+      assert.equal(tf.getKernel(override.config.kernelName, 'wasm'), override.config);
+      // The cpu backend keeps its own.
+      assert.notEqual(tf.getKernel(override.config.kernelName, 'cpu'), override.config);
+    }
   });
 
   describe('Conv2DBackpropFilter matches the cpu kernel', () => {
@@ -213,6 +183,14 @@ describe('wasm training kernels', () => {
         });
       }
     });
+  });
+
+  it('computes a filter gradient whose patch matrix would pass 16 MB with loops instead, like cpu', async () => {
+    // 70 x 70 output pixels times 3 x 3 x 100 filter values: 4.4 million, over the 2^22 the matrix may hold.
+    const c: Case = { batch: 1, height: 72, width: 72, inChannels: 100, outChannels: 1, kernel: [3, 3], strides: 1, pad: 'valid' };
+    const expected = await backpropFilter('cpu', c, 'NHWC', 900);
+    const actual = await backpropFilter('wasm', c, 'NHWC', 900);
+    assertClose(actual, expected, describeCase(c, 'NHWC'));
   });
 
   describe('tf.grad of conv2d w.r.t. the filter matches cpu', () => {

@@ -1,15 +1,20 @@
 // Conv2DBackpropFilter (the filter gradient of conv2d) for the tfjs wasm backend, which ships without it.
 import {
   backend_util,
+  BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropFilterAttrs,
   KernelConfig,
+  getKernel,
   KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type Values = backend_util.TypedArray;
+
+// Larger patch matrices (16 MB) take the loops below instead: the wasm heap never shrinks after growing.
+const MAX_PATCH_VALUES = 1 << 22;
 
 // Output indices [first, end) whose input tap at filter offset `offset` (already minus padding) lies in
 // [0, size): bounding the loops here keeps padding checks out of the inner loops.
@@ -75,6 +80,31 @@ function channelsLast(c: backend_util.Conv2DInfo, x: Values, dy: Values, dw: Flo
   }
 }
 
+// The patch matrix of an NHWC input: row p holds, for output pixel p, the input values under every filter tap
+// ([filterHeight, filterWidth, inChannels], the filter's layout), zero where the tap hangs over the padding.
+function im2col(c: backend_util.Conv2DInfo, x: Values, patches: Float32Array): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = c;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth } = c;
+  let p = 0;
+  for (let b = 0; b < batchSize; ++b) {
+    for (let yR = 0; yR < outHeight; ++yR) {
+      for (let yC = 0; yC < outWidth; ++yC) {
+        for (let wR = 0; wR < filterHeight; ++wR) {
+          const xR = yR * strideHeight + wR * dilationHeight - c.padInfo.top;
+          for (let wC = 0; wC < filterWidth; ++wC) {
+            const xC = yC * strideWidth + wC * dilationWidth - c.padInfo.left;
+            if (xR < 0 || xR >= inHeight || xC < 0 || xC >= inWidth) {
+              for (let d = 0; d < inChannels; ++d) patches[p++] = 0;
+            } else {
+              for (let d = 0, at = ((b * inHeight + xR) * inWidth + xC) * inChannels; d < inChannels; ++d) patches[p++] = x[at + d];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 // NCHW: rows are contiguous per channel, so the hot loop walks output columns with a scalar accumulator.
 function channelsFirst(c: backend_util.Conv2DInfo, x: Values, dy: Values, dw: Float32Array): void {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = c;
@@ -127,6 +157,20 @@ function conv2DBackpropFilter(args: {
     false /* depthwise */,
     backend_util.convertConv2DDataFormat(dataFormat),
   );
+  const pixels = convInfo.batchSize * convInfo.outHeight * convInfo.outWidth;
+  const patchSize = convInfo.filterHeight * convInfo.filterWidth * convInfo.inChannels;
+  if (convInfo.dataFormat === 'channelsLast' && x.dtype === 'float32' && dy.dtype === 'float32' && pixels * patchSize <= MAX_PATCH_VALUES) {
+    // dw = patchesᵀ·dy, in XNNPACK through the BatchMatMul kernel; the patches take a fraction of the time.
+    const patches = backend.makeOutput([pixels, patchSize], 'float32');
+    im2col(convInfo, backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(patches) as Float32Array);
+    const dy2D: TensorInfo = { dataId: dy.dataId, shape: [pixels, convInfo.outChannels], dtype: dy.dtype };
+    const matMul = getKernel(BatchMatMul, 'wasm').kernelFunc;
+    const dw = matMul({ inputs: { a: patches, b: dy2D }, backend, attrs: { transposeA: true, transposeB: false } }) as TensorInfo;
+    backend.disposeData(patches.dataId);
+    // A fresh output, the kernel's own: reshaping it in place is what wasm's kernels do too.
+    dw.shape = convInfo.filterShape;
+    return dw;
+  }
   const out = backend.makeOutput(convInfo.filterShape, 'float32');
   // Views only after makeOutput: allocating can grow the wasm memory and detach views taken earlier.
   const xValues = backend.typedArrayFromHeap(x);

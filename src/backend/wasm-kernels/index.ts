@@ -1,8 +1,22 @@
-// Registers the kernels that the tfjs wasm backend lacks for training.
+// Registers the kernels that the tfjs wasm backend lacks for training, and faster ones in place of some of its own.
 import { getKernel, KernelConfig, registerKernel } from '@tensorflow/tfjs-core';
+import { batchMatMulOverride } from './batch-mat-mul';
+import { castOverride } from './cast';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
+import { identityOverride } from './identity';
+import { WasmKernelOverride } from './kernel-override';
+import { maxPoolGradOverride } from './max-pool-grad';
+import { sumOverride } from './sum';
 
 export const wasmTrainingKernels: readonly KernelConfig[] = [conv2DBackpropFilterConfig];
+
+export const wasmKernelOverrides: readonly WasmKernelOverride[] = [
+  batchMatMulOverride,
+  castOverride,
+  identityOverride,
+  maxPoolGradOverride,
+  sumOverride,
+];
 
 export function registerWasmTrainingKernels(): void {
   for (const config of wasmTrainingKernels) {
@@ -11,4 +25,5 @@ export function registerWasmTrainingKernels(): void {
       registerKernel(config);
     }
   }
+  for (const override of wasmKernelOverrides) override.install();
 }

@@ -1,0 +1,75 @@
+/** Helpers for tests that run the same computation on the cpu and wasm backends in one process and compare. */
+import { strict as assert } from 'assert';
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from '../../src/backend/wasm-kernels';
+
+// Deterministic values in [-1, 1) (mulberry32), so a failure reproduces.
+export function randomValues(size: number, seed: number): Float32Array {
+  let state = seed >>> 0;
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; ++i) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    values[i] = (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
+  }
+  return values;
+}
+
+// Max abs difference relative to the reference's magnitude (at least 1), so large sums get a fair tolerance.
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 1;
+  let maxDiff = 0;
+  let nonZero = false;
+  for (let i = 0; i < expected.length; ++i) {
+    scale = Math.max(scale, Math.abs(expected[i]));
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+    nonZero ||= expected[i] !== 0;
+  }
+  assert.ok(nonZero, `${what}: reference is all zeros, the comparison would prove nothing`);
+  assert.ok(maxDiff < 1e-4 * scale, `${what}: max |diff| ${maxDiff} (scale ${scale})`);
+}
+
+export async function useBackend(name: string): Promise<void> {
+  assert.equal(await tf.setBackend(name), true, `backend ${name} failed to initialise`);
+  assert.equal(tf.getBackend(), name);
+}
+
+/** Loads wasm with our kernels and starts both backends; returns the backend that was active before. */
+export async function startCpuAndWasm(): Promise<string | undefined> {
+  const found = tf.getBackend();
+  await import('@tensorflow/tfjs-backend-wasm');
+  registerWasmTrainingKernels();
+  await useBackend('cpu');
+  await useBackend('wasm');
+  return found;
+}
+
+interface Result {
+  shape: number[];
+  values: Float32Array;
+}
+
+/** Runs `compute` on cpu and on wasm, and checks that the wasm results have the cpu's shapes and values and that nothing leaked. */
+export async function compareWithCpu(what: string, compute: () => tf.Tensor | tf.Tensor[]): Promise<void> {
+  const run = async (backend: string) => {
+    await useBackend(backend);
+    const tensorsBefore = tf.memory().numTensors;
+    let results: Result[] = [];
+    // Read inside tidy but not returned from it: tidy walks every element of an array it gets back.
+    tf.tidy(() => {
+      const out = compute();
+      results = (Array.isArray(out) ? out : [out]).map((t) => ({ shape: t.shape, values: Float32Array.from(t.dataSync()) }));
+    });
+    assert.equal(tf.memory().numTensors, tensorsBefore, `${what}: tensors leaked on ${backend}`);
+    return results;
+  };
+  const expected = await run('cpu');
+  const actual = await run('wasm');
+  expected.forEach((e, i) => {
+    assert.deepEqual(actual[i].shape, e.shape, `${what}: shape of result ${i}`);
+    assertClose(actual[i].values, e.values, `${what}: result ${i}`);
+  });
+}
