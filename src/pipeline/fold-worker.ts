@@ -8,7 +8,7 @@ import { RunContext } from './run-context';
 import { RunFolder } from './run-folder';
 
 function send(message: WorkerMessage): void {
-  process.send?.(message);
+  if (process.connected) process.send?.(message);
 }
 
 let context: RunContext | undefined;
@@ -50,6 +50,8 @@ async function handle(message: ParentMessage): Promise<void> {
 // Ctrl-C reaches the whole process group: the run process decides, this one only stops at a step boundary.
 process.on('SIGINT', () => context?.requestStop());
 process.on('SIGTERM', () => context?.requestStop());
+// The run process is gone (killed): checkpoint at the next step and end, rather than train on for nobody.
+process.on('disconnect', () => context?.requestStop());
 
 process.on('message', (message: ParentMessage) => {
   handle(message).catch((error: unknown) => {
