@@ -17,7 +17,7 @@ export const train: StepComponent<Record<string, never>> = {
       const splits = context.splits();
       const folds = splits.map((_, f) => f);
       const workers = workerCount(context.spec.runtime.workers, folds.length);
-      const listener = progressLogger(context);
+      const listener = progressLogger(context, workers);
       if (workers > 1) {
         logger.info(`training ${folds.length} folds in ${workers} worker processes`);
         const results = await trainFoldsInWorkers(context, folds, workers, listener);
@@ -30,23 +30,25 @@ export const train: StepComponent<Record<string, never>> = {
 };
 
 /** `auto`: one process per core, never more than there are folds. */
-export function workerCount(setting: number | 'auto', folds: number): number {
+function workerCount(setting: number | 'auto', folds: number): number {
   return Math.max(1, Math.min(folds, setting === 'auto' ? os.cpus().length : setting));
 }
 
 /** Logs each epoch (and, in long epochs, progress) with an ETA over all folds. */
-function progressLogger(context: RunContext): FoldListener {
+function progressLogger(context: RunContext, workers: number): FoldListener {
   const splits = context.splits();
   const { epochs } = context.spec.training;
   const label = (fold: number) => (splits.length > 1 ? `fold ${fold + 1}/${splits.length}` : 'holdout');
-  const totalImages = splits.reduce((n, s) => n + s.train.length, 0) * epochs;
   const started = Date.now();
   const epochsDone = new Array<number>(splits.length).fill(0);
   const inEpoch = new Array<number>(splits.length).fill(0);
   const eta = () => {
-    const done = splits.reduce((n, s, f) => n + epochsDone[f] * s.train.length + inEpoch[f], 0);
-    const rate = done / ((Date.now() - started) / 1000);
-    return rate > 0 ? formatDuration((totalImages - done) / rate) : '?';
+    const done = splits.map((s, f) => epochsDone[f] * s.train.length + inEpoch[f]);
+    const remaining = splits.map((s, f) => s.train.length * epochs - done[f]);
+    const seconds = (Date.now() - started) / 1000;
+    const busy = Math.min(workers, splits.length);
+    const perWorkerRate = done.reduce((a, b) => a + b, 0) / seconds / busy;
+    return perWorkerRate > 0 ? formatDuration(finishTime(remaining, done, busy) / perWorkerRate) : '?';
   };
   return {
     onEpoch(fold, r) {
@@ -63,11 +65,25 @@ function progressLogger(context: RunContext): FoldListener {
   };
 }
 
+/**
+ * Images the busiest worker still has to train: folds under way stay on their worker, folds not started go to
+ * whichever worker frees up first. Without this the last fold, trained alone, would be left out of the estimate.
+ */
+function finishTime(remaining: number[], done: number[], workers: number): number {
+  const loads = remaining.filter((r, f) => done[f] > 0 && r > 0).slice(0, workers);
+  while (loads.length < workers) loads.push(0);
+  for (const r of remaining.filter((r, f) => done[f] === 0)) {
+    loads.sort((a, b) => a - b);
+    loads[0] += r;
+  }
+  return Math.max(...loads);
+}
+
 function fixed(value: number | undefined): string {
   return value === undefined ? '-' : value.toFixed(4);
 }
 
-export function formatDuration(seconds: number): string {
+function formatDuration(seconds: number): string {
   const s = Math.round(seconds);
   if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
