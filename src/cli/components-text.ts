@@ -30,6 +30,13 @@ function typeText(schema: JsonSchema): string {
   if (schema.$ref) return schema.$ref.split('/').pop() ?? 'reference';
   if (schema.anyOf) return schema.anyOf.map(typeText).join(' | ');
   if (schema.type === 'array' && schema.items) return `${typeText(schema.items)}[]`;
-  const range = schema.minimum !== undefined || schema.maximum !== undefined ? ` ${schema.minimum ?? schema.exclusiveMinimum ?? ''}..${schema.maximum ?? schema.exclusiveMaximum ?? ''}` : '';
-  return `${Array.isArray(schema.type) ? schema.type.join(' | ') : schema.type ?? 'any'}${range}`;
+  return `${Array.isArray(schema.type) ? schema.type.join(' | ') : schema.type ?? 'any'}${rangeText(schema)}`;
+}
+
+/** Bounds as an interval: [1, 4096] inclusive, (0, 1) exclusive, ∞ where open. */
+function rangeText(schema: JsonSchema): string {
+  const low = schema.minimum ?? schema.exclusiveMinimum;
+  const high = schema.maximum ?? schema.exclusiveMaximum;
+  if (low === undefined && high === undefined) return '';
+  return ` ${schema.minimum !== undefined ? '[' : '('}${low ?? '-∞'}, ${high ?? '∞'}${schema.maximum !== undefined ? ']' : ')'}`;
 }

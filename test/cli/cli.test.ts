@@ -113,8 +113,9 @@ describe('pipeline CLI', () => {
     const result = pipeline(['components', 'layers'], cwd);
     assert.equal(result.status, 0);
     assert.match(result.stdout, /^layers — A layer of the model\./);
-    assert.match(result.stdout, /\n  conv2d: .*\n      filters: integer 1\.\.4096 \(required\) — Number of output channels\./);
+    assert.match(result.stdout, /\n  conv2d: .*\n      filters: integer \[1, 4096\] \(required\) — Number of output channels\./);
     assert.match(result.stdout, /kernelInitializer: initializer = "glorotUniform"/);
+    assert.match(result.stdout, /rate: number \[0, 1\) \(required\) — Fraction of inputs to drop\./);
     const unknown = pipeline(['components', 'layer'], cwd);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /Unknown component kind "layer"\. Did you mean "layers"\?/);
