@@ -24,6 +24,22 @@ describe('model builder', () => {
     model.dispose();
   });
 
+  it('builds the study\'s improvements: batch normalization and a deeper conv stack', async () => {
+    const configs = path.join(REPO, 'configs');
+    const batchnorm = buildModel((await loadExperiment('batchnorm', [], configs)).spec.model.layers, [28, 28, 1], new Random(1));
+    assert.deepEqual(summarize(batchnorm).map((l) => [l.type, l.parameters]), [
+      ['Conv2D', 320], ['BatchNormalization', 128], ['MaxPooling2D', 0], ['Flatten', 0], ['Dense', 540900], ['BatchNormalization', 400], ['Dense', 1010],
+    ]);
+    assert.equal(batchnorm.countParams(), 542758);
+    const deeper = buildModel((await loadExperiment('deeper', [], configs)).spec.model.layers, [28, 28, 1], new Random(1));
+    assert.deepEqual(summarize(deeper).map((l) => l.outputShape), [
+      [null, 26, 26, 32], [null, 13, 13, 32], [null, 11, 11, 64], [null, 9, 9, 64], [null, 4, 4, 64], [null, 1024], [null, 100], [null, 10],
+    ]);
+    assert.equal(deeper.countParams(), 159254);
+    batchnorm.dispose();
+    deeper.dispose();
+  });
+
   it('initializes weights the same for the same seed and differently for another', () => {
     const layers = [{ type: 'dense', units: 3, kernelInitializer: 'heUniform' }];
     const weights = (seed: number) => {
