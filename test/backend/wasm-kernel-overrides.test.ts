@@ -122,6 +122,91 @@ describe('wasm kernel overrides match the cpu backend', () => {
       compareWithCpu('int32', () => tf.sum(tf.tensor2d([1, 2, 3, -4, 5, 6, 7, 8, 9, 10], [5, 2], 'int32'), 0)));
   });
 
+  describe('Conv2DBackpropInput', () => {
+    type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+    // [x shape, filter shape, strides, pad]: every filter size, stride and kind of padding, with batches and channels.
+    type Shape = [number, number, number, number];
+    const cases: [Shape, Shape, number | [number, number], Pad][] = [
+      [[1, 5, 5, 1], [1, 1, 1, 1], 1, 'valid'],
+      [[2, 8, 8, 3], [3, 3, 3, 4], 1, 'same'],
+      [[3, 9, 7, 2], [3, 3, 2, 5], 2, 'same'],
+      [[2, 12, 12, 4], [5, 5, 4, 3], 3, 'valid'],
+      [[1, 11, 10, 5], [2, 2, 5, 2], [1, 2], 'valid'],
+      [[2, 7, 9, 3], [3, 3, 3, 3], 2, 1],
+      [[1, 10, 12, 2], [5, 5, 2, 4], [1, 2], 2],
+      [[3, 6, 6, 1], [2, 2, 1, 5], 2, 'same'],
+      [[1, 12, 11, 3], [5, 5, 3, 1], 3, 'same'],
+      [[2, 5, 8, 4], [1, 1, 4, 2], 3, 'same'],
+      [[2, 9, 10, 3], [3, 3, 3, 2], 2, [[0, 0], [1, 2], [0, 1], [0, 0]]],
+      [[1, 6, 7, 5], [5, 5, 5, 5], 1, 'same'],
+    ];
+    cases.forEach(([xShape, filterShape, strides, pad], i) => {
+      const what = `x[${xShape}] filter[${filterShape}] strides ${strides} pad ${JSON.stringify(pad)}`;
+      it(what, async () => {
+        await compareWithCpu(`${what}, kernel`, () => {
+          const outShape = tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(filterShape) as tf.Tensor4D, strides, pad).shape;
+          const attrs = { strides, pad, dataFormat: 'NHWC', inputShape: xShape };
+          return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: tensor(outShape, 60 * i), filter: tensor(filterShape, 60 * i + 1) }, attrs as never) as tf.Tensor;
+        });
+        await compareWithCpu(`${what}, tf.grad`, () => {
+          const filter = tensor(filterShape, 60 * i + 2) as tf.Tensor4D;
+          const conv = (x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, filter, strides, pad);
+          const weights = tensor(conv(tf.zeros(xShape)).shape, 60 * i + 3);
+          return tf.grad((x: tf.Tensor) => tf.sum(tf.mul(conv(x), weights)))(tensor(xShape, 60 * i + 4));
+        });
+      });
+    });
+
+    it('NCHW, and column matrices above the bound, go to the original kernel', async () => {
+      await compareWithCpu('NCHW', () => {
+        const attrs = { strides: 2, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 3, 7, 8] };
+        return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: tensor([2, 4, 4, 4], 90), filter: tensor([3, 3, 3, 4], 91) }, attrs as never) as tf.Tensor;
+      });
+      await compareWithCpu('large', () => {
+        const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 64, 64, 48] };
+        return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: tensor([1, 64, 64, 2], 92), filter: tensor([5, 5, 48, 2], 93) }, attrs as never) as tf.Tensor;
+      });
+    });
+  });
+
+  describe('Tile', () => {
+    // [shape, reps]: ranks 1 to 4, reps of 1 (merged dimensions) anywhere, and batch norm's [1, 1, 1, C] over [N, H, W, 1].
+    const cases: [number[], number[]][] = [
+      [[5], [3]],
+      [[7], [1]],
+      [[4, 3], [2, 1]],
+      [[4, 3], [1, 5]],
+      [[1, 6], [9, 1]],
+      [[3, 1], [2, 7]],
+      [[2, 3, 4], [2, 3, 2]],
+      [[1, 1, 5], [3, 4, 1]],
+      [[2, 1, 3, 4], [1, 3, 2, 1]],
+      [[1, 1, 1, 6], [8, 5, 5, 1]],
+      [[3, 2, 2, 2], [2, 2, 2, 2]],
+      [[2, 3, 1, 2], [1, 1, 1, 1]],
+    ];
+    cases.forEach(([shape, reps], i) => {
+      const what = `x[${shape}] reps [${reps}]`;
+      it(what, () => compareWithCpu(what, () => tf.tile(tensor(shape, 70 * i), reps)));
+    });
+
+    it('int32, and bool (the original kernel\'s)', () =>
+      compareWithCpu('int32 and bool', () => [
+        tf.tile(tf.tensor2d([1, -2, 3, 4, 5, -6], [2, 3], 'int32'), [3, 2]),
+        tf.tile(tf.tensor2d([true, false, true, true], [2, 2], 'bool'), [2, 3]),
+      ]));
+
+    it('gradients of batch normalization', () =>
+      compareWithCpu('batchNorm gradients', () => {
+        const x = tensor([4, 5, 6, 3], 80);
+        const weights = tensor([4, 5, 6, 3], 81);
+        const f = (t: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, offset: tf.Tensor, scale: tf.Tensor) =>
+          tf.sum(tf.mul(tf.batchNorm(t, mean, variance, offset, scale, 1e-3), weights));
+        const variance = tf.add(tf.abs(tensor([3], 83)), 0.5);
+        return tf.grads(f as (...args: tf.Tensor[]) => tf.Tensor)([x, tensor([3], 82), variance, tensor([3], 84), tensor([3], 85)]);
+      }));
+  });
+
   describe('Identity and Cast', () => {
     it('a clone outlives its source, and frees nothing twice', () =>
       compareWithCpu('clone', () => {

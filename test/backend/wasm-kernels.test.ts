@@ -152,7 +152,15 @@ describe('wasm training kernels', () => {
     );
     assert.deepEqual(
       wasmKernelOverrides.map((o) => [o.config.kernelName, o.config.backendName]),
-      [['BatchMatMul', 'wasm'], ['Cast', 'wasm'], ['Identity', 'wasm'], ['MaxPoolGrad', 'wasm'], ['Sum', 'wasm']],
+      [
+        ['BatchMatMul', 'wasm'],
+        ['Cast', 'wasm'],
+        ['Conv2DBackpropInput', 'wasm'],
+        ['Identity', 'wasm'],
+        ['MaxPoolGrad', 'wasm'],
+        ['Sum', 'wasm'],
+        ['Tile', 'wasm'],
+      ],
     );
     const warn = console.warn;
     let warnings = 0;
