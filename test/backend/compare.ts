@@ -37,14 +37,20 @@ export async function useBackend(name: string): Promise<void> {
   assert.equal(tf.getBackend(), name);
 }
 
-/** Loads wasm with our kernels and starts both backends; returns the backend that was active before. */
-export async function startCpuAndWasm(): Promise<string | undefined> {
-  const found = tf.getBackend();
-  await import('@tensorflow/tfjs-backend-wasm');
-  registerWasmTrainingKernels();
-  await useBackend('cpu');
-  await useBackend('wasm');
-  return found;
+/** Mocha hooks for a suite: load wasm with our kernels and start both backends, then restore the backend found. */
+export function withCpuAndWasm(): void {
+  let found: string | undefined;
+  before(async () => {
+    found = tf.getBackend();
+    await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmTrainingKernels();
+    await useBackend('cpu');
+    await useBackend('wasm');
+  });
+  after(async () => {
+    // With no backend chosen yet, cpu is what tfjs would have picked in Node had wasm not been registered.
+    await tf.setBackend(found ?? 'cpu');
+  });
 }
 
 interface Result {

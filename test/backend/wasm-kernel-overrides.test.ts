@@ -4,20 +4,12 @@ import { buildModel } from '../../src/pipeline/model-builder';
 import { Random } from '../../src/random';
 import { registry } from '../../src/registry';
 import type { ComponentRef } from '../../src/registry/registry';
-import { assertClose, compareWithCpu, randomValues, startCpuAndWasm, useBackend } from './compare';
+import { assertClose, compareWithCpu, randomValues, withCpuAndWasm, useBackend } from './compare';
 
 const tensor = (shape: number[], seed: number) => tf.tensor(randomValues(tf.util.sizeFromShape(shape), seed), shape);
 
 describe('wasm kernel overrides match the cpu backend', () => {
-  let foundBackend: string | undefined;
-
-  before(async () => {
-    foundBackend = await startCpuAndWasm();
-  });
-
-  after(async () => {
-    await tf.setBackend(foundBackend ?? 'cpu');
-  });
+  withCpuAndWasm();
 
   describe('BatchMatMul', () => {
     // [a shape, b shape, transposeA, transposeB]: the dense layer's three products, each way of computing them,

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels, wasmKernelOverrides, wasmTrainingKernels } from '../../src/backend/wasm-kernels';
 import { conv2DBackpropFilterConfig } from '../../src/backend/wasm-kernels/conv2d-backprop-filter';
-import { assertClose, randomValues, startCpuAndWasm, useBackend } from './compare';
+import { assertClose, randomValues, withCpuAndWasm, useBackend } from './compare';
 
 type Format = 'NHWC' | 'NCHW';
 type Rounding = 'floor' | 'round' | 'ceil';
@@ -134,16 +134,7 @@ async function sgdStep(backend: string): Promise<StepResult> {
 }
 
 describe('wasm training kernels', () => {
-  let foundBackend: string | undefined;
-
-  before(async () => {
-    foundBackend = await startCpuAndWasm();
-  });
-
-  after(async () => {
-    // With no backend chosen yet, cpu is what tfjs would have picked in Node had wasm not been registered.
-    await tf.setBackend(foundBackend ?? 'cpu');
-  });
+  withCpuAndWasm();
 
   it('registers every kernel for wasm, once', () => {
     assert.deepEqual(
