@@ -1,6 +1,6 @@
 /** A run's folder under experiments/<name>/<runId>/ and its status file. */
 import { randomBytes } from 'crypto';
-import { promises as fs } from 'fs';
+import { promises as fs, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RunError } from '../errors';
@@ -57,7 +57,23 @@ export class RunFolder {
   }
 
   async setStatus(state: RunState, reason?: string): Promise<void> {
-    const status: RunStatus = {
+    const status = this.status(state, reason);
+    try {
+      await writeJsonAtomic(this.file('status.json'), status);
+    } catch (error) {
+      // On a full disk the temp file cannot be made, but overwriting in place reuses the file's own space.
+      if (state === 'running') throw error;
+      await fs.writeFile(this.file('status.json'), `${JSON.stringify(status, null, 2)}\n`);
+    }
+  }
+
+  /** For a process about to exit at once (a second Ctrl-C): there is no later moment to await a write. */
+  setStatusNow(state: RunState, reason?: string): void {
+    writeFileSync(this.file('status.json'), `${JSON.stringify(this.status(state, reason), null, 2)}\n`);
+  }
+
+  private status(state: RunState, reason?: string): RunStatus {
+    return {
       state,
       runId: this.runId,
       experiment: this.experiment,
@@ -67,12 +83,5 @@ export class RunFolder {
       host: os.hostname(),
       ...(reason ? { reason } : {}),
     };
-    try {
-      await writeJsonAtomic(this.file('status.json'), status);
-    } catch (error) {
-      // On a full disk the temp file cannot be made, but overwriting in place reuses the file's own space.
-      if (state === 'running') throw error;
-      await fs.writeFile(this.file('status.json'), `${JSON.stringify(status, null, 2)}\n`);
-    }
   }
 }

@@ -1,5 +1,4 @@
 /** Runs an experiment's steps in order inside a run folder, keeping status.json truthful throughout. */
-import * as fs from 'fs';
 import { stringify } from 'yaml';
 import { selectBackend } from '../backend/select';
 import type { LoadedExperiment } from '../config/load';
@@ -54,7 +53,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
       return;
     }
     // A second signal: stop now; the last epoch checkpoints remain for --resume.
-    fs.writeFileSync(folder.file('status.json'), JSON.stringify({ ...readStatus(folder), state: 'interrupted', reason: `${signal}`, updatedAt: new Date().toISOString() }, null, 2));
+    folder.setStatusNow('interrupted', `stopped at once by a second ${signal}`);
     process.stderr.write(`Stopped. Resume with: ${resumeHint}\n`);
     process.exit(130);
   };
@@ -89,10 +88,3 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   }
 }
 
-function readStatus(folder: RunFolder): Record<string, unknown> {
-  try {
-    return JSON.parse(fs.readFileSync(folder.file('status.json'), 'utf8')) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
