@@ -1,12 +1,16 @@
-/** Picks and starts the tfjs backend: tfjs-node when it loads, else wasm (with the training kernels it lacks), else cpu. */
+/**
+ * Picks and starts the tfjs backend: tfjs-node when it loads, else native (wasm with its heaviest kernels in native
+ * code over OpenBLAS) when its addon and OpenBLAS load, else wasm (with the training kernels it lacks); cpu on request.
+ */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../config/experiment-spec';
 import { RunError } from '../errors';
 import { logger } from '../log';
+import { NATIVE_BACKEND, registerNativeBackend } from './native';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
 export interface BackendInfo {
-  name: 'tensorflow' | 'wasm' | 'cpu';
+  name: 'tensorflow' | 'native' | 'wasm' | 'cpu';
   versions: Record<string, string>;
 }
 
@@ -17,7 +21,15 @@ export async function selectBackend(requested: BackendName, options: { quiet?: b
     if (requested === 'tensorflow') {
       throw new RunError(`runtime.backend is "tensorflow" but @tensorflow/tfjs-node does not load here (${loaded}). Use "auto" or "wasm".`);
     }
-    logger.debug(`tfjs-node not available (${loaded}); using wasm`);
+    logger.debug(`tfjs-node not available (${loaded})`);
+  }
+  if (requested === 'native' || requested === 'auto') {
+    const native = registerNativeBackend();
+    const wasmVersion = { 'tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm') };
+    if ('blas' in native) return activate(options, NATIVE_BACKEND, { ...wasmVersion, blas: native.blas });
+    const hint = native.reason.startsWith('OpenBLAS') ? ' Install it with: apt-get install libopenblas0-pthread' : '';
+    if (requested === 'native') throw new RunError(`runtime.backend is "native" but it is unavailable here: ${native.reason}.${hint}`);
+    logger.log(options.quiet ? 'debug' : 'info', `native backend unavailable (${native.reason}); using wasm, several times slower.${hint}`);
   }
   if (requested === 'cpu') return activate(options, 'cpu', { 'tfjs-backend-cpu': packageVersion('@tensorflow/tfjs-backend-cpu') });
   // Loading the package registers the backend; the extra kernels make conv nets trainable on it.

@@ -27,7 +27,7 @@ interface PeerTiming {
 async function main(): Promise<void> {
   const args = await yargs(process.argv.slice(2))
     .option('images', { type: 'number', default: 8192, describe: 'Training images timed per backend.' })
-    .option('backends', { type: 'string', array: true, default: ['tensorflow', 'wasm', 'cpu'], describe: 'Backends to time.' })
+    .option('backends', { type: 'string', array: true, default: ['tensorflow', 'native', 'wasm', 'cpu'], describe: 'Backends to time; the first that runs is compared with PyTorch.' })
     .option('peer', { type: 'string', default: path.resolve('../shared/peers/torch_mnist.py'), describe: 'The PyTorch peer script.' })
     .option('out', { type: 'string', default: 'bench/results.json' })
     .option('child', { type: 'string', hidden: true })

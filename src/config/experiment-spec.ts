@@ -1,7 +1,7 @@
 /** The typed shape of a validated experiment config; the schema in schema.ts is its source of truth. */
 import type { ComponentRef } from '../registry/registry';
 
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
 export interface ExperimentSpec {
   name: string;

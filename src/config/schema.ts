@@ -36,9 +36,9 @@ function assemble(): JsonSchema {
         default: {},
         properties: {
           backend: {
-            enum: ['auto', 'tensorflow', 'wasm', 'cpu'],
+            enum: ['auto', 'tensorflow', 'native', 'wasm', 'cpu'],
             default: 'auto',
-            description: 'auto takes tensorflow (tfjs-node) when it loads, else wasm.',
+            description: 'auto takes tensorflow (tfjs-node) when it loads, else native (wasm with OpenBLAS kernels) when it loads, else wasm.',
           },
           workers: {
             anyOf: [{ const: 'auto' }, { type: 'integer', minimum: 1, maximum: 64 }],

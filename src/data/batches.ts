@@ -13,12 +13,14 @@ export function makeBatch(dataset: Dataset, positions: Int32Array, start: number
   const size = end - start;
   const pixelsPerSample = sampleSize(dataset);
   const x = new Float32Array(size * pixelsPerSample);
-  const { pixels, scale, offset, labels, numClasses } = dataset;
+  const { pixels, scale, offset, labels, numClasses, indices } = dataset;
+  // The 256 values a pixel can map to, as float32, exactly as computing each one would give.
+  const values = new Float32Array(256);
+  for (let v = 0; v < 256; v++) values[v] = v * scale + offset;
   for (let b = 0; b < size; b++) {
-    const sample = dataset.indices[positions[start + b]];
-    const from = sample * pixelsPerSample;
+    const from = indices[positions[start + b]] * pixelsPerSample;
     const to = b * pixelsPerSample;
-    for (let p = 0; p < pixelsPerSample; p++) x[to + p] = pixels[from + p] * scale + offset;
+    for (let p = 0; p < pixelsPerSample; p++) x[to + p] = values[pixels[from + p]];
   }
   let y: tf.Tensor;
   if (dataset.labelEncoding === 'oneHot') {

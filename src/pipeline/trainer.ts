@@ -174,7 +174,8 @@ export function evaluateModel(model: tf.LayersModel, objective: Objective, data:
     const end = Math.min(count, start + EVAL_BATCH);
     const next = tf.tidy(() => {
       const batch = makeBatch(data, positions, start, end);
-      const predicted = model.predict(batch.x) as tf.Tensor;
+      // One pass over the whole batch: predict's default splits it into slices of 32, several times slower.
+      const predicted = model.predict(batch.x, { batchSize: end - start }) as tf.Tensor;
       const loss = tf.mul(objective.loss(batch.y, predicted), batch.size);
       return tf.add(totals, tf.stack([loss, ...objective.metrics.map((m) => tf.sum(m.fn(batch.y, predicted)))]));
     });

@@ -1,6 +1,7 @@
-/** Helpers for tests that run the same computation on the cpu and wasm backends in one process and compare. */
+/** Helpers for tests that run the same computation on the cpu backend and a backend under test (wasm, native) in one process and compare. */
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
+import { registerNativeBackend } from '../../src/backend/native';
 import { registerWasmTrainingKernels } from '../../src/backend/wasm-kernels';
 
 // Deterministic values in [-1, 1) (mulberry32), so a failure reproduces.
@@ -17,13 +18,18 @@ export function randomValues(size: number, seed: number): Float32Array {
   return values;
 }
 
-// Max abs difference relative to the reference's magnitude (at least 1), so large sums get a fair tolerance.
+// Max abs difference relative to the reference's magnitude (at least 1), so large sums get a fair tolerance;
+// NaN and infinities must be matched exactly.
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   let scale = 1;
   let maxDiff = 0;
   let nonZero = false;
   for (let i = 0; i < expected.length; ++i) {
+    if (!Number.isFinite(expected[i])) {
+      assert.ok(Object.is(actual[i], expected[i]), `${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+      continue;
+    }
     scale = Math.max(scale, Math.abs(expected[i]));
     maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
     nonZero ||= expected[i] !== 0;
@@ -37,15 +43,31 @@ export async function useBackend(name: string): Promise<void> {
   assert.equal(tf.getBackend(), name);
 }
 
-/** Mocha hooks for a suite: load wasm with our kernels and start both backends, then restore the backend found. */
-export function withCpuAndWasm(): void {
+const nativeRegistration = registerNativeBackend();
+/** CI sets this: there the native backend must be available, and its tests fail rather than being left out. */
+const nativeRequired = process.env.PIPELINE_REQUIRE_NATIVE === '1';
+
+/** The backends whose kernels are checked against cpu: wasm, and native where its addon and OpenBLAS load. */
+export const testedBackends: readonly string[] = ['wasm', ...('blas' in nativeRegistration || nativeRequired ? ['native'] : [])];
+
+let target = 'wasm';
+
+/** The backend under test in the current suite. */
+export function targetBackend(): string {
+  return target;
+}
+
+/** Mocha hooks for a suite: load wasm with our kernels and start cpu and `backend`, then restore the backend found. */
+export function withCpuAnd(backend: string): void {
   let found: string | undefined;
   before(async () => {
     found = tf.getBackend();
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmTrainingKernels();
+    if (backend === 'native' && 'reason' in nativeRegistration) assert.fail(`the native backend is unavailable: ${nativeRegistration.reason}`);
+    target = backend;
     await useBackend('cpu');
-    await useBackend('wasm');
+    await useBackend(backend);
   });
   after(async () => {
     // With no backend chosen yet, cpu is what tfjs would have picked in Node had wasm not been registered.
@@ -58,7 +80,7 @@ interface Result {
   values: Float32Array;
 }
 
-/** Runs `compute` on cpu and on wasm, and checks that the wasm results have the cpu's shapes and values and that nothing leaked. */
+/** Runs `compute` on cpu and on the backend under test, and checks that its results have the cpu's shapes and values and that nothing leaked. */
 export async function compareWithCpu(what: string, compute: () => tf.Tensor | tf.Tensor[]): Promise<void> {
   const run = async (backend: string) => {
     await useBackend(backend);
@@ -73,7 +95,7 @@ export async function compareWithCpu(what: string, compute: () => tf.Tensor | tf
     return results;
   };
   const expected = await run('cpu');
-  const actual = await run('wasm');
+  const actual = await run(target);
   expected.forEach((e, i) => {
     assert.deepEqual(actual[i].shape, e.shape, `${what}: shape of result ${i}`);
     assertClose(actual[i].values, e.values, `${what}: result ${i}`);

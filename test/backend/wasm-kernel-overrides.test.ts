@@ -4,12 +4,12 @@ import { buildModel } from '../../src/pipeline/model-builder';
 import { Random } from '../../src/random';
 import { registry } from '../../src/registry';
 import type { ComponentRef } from '../../src/registry/registry';
-import { assertClose, compareWithCpu, randomValues, withCpuAndWasm, useBackend } from './compare';
+import { assertClose, compareWithCpu, randomValues, targetBackend, testedBackends, useBackend, withCpuAnd } from './compare';
 
 const tensor = (shape: number[], seed: number) => tf.tensor(randomValues(tf.util.sizeFromShape(shape), seed), shape);
 
-describe('wasm kernel overrides match the cpu backend', () => {
-  withCpuAndWasm();
+for (const backend of testedBackends) describe(`kernel overrides on ${backend} match the cpu backend`, () => {
+  withCpuAnd(backend);
 
   describe('BatchMatMul', () => {
     // [a shape, b shape, transposeA, transposeB]: the dense layer's three products, each way of computing them,
@@ -252,11 +252,11 @@ describe('wasm kernel overrides match the cpu backend', () => {
       return { losses, weights };
     };
     const cpu = await train('cpu');
-    const wasm = await train('wasm');
+    const tested = await train(targetBackend());
     cpu.losses.forEach((expected, step) => {
-      assert.ok(Math.abs(wasm.losses[step] - expected) < 1e-4 * Math.abs(expected), `step ${step}: loss ${wasm.losses[step]} vs ${expected}`);
+      assert.ok(Math.abs(tested.losses[step] - expected) < 1e-4 * Math.abs(expected), `step ${step}: loss ${tested.losses[step]} vs ${expected}`);
     });
     assert.ok(cpu.losses[2] < cpu.losses[0], `the loss did not fall: ${cpu.losses}`);
-    cpu.weights.forEach((expected, i) => assertClose(wasm.weights[i], expected, `weights ${i} after 3 steps`));
+    cpu.weights.forEach((expected, i) => assertClose(tested.weights[i], expected, `weights ${i} after 3 steps`));
   });
 });

@@ -2,59 +2,8 @@ import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmTrainingKernels, wasmKernelOverrides, wasmTrainingKernels } from '../../src/backend/wasm-kernels';
 import { conv2DBackpropFilterConfig } from '../../src/backend/wasm-kernels/conv2d-backprop-filter';
-import { assertClose, randomValues, withCpuAndWasm, useBackend } from './compare';
-
-type Format = 'NHWC' | 'NCHW';
-type Rounding = 'floor' | 'round' | 'ceil';
-// Explicit padding is given as [[top, bottom], [left, right]] and placed per data format.
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number]];
-
-interface Case {
-  batch: number;
-  height: number;
-  width: number;
-  inChannels: number;
-  outChannels: number;
-  kernel: [number, number];
-  strides: number | [number, number];
-  pad: Pad;
-  rounding?: Rounding;
-}
-
-const cases: Case[] = [
-  { batch: 1, height: 5, width: 5, inChannels: 1, outChannels: 1, kernel: [1, 1], strides: 1, pad: 'valid' },
-  { batch: 2, height: 7, width: 6, inChannels: 2, outChannels: 3, kernel: [3, 3], strides: 1, pad: 'same' },
-  { batch: 3, height: 8, width: 9, inChannels: 3, outChannels: 4, kernel: [3, 3], strides: 2, pad: 'same' },
-  { batch: 4, height: 12, width: 10, inChannels: 1, outChannels: 2, kernel: [5, 5], strides: 1, pad: 'valid' },
-  { batch: 2, height: 11, width: 12, inChannels: 3, outChannels: 2, kernel: [5, 5], strides: 3, pad: 'same' },
-  { batch: 1, height: 9, width: 7, inChannels: 2, outChannels: 4, kernel: [2, 2], strides: 2, pad: 'valid' },
-  { batch: 2, height: 6, width: 5, inChannels: 2, outChannels: 2, kernel: [2, 2], strides: 1, pad: 'same' },
-  { batch: 2, height: 10, width: 8, inChannels: 1, outChannels: 3, kernel: [2, 2], strides: [1, 2], pad: 'same' },
-  { batch: 3, height: 6, width: 11, inChannels: 2, outChannels: 2, kernel: [3, 3], strides: [1, 2], pad: 'valid' },
-  { batch: 3, height: 12, width: 12, inChannels: 2, outChannels: 3, kernel: [3, 3], strides: 3, pad: 'valid' },
-  { batch: 2, height: 9, width: 8, inChannels: 3, outChannels: 1, kernel: [2, 3], strides: [2, 1], pad: 'same' },
-  { batch: 2, height: 9, width: 9, inChannels: 3, outChannels: 1, kernel: [3, 3], strides: 1, pad: 1 },
-  { batch: 1, height: 12, width: 9, inChannels: 2, outChannels: 4, kernel: [5, 5], strides: 2, pad: 2 },
-  { batch: 4, height: 5, width: 6, inChannels: 1, outChannels: 2, kernel: [3, 3], strides: 3, pad: 1, rounding: 'ceil' },
-  { batch: 2, height: 8, width: 7, inChannels: 2, outChannels: 3, kernel: [2, 2], strides: 2, pad: 1, rounding: 'floor' },
-  { batch: 2, height: 10, width: 9, inChannels: 3, outChannels: 4, kernel: [3, 3], strides: 2, pad: [[1, 2], [0, 1]] },
-  { batch: 1, height: 7, width: 12, inChannels: 1, outChannels: 1, kernel: [5, 5], strides: [1, 2], pad: [[2, 0], [1, 3]] },
-];
-
-function tfPad(pad: Pad, format: Format): 'same' | 'valid' | number | tf.backend_util.ExplicitPadding {
-  if (!Array.isArray(pad)) return pad;
-  const [rows, cols] = pad;
-  return format === 'NHWC' ? [[0, 0], rows, cols, [0, 0]] : [[0, 0], [0, 0], rows, cols];
-}
-
-function describeCase(c: Case, format: Format): string {
-  const pad = Array.isArray(c.pad) ? JSON.stringify(c.pad) : String(c.pad);
-  return (
-    `${format} x[${c.batch},${c.height},${c.width},${c.inChannels}] ` +
-    `k${c.kernel.join('x')}x${c.outChannels} strides ${JSON.stringify(c.strides)} pad ${pad}` +
-    (c.rounding ? ` ${c.rounding}` : '')
-  );
-}
+import { assertClose, randomValues, targetBackend, testedBackends, useBackend, withCpuAnd } from './compare';
+import { Case, cases, describeCase, Format, tfPad } from './conv-cases';
 
 async function backpropFilter(backend: string, c: Case, format: Format, seed: number): Promise<Float32Array> {
   await useBackend(backend);
@@ -134,7 +83,7 @@ async function sgdStep(backend: string): Promise<StepResult> {
 }
 
 describe('wasm training kernels', () => {
-  withCpuAndWasm();
+  withCpuAnd('wasm');
 
   it('registers every kernel for wasm, once', () => {
     assert.deepEqual(
@@ -169,6 +118,10 @@ describe('wasm training kernels', () => {
       assert.notEqual(tf.getKernel(override.config.kernelName, 'cpu'), override.config);
     }
   });
+});
+
+for (const backend of testedBackends) describe(`convolution filter gradients on ${backend}`, () => {
+  withCpuAnd(backend);
 
   describe('Conv2DBackpropFilter matches the cpu kernel', () => {
     cases.forEach((c, i) => {
@@ -176,7 +129,7 @@ describe('wasm training kernels', () => {
         it(describeCase(c, format), async () => {
           const tensorsBefore = tf.memory().numTensors;
           const expected = await backpropFilter('cpu', c, format, 10 * i);
-          const actual = await backpropFilter('wasm', c, format, 10 * i);
+          const actual = await backpropFilter(targetBackend(), c, format, 10 * i);
           assertClose(actual, expected, describeCase(c, format));
           assert.equal(tf.memory().numTensors, tensorsBefore, 'tensors leaked');
         });
@@ -188,31 +141,31 @@ describe('wasm training kernels', () => {
     // 70 x 70 output pixels times 3 x 3 x 100 filter values: 4.4 million, over the 2^22 the matrix may hold.
     const c: Case = { batch: 1, height: 72, width: 72, inChannels: 100, outChannels: 1, kernel: [3, 3], strides: 1, pad: 'valid' };
     const expected = await backpropFilter('cpu', c, 'NHWC', 900);
-    const actual = await backpropFilter('wasm', c, 'NHWC', 900);
+    const actual = await backpropFilter(targetBackend(), c, 'NHWC', 900);
     assertClose(actual, expected, describeCase(c, 'NHWC'));
   });
 
   describe('tf.grad of conv2d w.r.t. the filter matches cpu', () => {
-    const gradCases = [cases[2], cases[5], cases[7], cases[12], cases[15]];
+    const gradCases = [cases[2], cases[5], cases[7], cases[12], cases[15], cases[17], cases[18]];
     gradCases.forEach((c, i) => {
       it(describeCase(c, 'NHWC'), async () => {
         const expected = await filterGradient('cpu', c, 500 + 10 * i);
-        const actual = await filterGradient('wasm', c, 500 + 10 * i);
+        const actual = await filterGradient(targetBackend(), c, 500 + 10 * i);
         assertClose(actual, expected, describeCase(c, 'NHWC'));
       });
     });
   });
 
-  it('trains a conv2d -> flatten -> dense model for one SGD step on wasm, like cpu', async () => {
+  it('trains a conv2d -> flatten -> dense model for one SGD step, like cpu', async () => {
     const tensorsBefore = tf.memory().numTensors;
     const cpu = await sgdStep('cpu');
-    const wasm = await sgdStep('wasm');
-    assert.ok(Number.isFinite(wasm.loss), `loss ${wasm.loss}`);
-    assert.deepEqual(wasm.kernelBefore, cpu.kernelBefore);
-    const change = wasm.kernelAfter.reduce((m, v, i) => Math.max(m, Math.abs(v - wasm.kernelBefore[i])), 0);
+    const tested = await sgdStep(targetBackend());
+    assert.ok(Number.isFinite(tested.loss), `loss ${tested.loss}`);
+    assert.deepEqual(tested.kernelBefore, cpu.kernelBefore);
+    const change = tested.kernelAfter.reduce((m, v, i) => Math.max(m, Math.abs(v - tested.kernelBefore[i])), 0);
     assert.ok(change > 1e-4, `conv kernel barely moved: max change ${change}`);
-    assert.ok(Math.abs(wasm.loss - cpu.loss) < 1e-4 * Math.max(1, Math.abs(cpu.loss)), `loss ${wasm.loss} vs ${cpu.loss}`);
-    assertClose(wasm.kernelAfter, cpu.kernelAfter, 'conv kernel after one step');
+    assert.ok(Math.abs(tested.loss - cpu.loss) < 1e-4 * Math.max(1, Math.abs(cpu.loss)), `loss ${tested.loss} vs ${cpu.loss}`);
+    assertClose(tested.kernelAfter, cpu.kernelAfter, 'conv kernel after one step');
     assert.equal(tf.memory().numTensors, tensorsBefore, 'tensors leaked');
   });
 });

@@ -1,0 +1,75 @@
+// Conv2D and its two gradients on the native backend: patch matrices (im2col) and OpenBLAS's sgemm, NHWC float32.
+import {
+  backend_util,
+  Conv2D,
+  Conv2DAttrs,
+  Conv2DBackpropFilter,
+  Conv2DBackpropFilterAttrs,
+  Conv2DBackpropInput,
+  Conv2DBackpropInputAttrs,
+  TensorInfo,
+  util,
+} from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { overrideKernel } from '../wasm-kernels/kernel-override';
+import { nativeAddon } from './addon';
+import { convGeometry, heapOf, offsetOf } from './heap';
+
+type Shape4D = [number, number, number, number];
+
+const float32 = (...tensors: TensorInfo[]) => tensors.every((t) => t.dtype === 'float32');
+
+/** x ⊛ filter through im2col and OpenBLAS, or undefined for what it leaves to the original kernel. */
+export function nativeConv2DOf(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs): TensorInfo | undefined {
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
+  if (dataFormat !== 'NHWC' || !float32(x, filter)) return undefined;
+  const c = backend_util.computeConv2DInfo(x.shape as Shape4D, filter.shape as Shape4D, strides, dilations, pad, dimRoundingMode);
+  const y = backend.makeOutput(c.outShape, 'float32');
+  if (util.sizeFromShape(c.outShape) > 0) {
+    nativeAddon().conv2D(heapOf(backend, y), offsetOf(backend, x), offsetOf(backend, filter), offsetOf(backend, y), ...convGeometry(c));
+  }
+  return y;
+}
+
+export const nativeConv2D = overrideKernel<{ x: TensorInfo; filter: TensorInfo }, Conv2DAttrs>(
+  'native',
+  Conv2D,
+  (args, original) => nativeConv2DOf(args.backend, args.inputs.x, args.inputs.filter, args.attrs) ?? original(args),
+);
+
+export const nativeConv2DBackpropFilter = overrideKernel<{ x: TensorInfo; dy: TensorInfo }, Conv2DBackpropFilterAttrs>(
+  'native',
+  Conv2DBackpropFilter,
+  (args, original) => {
+    const { inputs, backend, attrs } = args;
+    const { x, dy } = inputs;
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
+    if (dataFormat !== 'NHWC' || !float32(x, dy)) return original(args);
+    // Dilations 1: the kernel's attrs carry none.
+    const c = backend_util.computeConv2DInfo(x.shape as Shape4D, filterShape, strides, 1, pad, dimRoundingMode);
+    if (!util.arraysEqual(dy.shape, c.outShape)) return original(args);
+    const dw = backend.makeOutput(c.filterShape, 'float32');
+    if (util.sizeFromShape(c.filterShape) > 0) {
+      nativeAddon().conv2DBackpropFilter(heapOf(backend, dw), offsetOf(backend, x), offsetOf(backend, dy), offsetOf(backend, dw), ...convGeometry(c));
+    }
+    return dw;
+  },
+);
+
+export const nativeConv2DBackpropInput = overrideKernel<{ dy: TensorInfo; filter: TensorInfo }, Conv2DBackpropInputAttrs>(
+  'native',
+  Conv2DBackpropInput,
+  (args, original) => {
+    const { inputs, backend, attrs } = args;
+    const { dy, filter } = inputs;
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
+    if (dataFormat !== 'NHWC' || !float32(dy, filter)) return original(args);
+    const c = backend_util.computeConv2DInfo(inputShape, filter.shape as Shape4D, strides, 1, pad, dimRoundingMode);
+    if (!util.arraysEqual(dy.shape, c.outShape)) return original(args);
+    const dx = backend.makeOutput(c.inShape, 'float32');
+    if (util.sizeFromShape(c.inShape) > 0) {
+      nativeAddon().conv2DBackpropInput(heapOf(backend, dx), offsetOf(backend, dy), offsetOf(backend, filter), offsetOf(backend, dx), ...convGeometry(c));
+    }
+    return dx;
+  },
+);

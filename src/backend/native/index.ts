@@ -1,0 +1,53 @@
+// The native backend: the tfjs wasm backend (tensors in its heap, its kernels and ours) with matrix products,
+// convolutions and pooling gradients run as native code over that heap, through OpenBLAS.
+import { findBackendFactory, getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
+import { registerWasmTrainingKernels } from '../wasm-kernels';
+import { WasmKernelOverride } from '../wasm-kernels/kernel-override';
+import { loadNativeAddon } from './addon';
+import { NATIVE_BACKEND } from './backend-name';
+import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
+import { nativeMatMul } from './mat-mul';
+import { nativeAdd, nativeMultiply, nativeRealDiv, nativeRelu, nativeStep, nativeSub } from './elementwise';
+import { nativeFusedConv2D, nativeFusedMatMul } from './fused';
+import { nativeMaxPool, nativeMaxPoolGrad } from './pooling';
+import { nativeMean, nativeSum } from './sum';
+
+export { NATIVE_BACKEND };
+
+export const nativeKernels: readonly WasmKernelOverride[] = [
+  nativeAdd,
+  nativeConv2D,
+  nativeConv2DBackpropFilter,
+  nativeConv2DBackpropInput,
+  nativeFusedConv2D,
+  nativeFusedMatMul,
+  nativeMatMul,
+  nativeMaxPool,
+  nativeMaxPoolGrad,
+  nativeMean,
+  nativeMultiply,
+  nativeRealDiv,
+  nativeRelu,
+  nativeStep,
+  nativeSub,
+  nativeSum,
+];
+
+let registered = false;
+
+/** Registers the backend under the name "native"; returns the BLAS library it uses, or why it is unavailable. */
+export function registerNativeBackend(): { blas: string } | { reason: string } {
+  const load = loadNativeAddon();
+  if (!('addon' in load)) return load;
+  if (!registered) {
+    require('@tensorflow/tfjs-backend-wasm');
+    registerWasmTrainingKernels();
+    for (const config of getKernelsForBackend('wasm')) registerKernel({ ...config, backendName: NATIVE_BACKEND });
+    for (const kernel of nativeKernels) kernel.install();
+    const wasmFactory = findBackendFactory('wasm');
+    // Priority below every other backend's: tfjs never picks it by itself; selectBackend does.
+    registerBackend(NATIVE_BACKEND, () => wasmFactory(), -1);
+    registered = true;
+  }
+  return { blas: load.blas };
+}
