@@ -46,6 +46,14 @@ static int load_blas(void) {
   return 1;
 }
 
+// The loops below are compiled twice, for AVX2 and for the baseline x86-64, and the loader picks the one this CPU
+// runs: twice the vector width where it is there, and no illegal instruction where it is not.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define VECTOR_LOOPS __attribute__((target_clones("avx2", "default")))
+#else
+#define VECTOR_LOOPS
+#endif
+
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
@@ -153,7 +161,7 @@ static int is_pointwise(const Conv *c) {
 
 // Row p of `patches` holds, for output pixel p of images [first, end), the NHWC input under every filter tap
 // ([filter_h, filter_w, in_c], the filter's layout), zero where the tap hangs over the padding.
-static void im2col(const Conv *c, const float *x, int64_t first, int64_t end, float *patches) {
+VECTOR_LOOPS static void im2col(const Conv *c, const float *x, int64_t first, int64_t end, float *patches) {
   float *p = patches;
   for (int64_t b = first; b < end; ++b) {
     const float *image = x + b * c->in_h * c->in_w * c->in_c;
@@ -186,7 +194,7 @@ static void valid_range(int64_t offset, int64_t stride, int64_t size, int64_t ou
 // The patch matrix transposed, for inputs with few channels: row t holds filter tap t's input value under every
 // output pixel of images [first, end). Each row is a run of input rows, so for one channel and stride 1 it is
 // built by block copies, where im2col would copy one value per tap.
-static void im2col_transposed(const Conv *c, const float *x, int64_t first, int64_t end, float *patches) {
+VECTOR_LOOPS static void im2col_transposed(const Conv *c, const float *x, int64_t first, int64_t end, float *patches) {
   const int64_t pixels = (end - first) * out_pixels(c);
   for (int64_t w_r = 0; w_r < c->filter_h; ++w_r) {
     const int64_t row_offset = w_r * c->dilation_h - c->pad_top;
@@ -225,7 +233,7 @@ static void im2col_transposed(const Conv *c, const float *x, int64_t first, int6
 #define TRANSPOSED_PATCHES_BELOW 8
 
 // The reverse of im2col: adds what each row of `columns` sends back to the input pixels under its taps into dx.
-static void col2im(const Conv *c, const float *columns, int64_t first, int64_t end, float *dx) {
+VECTOR_LOOPS static void col2im(const Conv *c, const float *columns, int64_t first, int64_t end, float *dx) {
   const float *p = columns;
   for (int64_t b = first; b < end; ++b) {
     float *image = dx + b * c->in_h * c->in_w * c->in_c;
@@ -358,6 +366,59 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
 // maximum of its window in row-major order, as the cpu backend does. `value > best` is false for NaN, so NaN is
 // never picked, and a window with nothing above -Infinity passes nothing. dy may be larger than the windows
 // (maxPool's gradient drops the rounding mode); its top left is read, as the cpu backend does.
+// The windows of max_pool_grad: each one's first maximum per channel, then its gradient written or added into dx.
+VECTOR_LOOPS static void max_pool_grad_loops(const Conv *c, const float *x, const float *dy, float *dx, int64_t dy_h, int64_t dy_w, int disjoint,
+                                             float *restrict best, int32_t *restrict at) {
+  const int64_t channels = c->in_c;
+  const int64_t window_h = (c->filter_h - 1) * c->dilation_h + 1, window_w = (c->filter_w - 1) * c->dilation_w + 1;
+  for (int64_t b = 0; b < c->batch; ++b) {
+    const float *image = x + b * c->in_h * c->in_w * channels;
+    float *dx_image = dx + b * c->in_h * c->in_w * channels;
+    for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
+      const int64_t r_corner = y_r * c->stride_h - c->pad_top;
+      const int64_t r_start = max64(0, r_corner), r_end = min64(c->in_h, r_corner + window_h);
+      for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
+        const int64_t c_corner = y_c * c->stride_w - c->pad_left;
+        const int64_t c_start = max64(0, c_corner), c_end = min64(c->in_w, c_corner + window_w);
+        for (int64_t d = 0; d < channels; ++d) {
+          best[d] = -INFINITY;
+          at[d] = -1;
+        }
+        for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
+          for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
+            const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
+            const float *restrict values = image + pixel;
+            for (int64_t d = 0; d < channels; ++d) {
+              // Selects by mask rather than by condition, so that the loop has no control flow and vectorizes.
+              const int32_t take = -(int32_t)(values[d] > best[d]);
+              best[d] = values[d] > best[d] ? values[d] : best[d];
+              at[d] = (at[d] & ~take) | (pixel & take);
+            }
+          }
+        }
+        const float *restrict dy_pixel = dy + ((b * dy_h + y_r) * dy_w + y_c) * channels;
+        if (disjoint) {
+          for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
+            for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
+              const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
+              float *restrict out = dx_image + pixel;
+              for (int64_t d = 0; d < channels; ++d) {
+                // Loaded unconditionally so that the select needs no branch and vectorizes.
+                const float gradient = dy_pixel[d];
+                out[d] = at[d] == pixel ? gradient : 0.0f;
+              }
+            }
+          }
+        } else {
+          for (int64_t d = 0; d < channels; ++d) {
+            if (at[d] >= 0) dx_image[at[d] + d] += dy_pixel[d];
+          }
+        }
+      }
+    }
+  }
+}
+
 static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   Args args;
   if (!read_args(env, info, 21, &args)) return NULL;
@@ -397,53 +458,7 @@ static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
     free(at);
     return fail(&args, "out of memory"), NULL;
   }
-  const int64_t window_h = (c.filter_h - 1) * c.dilation_h + 1, window_w = (c.filter_w - 1) * c.dilation_w + 1;
-  for (int64_t b = 0; b < c.batch; ++b) {
-    const float *image = x + b * c.in_h * c.in_w * channels;
-    float *dx_image = dx + b * c.in_h * c.in_w * channels;
-    for (int64_t y_r = 0; y_r < c.out_h; ++y_r) {
-      const int64_t r_corner = y_r * c.stride_h - c.pad_top;
-      const int64_t r_start = max64(0, r_corner), r_end = min64(c.in_h, r_corner + window_h);
-      for (int64_t y_c = 0; y_c < c.out_w; ++y_c) {
-        const int64_t c_corner = y_c * c.stride_w - c.pad_left;
-        const int64_t c_start = max64(0, c_corner), c_end = min64(c.in_w, c_corner + window_w);
-        for (int64_t d = 0; d < channels; ++d) {
-          best[d] = -INFINITY;
-          at[d] = -1;
-        }
-        for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
-          for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
-            const int32_t pixel = (int32_t)((x_r * c.in_w + x_c) * channels);
-            const float *restrict values = image + pixel;
-            for (int64_t d = 0; d < channels; ++d) {
-              // Selects by mask rather than by condition, so that the loop has no control flow and vectorizes.
-              const int32_t take = -(int32_t)(values[d] > best[d]);
-              best[d] = values[d] > best[d] ? values[d] : best[d];
-              at[d] = (at[d] & ~take) | (pixel & take);
-            }
-          }
-        }
-        const float *restrict dy_pixel = dy + ((b * dy_h + y_r) * dy_w + y_c) * channels;
-        if (disjoint) {
-          for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
-            for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
-              const int32_t pixel = (int32_t)((x_r * c.in_w + x_c) * channels);
-              float *restrict out = dx_image + pixel;
-              for (int64_t d = 0; d < channels; ++d) {
-                // Loaded unconditionally so that the select needs no branch and vectorizes.
-                const float gradient = dy_pixel[d];
-                out[d] = at[d] == pixel ? gradient : 0.0f;
-              }
-            }
-          }
-        } else {
-          for (int64_t d = 0; d < channels; ++d) {
-            if (at[d] >= 0) dx_image[at[d] + d] += dy_pixel[d];
-          }
-        }
-      }
-    }
-  }
+  max_pool_grad_loops(&c, x, dy, dx, dy_h, dy_w, disjoint, best, at);
   free(best);
   free(at);
   return undefined(env);
@@ -562,7 +577,7 @@ enum { OP_ADD = 0, OP_SUBTRACT = 1, OP_MULTIPLY = 2, OP_DIVIDE = 3 };
 
 // out[j] = a[j·step_a] op b[j·step_b] for j < count: steps of 0 repeat a scalar. One loop per operation and shape,
 // so that each vectorizes.
-static void apply_binary(int64_t op, const float *restrict a, int64_t step_a, const float *restrict b, int64_t step_b, float *restrict out, int64_t count) {
+VECTOR_LOOPS static void apply_binary(int64_t op, const float *restrict a, int64_t step_a, const float *restrict b, int64_t step_b, float *restrict out, int64_t count) {
 #define LOOPS(OP)                                                                          \
   if (step_a == 0) {                                                                       \
     const float scalar = a[0];                                                             \
@@ -629,6 +644,30 @@ static napi_value unary(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// The gradient of relu, fused: dy · step(x), with step(x) = 1 above 0, NaN for NaN, else 0, as tfjs computes it
+// with two kernels.
+VECTOR_LOOPS static void relu_grad_loop(const float *restrict dy, const float *restrict x, float *restrict dx, int64_t size) {
+  for (int64_t i = 0; i < size; ++i) {
+    const float step = x[i] > 0.0f ? 1.0f : (x[i] != x[i] ? x[i] : 0.0f);
+    dx[i] = dy[i] * step;
+  }
+}
+
+// reluGrad(heap, dy, x, dx, size)
+static napi_value relu_grad(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!read_args(env, info, 5, &args)) return NULL;
+  const int64_t size = int_arg(&args, 4);
+  if (size < 0) fail(&args, "invalid arguments");
+  if (args.failed) return NULL;
+  const float *dy = region(&args, int_arg(&args, 1), size);
+  const float *x = region(&args, int_arg(&args, 2), size);
+  float *dx = region(&args, int_arg(&args, 3), size);
+  if (args.failed) return NULL;
+  relu_grad_loop(dy, x, dx, size);
+  return undefined(env);
+}
+
 // blas(): a description of the loaded library; throws the reason when none loaded.
 static napi_value blas(napi_env env, napi_callback_info info) {
   (void)info;
@@ -656,6 +695,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"maxPool", NULL, max_pool, NULL, NULL, NULL, napi_enumerable, NULL},
       {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unary", NULL, unary, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

@@ -121,6 +121,17 @@ if (testedBackends.includes('native')) {
           return [tf.mean(x, [0, 1, 2]), tf.mean(x, 0, true), tf.mean(x, [1, 3]), tf.mean(x)];
         }));
 
+      it('relu\'s gradient in one fused kernel, and tfjs\'s own for a gradient of a gradient', async () => {
+        const x = () => tf.tensor1d([NaN, 0, -0, -2, 3, -Infinity, Infinity, 1e-30, -1e-30, 0.5]);
+        const dy = () => tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8, 9, NaN]);
+        await compareWithCpu('relu gradient', () => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), dy())))(x()));
+        await compareWithCpu('second order', () => tf.grad((t: tf.Tensor) => tf.sum(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.relu(u), u)))(t)))(tensor([30], 19)));
+        const profile = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(tensor([40, 9], 20)));
+        const kernels = profile.kernels.map((k) => k.name);
+        assert.ok(kernels.includes('NativeReluGrad') && !kernels.includes('Step'), kernels.join(' '));
+        tf.dispose(profile.result as tf.Tensor);
+      });
+
       it('int32 operands', () =>
         compareWithCpu('int32', () => tf.cast(tf.add(tf.tensor1d([1, 2, 3], 'int32'), tf.tensor1d([4, -5, 6], 'int32')), 'float32')));
 

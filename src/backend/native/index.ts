@@ -10,6 +10,7 @@ import { nativeMatMul } from './mat-mul';
 import { nativeAdd, nativeMultiply, nativeRealDiv, nativeRelu, nativeStep, nativeSub } from './elementwise';
 import { nativeFusedConv2D, nativeFusedMatMul } from './fused';
 import { nativeMaxPool, nativeMaxPoolGrad } from './pooling';
+import { nativeReluGradKernel, registerReluGradient } from './relu-gradient';
 import { nativeMean, nativeSum } from './sum';
 
 export { NATIVE_BACKEND };
@@ -44,6 +45,8 @@ export function registerNativeBackend(): { blas: string } | { reason: string } {
     registerWasmTrainingKernels();
     for (const config of getKernelsForBackend('wasm')) registerKernel({ ...config, backendName: NATIVE_BACKEND });
     for (const kernel of nativeKernels) kernel.install();
+    registerKernel(nativeReluGradKernel);
+    registerReluGradient();
     const wasmFactory = findBackendFactory('wasm');
     // Priority below every other backend's: tfjs never picks it by itself; selectBackend does.
     registerBackend(NATIVE_BACKEND, () => wasmFactory(), -1);

@@ -9,10 +9,22 @@ export const categoricalCrossentropy: LossComponent<{ epsilon: number }> = {
   optionsSchema: options({
     epsilon: { type: 'number', exclusiveMinimum: 0, maximum: 0.1, default: 1e-7, description: 'Probabilities are clipped to [epsilon, 1 - epsilon] so log stays finite.' },
   }),
-  create: (o) => (yTrue, yPred) =>
-    tf.tidy(() => {
+  // The gradient is written out rather than left to autodiff, which would take some thirty small kernels a step
+  // through the clip, select and log; it is the same function: what passes the clip gets -yTrue / (n · p).
+  create: (o) =>
+    tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [yTrue, yPred, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
       // wasm's clip turns NaN into the lower bound; keep NaN so a diverged model shows in the loss.
       const clipped = tf.where(tf.isNaN(yPred), yPred, tf.clipByValue(yPred, o.epsilon, 1 - o.epsilon));
-      return tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(clipped)), -1))) as tf.Scalar;
-    }),
+      save([yTrue, yPred, clipped]);
+      return {
+        value: tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(clipped)), -1))),
+        gradFunc: (dy: tf.Tensor, [target, predicted, bounded]: tf.Tensor[]) => {
+          const scale = tf.div(tf.neg(dy), predicted.shape[0]);
+          const passes = tf.logicalAnd(tf.greaterEqual(predicted, o.epsilon), tf.lessEqual(predicted, 1 - o.epsilon));
+          const dPredicted = tf.where(passes, tf.mul(scale, tf.div(target, bounded)), tf.zerosLike(predicted));
+          return [tf.mul(scale, tf.log(bounded)), dPredicted];
+        },
+      };
+    }) as (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar,
 };
