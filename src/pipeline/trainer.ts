@@ -78,7 +78,8 @@ export async function trainModel(
     const epochRandomState = options.random.currentState;
     const order = permutation(count, options.random);
     const startBatch = resuming?.batch ?? 0;
-    let totals: tf.Tensor = tf.tensor1d(resuming?.totals.length ? resuming.totals : new Array<number>(1 + objective.metrics.length).fill(0));
+    // Summed in float64 on the host: a step's loss and metric sums are a few numbers, read once each.
+    const totals = resuming?.totals.length ? [...resuming.totals] : new Array<number>(1 + objective.metrics.length).fill(0);
     const resumedAt = Date.now();
     const started = resumedAt - (resuming?.epochSeconds ?? 0) * 1000;
     let lastProgress = resumedAt;
@@ -86,7 +87,7 @@ export async function trainModel(
       epoch: epoch - 1,
       batch,
       epochRandomState,
-      totals: Array.from(totals.dataSync()),
+      totals: [...totals],
       epochSeconds: (Date.now() - started) / 1000,
       history: [...history],
     });
@@ -95,18 +96,14 @@ export async function trainModel(
         await new Promise((resolve) => setImmediate(resolve));
         if (options.shouldStop?.()) {
           await options.onCheckpoint?.(state(b));
-          totals.dispose();
           throw new InterruptedError(`stopped in epoch ${epoch} at step ${b} of ${batches}`);
         }
       }
       const start = b * options.batchSize;
       const end = Math.min(count, start + options.batchSize);
-      const next = trainStep(model, optimizer, objective, variables, train, order, start, end, totals);
-      totals.dispose();
-      totals = next;
-      const lossSoFar = totals.dataSync()[0];
+      trainStep(model, optimizer, objective, variables, train, order, start, end).forEach((sum, i) => (totals[i] += sum));
+      const lossSoFar = totals[0];
       if (!Number.isFinite(lossSoFar)) {
-        totals.dispose();
         throw new RunError(
           `${options.label ?? 'Training'} diverged: the loss became ${lossSoFar} in epoch ${epoch} at step ${b + 1} of ${batches}. Try a smaller learning rate.`,
         );
@@ -116,9 +113,7 @@ export async function trainModel(
         options.onProgress(end, count, ((end - startBatch * options.batchSize) * 1000) / (lastProgress - resumedAt));
       }
     }
-    const sums = totals.dataSync();
-    totals.dispose();
-    const trainScores = scores(objective, sums, count);
+    const trainScores = scores(objective, totals, count);
     const trainSeconds = (Date.now() - started) / 1000;
     const record: EpochRecord = {
       epoch,
@@ -134,7 +129,7 @@ export async function trainModel(
   return history;
 }
 
-/** One optimizer step on samples order[start..end); returns the running totals with this batch's sums added. */
+/** One optimizer step on samples order[start..end); returns the batch's loss sum and metric sums. */
 function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
@@ -144,24 +139,23 @@ function trainStep(
   order: Int32Array,
   start: number,
   end: number,
-  totals: tf.Tensor,
-): tf.Tensor {
+): number[] {
   return tf.tidy(() => {
     const batch = makeBatch(train, order, start, end);
-    let sums: tf.Tensor[] = [];
+    let predicted: tf.Tensor | undefined;
     const cost = optimizer.minimize(
       () => {
-        const predicted = model.apply(batch.x, { training: true }) as tf.Tensor;
         // Kept: the gradient computation disposes everything else made in here.
-        sums = objective.metrics.map((m) => tf.keep(tf.sum(m.fn(batch.y, predicted))));
+        predicted = tf.keep(model.apply(batch.x, { training: true }) as tf.Tensor);
         return objective.loss(batch.y, predicted);
       },
       true,
       variables,
     ) as tf.Scalar;
-    const updated = tf.add(totals, tf.stack([tf.mul(cost, batch.size), ...sums]));
-    sums.forEach((t) => t.dispose());
-    return updated;
+    // Metrics of the same predictions, outside the gradient's tape: they need no gradient.
+    const sums = [cost.dataSync()[0] * batch.size, ...objective.metrics.map((m) => tf.sum(m.fn(batch.y, predicted!)).dataSync()[0])];
+    predicted!.dispose();
+    return sums;
   });
 }
 
@@ -169,22 +163,18 @@ function trainStep(
 export function evaluateModel(model: tf.LayersModel, objective: Objective, data: Dataset): Scores {
   const count = data.indices.length;
   const positions = allPositions(data);
-  let totals = tf.zeros([1 + objective.metrics.length]);
+  const totals = new Array<number>(1 + objective.metrics.length).fill(0);
   for (let start = 0; start < count; start += EVAL_BATCH) {
     const end = Math.min(count, start + EVAL_BATCH);
-    const next = tf.tidy(() => {
+    tf.tidy(() => {
       const batch = makeBatch(data, positions, start, end);
       // One pass over the whole batch: predict's default splits it into slices of 32, several times slower.
       const predicted = model.predict(batch.x, { batchSize: end - start }) as tf.Tensor;
-      const loss = tf.mul(objective.loss(batch.y, predicted), batch.size);
-      return tf.add(totals, tf.stack([loss, ...objective.metrics.map((m) => tf.sum(m.fn(batch.y, predicted)))]));
+      totals[0] += objective.loss(batch.y, predicted).dataSync()[0] * batch.size;
+      objective.metrics.forEach((m, i) => (totals[i + 1] += tf.sum(m.fn(batch.y, predicted)).dataSync()[0]));
     });
-    totals.dispose();
-    totals = next;
   }
-  const sums = totals.dataSync();
-  totals.dispose();
-  return scores(objective, sums, count);
+  return scores(objective, totals, count);
 }
 
 function scores(objective: Objective, sums: ArrayLike<number>, count: number): Scores {
