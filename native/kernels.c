@@ -150,6 +150,17 @@ static Conv conv_args(Args *args, size_t first) {
 static int64_t patch_size(const Conv *c) { return c->filter_h * c->filter_w * c->in_c; }
 static int64_t out_pixels(const Conv *c) { return c->out_h * c->out_w; }
 
+// The tensors a convolution kernel reads and writes, by the part they play.
+typedef enum { CONV_INPUT, CONV_FILTER, CONV_OUTPUT } ConvRole;
+
+static int64_t conv_size(const Conv *c, ConvRole role) {
+  switch (role) {
+    case CONV_INPUT: return c->batch * c->in_h * c->in_w * c->in_c;
+    case CONV_FILTER: return patch_size(c) * c->out_c;
+    default: return c->batch * out_pixels(c) * c->out_c;
+  }
+}
+
 // Images per chunk so that a chunk's patch matrix stays within SCRATCH_LIMIT (at least one image).
 static int64_t chunk_images(const Conv *c) { return max64(1, SCRATCH_LIMIT / max64(1, out_pixels(c) * patch_size(c))); }
 
@@ -255,6 +266,14 @@ VECTOR_LOOPS static void col2im(const Conv *c, const float *columns, int64_t fir
 
 // --- Exported kernels ------------------------------------------------------------------------------------------
 
+// Reads a convolution kernel's arguments: the heap, three tensors playing `roles`, then the geometry.
+static int read_conv_args(napi_env env, napi_callback_info info, Args *args, Conv *c, const ConvRole roles[3], float *tensors[3]) {
+  if (!read_args(env, info, 19, args)) return 0;
+  *c = conv_args(args, 4);
+  for (size_t i = 0; i < 3 && !args->failed; ++i) tensors[i] = region(args, int_arg(args, 1 + i), conv_size(c, roles[i]));
+  return !args->failed;
+}
+
 static napi_value undefined(napi_env env) {
   napi_value result;
   napi_get_undefined(env, &result);
@@ -280,72 +299,59 @@ static napi_value mat_mul(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// The products over the patch matrix, a chunk of images at a time: conv2d's y = patches·filter, or its filter
+// gradient dw = patchesᵀ·dy (`operand` is the filter or dy). False when the patch matrix cannot be allocated.
+static int patch_product(const Conv *c, const float *x, int filter_gradient, const float *operand, float *out) {
+  const int64_t rows = patch_size(c), pixels = out_pixels(c);
+  if (is_pointwise(c)) {
+    if (filter_gradient) gemm(1, 0, rows, c->out_c, c->batch * pixels, x, operand, 0.0f, out);
+    else gemm(0, 0, c->batch * pixels, c->out_c, rows, x, operand, 0.0f, out);
+    return 1;
+  }
+  if (filter_gradient) memset(out, 0, (size_t)(rows * c->out_c) * sizeof(float));
+  const int64_t chunk = chunk_images(c);
+  float *patches = scratch_of(min64(chunk, c->batch) * pixels * rows);
+  if (patches == NULL && c->batch > 0) return 0;
+  const int transposed = c->in_c < TRANSPOSED_PATCHES_BELOW;
+  for (int64_t first = 0; first < c->batch; first += chunk) {
+    const int64_t images = min64(c->batch, first + chunk) - first;
+    (transposed ? im2col_transposed : im2col)(c, x, first, first + images, patches);
+    const int64_t at = first * pixels * c->out_c;
+    if (filter_gradient) gemm(!transposed, 0, rows, c->out_c, images * pixels, patches, operand + at, 1.0f, out);
+    else gemm(transposed, 0, images * pixels, c->out_c, rows, patches, operand, 0.0f, out + at);
+  }
+  return 1;
+}
+
 // conv2D(heap, x, filter, y, ...geometry): NHWC y = x ⊛ filter ([filter_h, filter_w, in_c, out_c]).
 static napi_value conv2d(napi_env env, napi_callback_info info) {
   Args args;
-  if (!read_args(env, info, 19, &args)) return NULL;
-  const Conv c = conv_args(&args, 4);
-  if (args.failed) return NULL;
-  const int64_t rows = patch_size(&c), pixels = out_pixels(&c);
-  const float *x = region(&args, int_arg(&args, 1), c.batch * c.in_h * c.in_w * c.in_c);
-  const float *filter = region(&args, int_arg(&args, 2), rows * c.out_c);
-  float *y = region(&args, int_arg(&args, 3), c.batch * pixels * c.out_c);
-  if (args.failed) return NULL;
-  if (is_pointwise(&c)) {
-    gemm(0, 0, c.batch * pixels, c.out_c, rows, x, filter, 0.0f, y);
-    return undefined(env);
-  }
-  const int64_t chunk = chunk_images(&c);
-  float *patches = scratch_of(min64(chunk, c.batch) * pixels * rows);
-  if (patches == NULL && c.batch > 0) return fail(&args, "out of memory"), NULL;
-  const int transposed = c.in_c < TRANSPOSED_PATCHES_BELOW;
-  for (int64_t first = 0; first < c.batch; first += chunk) {
-    const int64_t end = min64(c.batch, first + chunk);
-    (transposed ? im2col_transposed : im2col)(&c, x, first, end, patches);
-    gemm(transposed, 0, (end - first) * pixels, c.out_c, rows, patches, filter, 0.0f, y + first * pixels * c.out_c);
-  }
+  Conv c;
+  float *t[3];
+  if (!read_conv_args(env, info, &args, &c, (const ConvRole[]){CONV_INPUT, CONV_FILTER, CONV_OUTPUT}, t)) return NULL;
+  if (!patch_product(&c, t[0], 0, t[1], t[2])) return fail(&args, "out of memory"), NULL;
   return undefined(env);
 }
 
 // conv2DBackpropFilter(heap, x, dy, dw, ...geometry): dw = Σ patchesᵀ·dy.
 static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) {
   Args args;
-  if (!read_args(env, info, 19, &args)) return NULL;
-  const Conv c = conv_args(&args, 4);
-  if (args.failed) return NULL;
-  const int64_t rows = patch_size(&c), pixels = out_pixels(&c);
-  const float *x = region(&args, int_arg(&args, 1), c.batch * c.in_h * c.in_w * c.in_c);
-  const float *dy = region(&args, int_arg(&args, 2), c.batch * pixels * c.out_c);
-  float *dw = region(&args, int_arg(&args, 3), rows * c.out_c);
-  if (args.failed) return NULL;
-  memset(dw, 0, (size_t)(rows * c.out_c) * sizeof(float));
-  if (is_pointwise(&c)) {
-    gemm(1, 0, rows, c.out_c, c.batch * pixels, x, dy, 0.0f, dw);
-    return undefined(env);
-  }
-  const int64_t chunk = chunk_images(&c);
-  float *patches = scratch_of(min64(chunk, c.batch) * pixels * rows);
-  if (patches == NULL && c.batch > 0) return fail(&args, "out of memory"), NULL;
-  const int transposed = c.in_c < TRANSPOSED_PATCHES_BELOW;
-  for (int64_t first = 0; first < c.batch; first += chunk) {
-    const int64_t end = min64(c.batch, first + chunk);
-    (transposed ? im2col_transposed : im2col)(&c, x, first, end, patches);
-    gemm(!transposed, 0, rows, c.out_c, (end - first) * pixels, patches, dy + first * pixels * c.out_c, 1.0f, dw);
-  }
+  Conv c;
+  float *t[3];
+  if (!read_conv_args(env, info, &args, &c, (const ConvRole[]){CONV_INPUT, CONV_OUTPUT, CONV_FILTER}, t)) return NULL;
+  if (!patch_product(&c, t[0], 1, t[1], t[2])) return fail(&args, "out of memory"), NULL;
   return undefined(env);
 }
 
 // conv2DBackpropInput(heap, dy, filter, dx, ...geometry): dx = col2im(dy·filterᵀ).
 static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   Args args;
-  if (!read_args(env, info, 19, &args)) return NULL;
-  const Conv c = conv_args(&args, 4);
-  if (args.failed) return NULL;
+  Conv c;
+  float *t[3];
+  if (!read_conv_args(env, info, &args, &c, (const ConvRole[]){CONV_OUTPUT, CONV_FILTER, CONV_INPUT}, t)) return NULL;
+  const float *dy = t[0], *filter = t[1];
+  float *dx = t[2];
   const int64_t rows = patch_size(&c), pixels = out_pixels(&c);
-  const float *dy = region(&args, int_arg(&args, 1), c.batch * pixels * c.out_c);
-  const float *filter = region(&args, int_arg(&args, 2), rows * c.out_c);
-  float *dx = region(&args, int_arg(&args, 3), c.batch * c.in_h * c.in_w * c.in_c);
-  if (args.failed) return NULL;
   if (is_pointwise(&c)) {
     gemm(0, 1, c.batch * pixels, rows, c.out_c, dy, filter, 0.0f, dx);
     return undefined(env);
@@ -362,10 +368,6 @@ static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-// maxPoolGrad(heap, x, dy, dx, dyHeight, dyWidth, ...geometry): routes each output's gradient to the first
-// maximum of its window in row-major order, as the cpu backend does. `value > best` is false for NaN, so NaN is
-// never picked, and a window with nothing above -Infinity passes nothing. dy may be larger than the windows
-// (maxPool's gradient drops the rounding mode); its top left is read, as the cpu backend does.
 // The windows of max_pool_grad: each one's first maximum per channel, then its gradient written or added into dx.
 VECTOR_LOOPS static void max_pool_grad_loops(const Conv *c, const float *x, const float *dy, float *dx, int64_t dy_h, int64_t dy_w, int disjoint,
                                              float *restrict best, int32_t *restrict at) {
@@ -419,6 +421,10 @@ VECTOR_LOOPS static void max_pool_grad_loops(const Conv *c, const float *x, cons
   }
 }
 
+// maxPoolGrad(heap, x, dy, dx, dyHeight, dyWidth, ...geometry): routes each output's gradient to the first
+// maximum of its window in row-major order, as the cpu backend does. `value > best` is false for NaN, so NaN is
+// never picked, and a window with nothing above -Infinity passes nothing. dy may be larger than the windows
+// (maxPool's gradient drops the rounding mode); its top left is read, as the cpu backend does.
 static napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   Args args;
   if (!read_args(env, info, 21, &args)) return NULL;

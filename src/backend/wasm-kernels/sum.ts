@@ -1,6 +1,7 @@
 // Sum for the tfjs wasm backend: sums over leading axes (bias gradients) in place, where wasm transposes the input first.
-import { backend_util, Sum, SumAttrs, TensorInfo, util } from '@tensorflow/tfjs-core';
+import { Sum, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { overrideWasmKernel } from './kernel-override';
+import { leadingAxesReduction } from './leading-axes';
 
 // Column sums of a [rows, columns] matrix, four rows per pass, in float64 like the cpu backend's sums.
 function sumRows(x: Float32Array, rows: number, columns: number, out: Float32Array): void {
@@ -21,13 +22,10 @@ function sumRows(x: Float32Array, rows: number, columns: number, out: Float32Arr
 export const sumOverride = overrideWasmKernel<{ x: TensorInfo }, SumAttrs>(Sum, (args, original) => {
   const { inputs, backend, attrs } = args;
   const { x } = inputs;
-  const axes = util.parseAxisParam(attrs.axis, x.shape).sort((p, q) => p - q);
-  const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((axis, i) => axis === i);
-  if (x.dtype !== 'float32' || !leading) return original(args);
-  const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
-  const out = backend.makeOutput(attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape, 'float32');
+  const reduction = leadingAxesReduction(x, attrs);
+  if (!reduction) return original(args);
+  const out = backend.makeOutput(reduction.outShape, 'float32');
   // Views only after makeOutput: allocating can grow the wasm memory and detach views taken earlier.
-  const columns = util.sizeFromShape(outShape);
-  sumRows(backend.typedArrayFromHeap(x) as Float32Array, util.sizeFromShape(x.shape) / Math.max(columns, 1), columns, backend.typedArrayFromHeap(out) as Float32Array);
+  sumRows(backend.typedArrayFromHeap(x) as Float32Array, reduction.rows, reduction.columns, backend.typedArrayFromHeap(out) as Float32Array);
   return out;
 });
