@@ -19,7 +19,7 @@ export async function selectBackend(requested: BackendName, options: { quiet?: b
     const loaded = tryLoadTfjsNode();
     if (loaded === true) return activate(options, 'tensorflow', { 'tfjs-node': packageVersion('@tensorflow/tfjs-node') });
     if (requested === 'tensorflow') {
-      throw new RunError(`runtime.backend is "tensorflow" but @tensorflow/tfjs-node does not load here (${loaded}). Use "auto" or "wasm".`);
+      throw new RunError(`runtime.backend is "tensorflow" but @tensorflow/tfjs-node does not load here (${loaded}). Use "auto", "native" or "wasm".`);
     }
     logger.debug(`tfjs-node not available (${loaded})`);
   }
