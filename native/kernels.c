@@ -674,6 +674,44 @@ static napi_value relu_grad(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+VECTOR_LOOPS static void batch_norm_loop(const float *restrict x, const float *restrict mean, const float *restrict factor, const float *restrict offset,
+                                         float *restrict out, int64_t rows, int64_t channels) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float *restrict row = x + r * channels;
+    float *restrict to = out + r * channels;
+    for (int64_t c = 0; c < channels; ++c) to[c] = offset[c] + (row[c] - mean[c]) * factor[c];
+  }
+}
+
+// batchNorm(heap, x, mean, variance, offset, scale, out, size, channels, epsilon): per channel (the last axis),
+// offset + (x - mean) · scale / sqrt(variance + epsilon); offset and scale are optional (-1: 0 and 1).
+static napi_value batch_norm(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!read_args(env, info, 10, &args)) return NULL;
+  const int64_t size = int_arg(&args, 7), channels = int_arg(&args, 8);
+  const double epsilon = number_arg(&args, 9);
+  const int64_t offset_at = int_arg(&args, 4), scale_at = int_arg(&args, 5);
+  if (size < 0 || channels <= 0 || size % channels != 0) fail(&args, "invalid arguments");
+  if (args.failed) return NULL;
+  const float *x = region(&args, int_arg(&args, 1), size);
+  const float *mean = region(&args, int_arg(&args, 2), channels);
+  const float *variance = region(&args, int_arg(&args, 3), channels);
+  const float *offset = offset_at >= 0 ? region(&args, offset_at, channels) : NULL;
+  const float *scale = scale_at >= 0 ? region(&args, scale_at, channels) : NULL;
+  float *out = region(&args, int_arg(&args, 6), size);
+  float *factors = malloc((size_t)channels * 2 * sizeof(float));
+  if (factors == NULL) fail(&args, "out of memory");
+  if (args.failed) return free(factors), NULL;
+  // Per channel, in float64: the scale over the standard deviation, and the offset.
+  for (int64_t c = 0; c < channels; ++c) {
+    factors[c] = (float)((scale ? scale[c] : 1.0) / sqrt((double)variance[c] + epsilon));
+    factors[channels + c] = offset ? offset[c] : 0.0f;
+  }
+  batch_norm_loop(x, mean, factors, factors + channels, out, size / channels, channels);
+  free(factors);
+  return undefined(env);
+}
+
 // blas(): a description of the loaded library; throws the reason when none loaded.
 static napi_value blas(napi_env env, napi_callback_info info) {
   (void)info;
@@ -702,6 +740,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unary", NULL, unary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

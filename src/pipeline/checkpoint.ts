@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { RunError } from '../errors';
-import { writeFileAtomic, writeJsonAtomic } from './atomic-write';
+import { describeFsError, writeFileAtomic, writeJsonAtomic } from './atomic-write';
 import type { TrainState } from './trainer';
 
 export const CHECKPOINT_DIR = 'checkpoints';
@@ -41,7 +41,9 @@ const manifestFile = (dir: string, fold: number) => path.join(dir, CHECKPOINT_DI
  */
 export async function saveCheckpoint(runDir: string, fold: number, model: tf.LayersModel, optimizer: tf.Optimizer, content: CheckpointContent): Promise<void> {
   const dir = path.join(runDir, CHECKPOINT_DIR);
-  await fs.mkdir(dir, { recursive: true });
+  await fs.mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw new RunError(`Cannot create the checkpoint folder ${dir}: ${describeFsError(error)}.`);
+  });
   const weights = model.getWeights().map((w, i) => ({ name: `w${i}`, tensor: w }));
   const slots = await optimizer.getWeights();
   const all = [...weights, ...slots];

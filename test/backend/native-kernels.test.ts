@@ -91,6 +91,21 @@ if (testedBackends.includes('native')) {
         }));
     });
 
+    describe('FusedBatchNorm', () => {
+      it('normalizes per channel, with and without offset and scale, and leaves other statistics to the original', () =>
+        compareWithCpu('batchNorm', () => {
+          const x = tensor([4, 5, 6, 3], 900);
+          const variance = tf.add(tf.abs(tensor([3], 902)), 0.1);
+          const dense = tensor([7, 10], 905);
+          return [
+            tf.batchNorm(x, tensor([3], 901), variance, tensor([3], 903), tensor([3], 904), 1e-3),
+            tf.batchNorm(x, tensor([3], 901), variance, undefined, undefined, 0.5),
+            tf.batchNorm(dense, tensor([10], 906), tf.add(tf.abs(tensor([10], 907)), 0.2), tensor([10], 908)),
+            tf.batchNorm(dense, tf.scalar(0.3), tf.scalar(2), tf.scalar(-1), tf.scalar(1.5)),
+          ];
+        }));
+    });
+
     describe('Add, Sub, Multiply, RealDiv, Mean, Relu and Step', () => {
       // [a shape, b shape]: equal shapes, a bias either side, scalars, then broadcasting and dtypes it leaves to the original.
       const binaryCases: [number[], number[]][] = [

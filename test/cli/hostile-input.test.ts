@@ -120,7 +120,7 @@ describe('hostile and broken input', () => {
     try {
       fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(56 * 1024));
       const result = pipeline(['run', path.join(cwd, 'configs', 'toy.yaml')], disk);
-      expectFailure(result, 1, /Cannot write .*: no space left on the device\./);
+      expectFailure(result, 1, /Cannot (write|create) .*: no space left on the device\./);
       const experiment = path.join(disk, 'experiments', 'toy');
       for (const run of fs.readdirSync(experiment)) {
         assert.ok(!fs.existsSync(path.join(experiment, run, 'report.json')));

@@ -20,6 +20,10 @@ export interface NativeAddon {
   maxPool(heap: ArrayBuffer, x: number, y: number, ...geometry: number[]): void;
   binary(heap: ArrayBuffer, op: number, a: number, b: number, out: number, size: number, periodA: number, periodB: number): void;
   unary(heap: ArrayBuffer, op: number, x: number, y: number, size: number, alpha: number): void;
+  batchNorm(
+    heap: ArrayBuffer, x: number, mean: number, variance: number, offset: number, scale: number, out: number,
+    size: number, channels: number, epsilon: number,
+  ): void;
   reluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, size: number): void;
   sumRows(heap: ArrayBuffer, x: number, out: number, rows: number, columns: number, mean: number): void;
   maxPoolGrad(heap: ArrayBuffer, x: number, dy: number, dx: number, dyHeight: number, dyWidth: number, ...geometry: number[]): void;

@@ -4,6 +4,7 @@ import { findBackendFactory, getKernelsForBackend, registerBackend, registerKern
 import { registerWasmTrainingKernels } from '../wasm-kernels';
 import { WasmKernelOverride } from '../wasm-kernels/kernel-override';
 import { loadNativeAddon } from './addon';
+import { nativeBatchNorm } from './batch-norm';
 import { NATIVE_BACKEND } from './backend-name';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
 import { nativeMatMul } from './mat-mul';
@@ -17,6 +18,7 @@ export { NATIVE_BACKEND };
 
 export const nativeKernels: readonly WasmKernelOverride[] = [
   nativeAdd,
+  nativeBatchNorm,
   nativeConv2D,
   nativeConv2DBackpropFilter,
   nativeConv2DBackpropInput,
