@@ -28,11 +28,12 @@ static int load_blas(void) {
   setenv("OPENBLAS_NUM_THREADS", "1", 1);
   const char *names[] = {"libopenblas.so.0", "libopenblas.so"};
   void *library = NULL;
-  for (size_t i = 0; i < sizeof names / sizeof names[0] && library == NULL; ++i) library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-  if (library == NULL) {
-    snprintf(blas_error, sizeof blas_error, "OpenBLAS is not installed (%s)", dlerror());
-    return 0;
+  for (size_t i = 0; i < sizeof names / sizeof names[0] && library == NULL; ++i) {
+    library = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    // The first name's reason is the one to report: the second is only the unversioned development link.
+    if (library == NULL && i == 0) snprintf(blas_error, sizeof blas_error, "OpenBLAS is not installed (%s)", dlerror());
   }
+  if (library == NULL) return 0;
   cblas_sgemm = (sgemm_fn)dlsym(library, "cblas_sgemm");
   if (cblas_sgemm == NULL) {
     snprintf(blas_error, sizeof blas_error, "the OpenBLAS library has no cblas_sgemm");
