@@ -32,7 +32,7 @@ export interface NativeAddon {
 export type AddonLoad = { addon: NativeAddon; blas: string } | { reason: string };
 
 // From dist/src/backend/native to the package's root.
-export const ADDON_PATH = path.join(__dirname, '..', '..', '..', '..', 'native', 'build', 'Release', 'pipeline_native.node');
+const ADDON_PATH = path.join(__dirname, '..', '..', '..', '..', 'native', 'build', 'Release', 'pipeline_native.node');
 
 let loaded: AddonLoad | undefined;
 

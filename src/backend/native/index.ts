@@ -1,5 +1,6 @@
-// The native backend: the tfjs wasm backend (tensors in its heap, its kernels and ours) with matrix products,
-// convolutions and pooling gradients run as native code over that heap, through OpenBLAS.
+// The native backend: the tfjs wasm backend (tensors in its heap, its kernels and ours) with the kernels a training
+// step spends its time in (matrix products and convolutions through OpenBLAS, pooling, elementwise ops, reductions,
+// batch normalization, relu's gradient, the momentum update) run as native code over that heap.
 import { findBackendFactory, getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
 import { registerWasmTrainingKernels } from '../wasm-kernels';
 import { WasmKernelOverride } from '../wasm-kernels/kernel-override';
@@ -7,9 +8,9 @@ import { loadNativeAddon } from './addon';
 import { nativeBatchNorm } from './batch-norm';
 import { NATIVE_BACKEND } from './backend-name';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
-import { nativeMatMul } from './mat-mul';
 import { nativeAdd, nativeMultiply, nativeRealDiv, nativeRelu, nativeStep, nativeSub } from './elementwise';
 import { nativeFusedConv2D, nativeFusedMatMul } from './fused';
+import { nativeMatMul } from './mat-mul';
 import { nativeMaxPool, nativeMaxPoolGrad } from './pooling';
 import { nativeReluGradKernel, registerReluGradient } from './relu-gradient';
 import { nativeMean, nativeSum } from './sum';
