@@ -62,7 +62,8 @@ static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static void gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float beta, float *c) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
-    for (int64_t i = 0; i < m * n; ++i) c[i] *= beta;
+    // As in BLAS, a zero beta means C is not read: whatever it held (NaN included) becomes 0.
+    for (int64_t i = 0; i < m * n; ++i) c[i] = beta == 0.0f ? 0.0f : c[i] * beta;
     return;
   }
   cblas_sgemm(CBLAS_ROW_MAJOR, trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS, trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, (int)m, (int)n, (int)k, 1.0f, a,
@@ -96,7 +97,7 @@ static int fail(Args *args, const char *message) {
   return 0;
 }
 
-// The heap ArrayBuffer comes first; every other argument is an integer.
+// The heap ArrayBuffer comes first; every other argument is a number.
 static int read_args(napi_env env, napi_callback_info info, size_t expected, Args *args) {
   args->env = env;
   args->argc = 24;

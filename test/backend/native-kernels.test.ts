@@ -224,6 +224,17 @@ if (testedBackends.includes('native')) {
       assert.match(info.versions.blas, /OpenBLAS/);
     });
 
+    it('multiplies by an empty inner dimension to zeros, whatever the output memory held', async () => {
+      await useBackend('native');
+      // The kernel's output memory, here a tensor of NaN written over in place.
+      const out = tf.fill([3, 4], NaN);
+      const backend = tf.backend() as BackendWasm;
+      const offset = backend.getMemoryOffset(out.dataId) / 4;
+      nativeAddon().matMul(backend.typedArrayFromHeap(out).buffer as ArrayBuffer, offset, offset, offset, 1, 3, 4, 0, 0, 0, 0, 0);
+      assert.deepEqual(Array.from(out.dataSync()), new Array(12).fill(0));
+      out.dispose();
+    });
+
     it('refuses offsets outside the wasm heap instead of touching other memory', async () => {
       await useBackend('native');
       const a = tf.zeros([2, 2]);
