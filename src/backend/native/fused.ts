@@ -28,9 +28,11 @@ function epilogueFits(inputs: FusedInputs, activation: string | undefined, colum
 function applyEpilogue(backend: BackendWasm, out: TensorInfo, bias: TensorInfo | undefined, activation: string | undefined): TensorInfo {
   const columns = out.shape[out.shape.length - 1];
   const rows = util.sizeFromShape(out.shape) / Math.max(columns, 1);
-  if (rows * columns > 0) {
+  const code = ACTIVATIONS[activation ?? 'linear'];
+  // No bias and no activation: the product is the result, and a pass over it would change nothing.
+  if (rows * columns > 0 && (bias !== undefined || code !== ACTIVATIONS.linear)) {
     nativeAddon().biasActivation(
-      heapOf(backend, out), offsetOf(backend, out), bias ? offsetOf(backend, bias) : -1, rows, columns, ACTIVATIONS[activation ?? 'linear'],
+      heapOf(backend, out), offsetOf(backend, out), bias ? offsetOf(backend, bias) : -1, rows, columns, code,
     );
   }
   return out;
