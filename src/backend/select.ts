@@ -3,14 +3,14 @@
  * code over OpenBLAS) when its addon and OpenBLAS load, else wasm (with the training kernels it lacks); cpu on request.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName } from '../config/experiment-spec';
+import type { BackendName } from '../config/backend-names';
 import { RunError } from '../errors';
 import { logger } from '../log';
 import { NATIVE_BACKEND, registerNativeBackend } from './native';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
 export interface BackendInfo {
-  name: 'tensorflow' | 'native' | 'wasm' | 'cpu';
+  name: Exclude<BackendName, 'auto'>;
   versions: Record<string, string>;
 }
 

@@ -1,4 +1,5 @@
 /** Renders registry contents for `pipeline components`, as text for people or JSON for tools. */
+import { registry } from '../registry';
 import type { JsonSchema } from '../registry/json-schema';
 import type { AnyComponent, Registry } from '../registry/registry';
 
@@ -27,7 +28,7 @@ export function describeComponents(kinds: [string, Registry<AnyComponent>][], js
 
 function typeText(schema: JsonSchema): string {
   if (schema.enum) return schema.enum.join(' | ');
-  if (schema.$ref) return schema.$ref.split('/').pop() ?? 'reference';
+  if (schema.$ref) return referencedKind(schema.$ref);
   if (schema.anyOf) return schema.anyOf.map(typeText).join(' | ');
   if (schema.type === 'array' && schema.items) return `${typeText(schema.items)}[]`;
   return `${Array.isArray(schema.type) ? schema.type.join(' | ') : schema.type ?? 'any'}${rangeText(schema)}`;
@@ -39,4 +40,10 @@ function rangeText(schema: JsonSchema): string {
   const high = schema.maximum ?? schema.exclusiveMaximum;
   if (low === undefined && high === undefined) return '';
   return ` ${schema.minimum !== undefined ? '[' : '('}${low ?? '-∞'}, ${high ?? '∞'}${schema.maximum !== undefined ? ']' : ')'}`;
+}
+
+/** `#/$defs/initializers` → "initializer": a reference to one component of that kind. */
+function referencedKind(ref: string): string {
+  const kind = Object.values(registry).find((r) => ref === `#/$defs/${r.kind}`);
+  return kind?.singular ?? ref;
 }

@@ -1,25 +1,8 @@
-/** The typed shape of a validated experiment config; the schema in schema.ts is its source of truth. */
-import type { ComponentRef } from '../registry/registry';
+/** The typed shape of a validated experiment config, derived from the schema assembled in schema.ts. */
+import type { Static } from '@sinclair/typebox';
+import type { ExperimentSchema } from './schema';
 
-export type BackendName = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
+export type { BackendName } from './backend-names';
 
-export interface ExperimentSpec {
-  name: string;
-  description?: string;
-  seed: number;
-  runtime: { backend: BackendName; workers: number | 'auto' };
-  data: {
-    source: ComponentRef;
-    stages: ComponentRef[];
-  };
-  model: { layers: ComponentRef[] };
-  training: {
-    optimizer: ComponentRef;
-    loss: ComponentRef;
-    metrics: ComponentRef[];
-    epochs: number;
-    batchSize: number;
-  };
-  evaluation: ComponentRef;
-  steps: ComponentRef[];
-}
+/** What the schema accepts, defaults filled in, with the name always set: it defaults to the config file's name. */
+export type ExperimentSpec = Static<ExperimentSchema> & { name: string };

@@ -1,12 +1,13 @@
 /** Loads an experiment: YAML with positions → `extends` → `--set` → schema validation → a typed spec. */
+import type { Static } from '@sinclair/typebox';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, ConfigIssue } from '../errors';
 import type { ExperimentSpec } from './experiment-spec';
 import { displayPath, resolveExtends } from './extends';
 import { applyOverrides, Override, parseOverride } from './overrides';
-import { EXPERIMENT_NAME_PATTERN, experimentSchema } from './schema';
-import { formatPath, RawIssue, validateAgainst } from './validate';
+import { EXPERIMENT_NAME_PATTERN, ExperimentSchema, experimentSchema } from './schema';
+import { formatPath, RawIssue, Validation, validator } from './validate';
 import type { YamlSource } from './yaml-source';
 
 export const CONFIG_DIR = 'configs';
@@ -34,13 +35,20 @@ export async function loadExperiment(ref: string, sets: readonly string[] = [], 
   const overrides = sets.map(parseOverride);
   const { data, sources } = await resolveExtends(file);
   applyOverrides(data, overrides);
-  const problems = validateAgainst(experimentSchema(), data);
-  if (problems.length > 0) {
-    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-    throw new ConfigError(`Invalid config ${displayPath(file)} (${count}):`, problems.map((p) => locate(p, sources, overrides)));
+  const result = validateExperiment(data);
+  if (!result.valid) {
+    const count = result.issues.length === 1 ? '1 problem' : `${result.issues.length} problems`;
+    throw new ConfigError(`Invalid config ${displayPath(file)} (${count}):`, result.issues.map((p) => locate(p, sources, overrides)));
   }
-  data.name ??= path.basename(file).replace(/\.ya?ml$/, '');
-  return { file, spec: data as unknown as ExperimentSpec };
+  const spec: ExperimentSpec = { ...result.value, name: result.value.name ?? path.basename(file).replace(/\.ya?ml$/, '') };
+  return { file, spec };
+}
+
+let compiled: ReturnType<typeof validator<ExperimentSchema>> | undefined;
+
+function validateExperiment(data: unknown): Validation<Static<ExperimentSchema>> {
+  compiled ??= validator(experimentSchema());
+  return compiled(data);
 }
 
 export function listConfigNames(configDir = CONFIG_DIR): string[] {

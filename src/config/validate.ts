@@ -1,19 +1,10 @@
 /** Validates merged config data against the experiment schema and turns ajv's errors into located, readable issues. */
-import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import type { Static, TSchema } from '@sinclair/typebox';
+import Ajv2020, { ErrorObject } from 'ajv/dist/2020';
 
 import { didYouMean } from '../registry/did-you-mean';
 import type { JsonSchema } from '../registry/json-schema';
 import type { PathKey } from './yaml-source';
-
-let cached: { schema: JsonSchema; validate: ValidateFunction } | undefined;
-
-function compile(schema: JsonSchema): ValidateFunction {
-  if (cached?.schema === schema) return cached.validate;
-  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true, strictNumbers: true });
-  const validate = ajv.compile(schema);
-  cached = { schema, validate };
-  return validate;
-}
 
 /** A located problem before it is tied to a file: the path as keys, and the message. */
 export interface RawIssue {
@@ -21,11 +12,17 @@ export interface RawIssue {
   message: string;
 }
 
-/** Validates `data` in place (filling defaults) and returns every problem found, in document order of paths. */
-export function validateAgainst(schema: JsonSchema, data: unknown): RawIssue[] {
-  const validate = compile(schema);
-  if (validate(data)) return [];
-  return describeErrors(validate.errors ?? []);
+/** The data, typed by its schema and completed with the schema's defaults, or every problem found in it. */
+export type Validation<T> = { valid: true; value: T } | { valid: false; issues: RawIssue[] };
+
+/**
+ * Compiles `schema` once into a function that validates data in place (filling defaults) and returns it typed as
+ * the schema's `Static<>`, or every problem found, in document order of paths.
+ */
+export function validator<S extends TSchema>(schema: S): (data: unknown) => Validation<Static<S>> {
+  const ajv = new Ajv2020({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true, strictNumbers: true });
+  const validate = ajv.compile<Static<S>>(schema);
+  return (data) => (validate(data) ? { valid: true, value: data } : { valid: false, issues: describeErrors(validate.errors ?? []) });
 }
 
 export function describeErrors(errors: ErrorObject[]): RawIssue[] {

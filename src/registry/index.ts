@@ -1,4 +1,8 @@
-/** The component registry: one namespace per kind of component, all built on the same Registry. */
+/**
+ * The component registry: one namespace per kind of component, all built on the same Registry. A new kind is a
+ * folder with its components and a Registry (placed in the config with `writtenAt`, or referenced from other
+ * components' options with `componentRef`), plus one line here; the experiment schema and its type follow.
+ */
 import { evaluation } from './evaluation';
 import { initializers } from './initializers';
 import { layers } from './layers';
@@ -9,6 +13,14 @@ import { sources } from './sources';
 import { stages } from './stages';
 import { steps } from './steps';
 
-export const registry = { layers, initializers, optimizers, losses, metrics, sources, stages, evaluation, steps };
-
-export type RegistryKind = keyof typeof registry;
+export const registry = {
+  layers,
+  initializers,
+  optimizers,
+  losses,
+  metrics,
+  sources,
+  stages,
+  evaluation,
+  steps,
+};

@@ -1,27 +1,55 @@
 /** The one registry mechanism: a named collection of components of one kind, each with its options schema. */
+import type { SchemaOptions, Static, TObject, TSchema, TUnsafe } from '@sinclair/typebox';
 import { ConfigError } from '../errors';
 import { didYouMean } from './did-you-mean';
-import type { JsonSchema, ObjectSchema } from './json-schema';
+import type { JsonSchema } from './json-schema';
+import { componentRef } from './options';
 
-/** A pluggable piece picked by `type` in a config; `create` gets options already validated and defaulted. */
-export interface Component<Options, Product, Context = void> {
+/**
+ * A pluggable piece picked by `type` in a config. Its options type is derived from `optionsSchema` (a TypeBox
+ * schema), so the two cannot drift; `create` gets options already validated and completed with the schema's
+ * defaults. Declare one through its kind's helper, e.g. `layer({ name, description, optionsSchema, create })`,
+ * which infers `S` so that `create`'s options are typed without writing the type out.
+ */
+export interface Component<S extends TObject = TObject, Product = unknown, Context = void> {
   readonly name: string;
   readonly description: string;
-  readonly optionsSchema: ObjectSchema;
-  create(options: Options, context: Context): Product;
+  readonly optionsSchema: S;
+  create(options: Static<S>, context: Context): Product;
 }
 
-/** Any component, whatever its options, product and context: what a heterogeneous list of registries holds. */
-export type AnyComponent = Component<any, any, any>;
+/** Any component, whatever its options, product and context: the bound of a registry's component type. */
+export type AnyComponent = Component<TObject, any, any>;
+
+/** A reference to a component as written in a config, after validation: a bare name, or `{ type, ...options }`. */
+export type ComponentRef = string | ({ type: string } & Record<string, unknown>);
+
+/** Where configs write references to a kind (`training.optimizer`, or a top-level key such as `evaluation`), and that setting's schema. */
+export interface Placement<At extends string = string, S extends TSchema = TSchema> {
+  readonly at: At;
+  readonly setting: S;
+}
+
+export interface RegistryOptions {
+  /** What the components are called in messages, in the plural, where that is not the kind ("evaluation schemes"). */
+  noun?: string;
+  /** Whether a bare string may stand for a component without options (default: yes). */
+  shorthand?: boolean;
+}
 
 export class Registry<C extends AnyComponent> {
   private readonly components = new Map<string, C>();
+  readonly noun: string;
+  readonly shorthand: boolean;
 
   /**
-   * @param kind what the components are, in the plural, as users see it ("layers").
-   * @param shorthand whether a bare string may stand for a component without options.
+   * @param kind the registry's key in src/registry/index.ts, which is also its name under `$defs` in the
+   *   experiment schema (what `componentRef(kind)` points at).
    */
-  constructor(readonly kind: string, readonly description: string, readonly shorthand = true) {}
+  constructor(readonly kind: string, readonly description: string, options: RegistryOptions = {}) {
+    this.noun = options.noun ?? kind;
+    this.shorthand = options.shorthand ?? true;
+  }
 
   register(component: C): this {
     if (this.components.has(component.name)) {
@@ -32,10 +60,22 @@ export class Registry<C extends AnyComponent> {
     return this;
   }
 
+  /**
+   * Declares where configs write references to this kind and the schema of that setting, built from `ref` (a
+   * reference to one of these components). The experiment schema collects every kind's placement, so a new kind
+   * becomes part of the config format, and of the typed spec, without an edit there.
+   */
+  writtenAt<At extends string, S extends TSchema>(
+    at: At,
+    setting: (ref: (options?: SchemaOptions) => TUnsafe<ComponentRef>) => S,
+  ): this & { readonly placement: Placement<At, S> } {
+    return Object.assign(this, { placement: { at, setting: setting((options) => componentRef(this.kind, options)) } });
+  }
+
   get(name: string): C {
     const component = this.components.get(name);
     if (!component) {
-      throw new ConfigError(`Unknown ${this.singular} "${name}".${didYouMean(name, this.names())} Known ${this.kind}: ${this.names().join(', ')}.`);
+      throw new ConfigError(`Unknown ${this.singular} "${name}".${didYouMean(name, this.names())} Known ${this.noun}: ${this.names().join(', ')}.`);
     }
     return component;
   }
@@ -44,12 +84,7 @@ export class Registry<C extends AnyComponent> {
   instantiate(ref: ComponentRef, context: Parameters<C['create']>[1]): ReturnType<C['create']> {
     const { type, options } = resolveRef(ref);
     const component = this.get(type);
-    const defaults = Object.entries(component.optionsSchema.properties).filter(([key, schema]) => schema.default !== undefined && options[key] === undefined);
-    return component.create({ ...Object.fromEntries(defaults.map(([key, schema]) => [key, schema.default])), ...options }, context);
-  }
-
-  has(name: string): boolean {
-    return this.components.has(name);
+    return component.create(withDefaults(component.optionsSchema, options), context);
   }
 
   names(): string[] {
@@ -61,7 +96,7 @@ export class Registry<C extends AnyComponent> {
   }
 
   get singular(): string {
-    return this.kind.replace(/ies$/, 'y').replace(/s$/, '');
+    return this.noun.replace(/ies$/, 'y').replace(/s$/, '');
   }
 
   /**
@@ -73,7 +108,7 @@ export class Registry<C extends AnyComponent> {
     const objectForm: JsonSchema = {
       type: 'object',
       required: ['type'],
-      properties: { type: { type: 'string', enum: names, title: this.singular, description: `One of the registered ${this.kind}.` } },
+      properties: { type: { type: 'string', enum: names, title: this.singular, description: `One of the registered ${this.noun}.` } },
       allOf: this.list().map((component) => ({
         if: { properties: { type: { const: component.name } }, required: ['type'] },
         then: {
@@ -94,12 +129,18 @@ export class Registry<C extends AnyComponent> {
   }
 }
 
-/** A component reference as written in a config, after validation. */
-export type ComponentRef = string | ({ type: string } & Record<string, unknown>);
-
 /** Splits a validated reference into the component's name and its options. */
 export function resolveRef(ref: ComponentRef): { type: string; options: Record<string, unknown> } {
   if (typeof ref === 'string') return { type: ref, options: {} };
   const { type, ...options } = ref;
   return { type, options };
+}
+
+/** The options with every property the user left out set to its schema default, as ajv's `useDefaults` does. */
+function withDefaults(schema: TObject, options: Record<string, unknown>): Record<string, unknown> {
+  const completed = { ...options };
+  for (const [key, property] of Object.entries(schema.properties)) {
+    if (property.default !== undefined && completed[key] === undefined) completed[key] = structuredClone(property.default);
+  }
+  return completed;
 }

@@ -1,15 +1,17 @@
 import { strict as assert } from 'assert';
+import { Type } from '@sinclair/typebox';
 import Ajv2020 from 'ajv/dist/2020';
 import { ConfigError } from '../../src/errors';
 import { registry } from '../../src/registry';
-import { options } from '../../src/registry/json-schema';
+import { options } from '../../src/registry/options';
 import { Component, Registry } from '../../src/registry/registry';
 
-type Toy = Component<{ size: number }, string>;
+const toyOptions = options({ size: Type.Integer({ default: 3 }) });
+type Toy = Component<typeof toyOptions, string>;
 const toy = (name: string): Toy => ({
   name,
   description: `toy ${name}`,
-  optionsSchema: options({ size: { type: 'integer', default: 3 } }),
+  optionsSchema: toyOptions,
   create: (o) => `${name}:${o.size}`,
 });
 
@@ -40,7 +42,7 @@ describe('Registry', () => {
     assert.ok(!validate({ type: 'beta', size: 'big' }));
     assert.ok(!validate({ type: 'beta', colour: 'red' }));
     assert.ok(!validate(7));
-    const strict = new Registry<Toy>('schemes', 'test', false).register(toy('alpha'));
+    const strict = new Registry<Toy>('schemes', 'test', { shorthand: false }).register(toy('alpha'));
     assert.ok(!new Ajv2020({ allowUnionTypes: true }).compile(strict.referenceSchema())('alpha'), 'no shorthand where the registry forbids it');
   });
 

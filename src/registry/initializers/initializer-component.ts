@@ -1,4 +1,5 @@
 /** What every initializer component gets and gives: options and a seed in, a tfjs initializer out. */
+import type { TObject } from '@sinclair/typebox';
 import type * as tf from '@tensorflow/tfjs';
 import type { Component } from '../registry';
 
@@ -10,4 +11,7 @@ export interface InitializerContext {
 /** tfjs-layers does not export its Initializer class by name. */
 export type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
-export type InitializerComponent<Options> = Component<Options, Initializer, InitializerContext>;
+export type InitializerComponent<S extends TObject = TObject> = Component<S, Initializer, InitializerContext>;
+
+/** Declares an initializer, typing `create`'s options from `optionsSchema`. */
+export const initializer = <S extends TObject>(component: InitializerComponent<S>): InitializerComponent<S> => component;

@@ -1,12 +1,12 @@
 /** The variance-scaling family (He, Glorot, LeCun), uniform and normal: weights scaled to the layer's fan-in/fan-out. */
 import * as tf from '@tensorflow/tfjs';
-import { options } from '../json-schema';
-import type { Initializer, InitializerComponent } from './initializer-component';
+import { options } from '../options';
+import { Initializer, initializer } from './initializer-component';
 
 type SeededFactory = (args: { seed?: number }) => Initializer;
 
-function varianceScaling(name: string, description: string, make: SeededFactory): InitializerComponent<Record<string, never>> {
-  return { name, description, optionsSchema: options({}), create: (_o, { seed }) => make({ seed }) };
+function varianceScaling(name: string, description: string, make: SeededFactory) {
+  return initializer({ name, description, optionsSchema: options({}), create: (_o, { seed }) => make({ seed }) });
 }
 
 export const heUniform = varianceScaling('heUniform', 'Uniform in ±sqrt(6 / fanIn); suits ReLU.', tf.initializers.heUniform);

@@ -1,26 +1,17 @@
 /** Batch normalization: normalizes each channel over the batch while training, with moving statistics for inference. */
+import { Type } from '@sinclair/typebox';
 import * as tf from '@tensorflow/tfjs';
-import { options } from '../json-schema';
-import type { ComponentRef } from '../registry';
-import { initializerRef, inputShapeOf, LayerComponent } from './layer-component';
+import { options } from '../options';
+import { initializerRef, inputShapeOf, layer } from './layer-component';
 
-export interface BatchNormalizationOptions {
-  momentum: number;
-  epsilon: number;
-  center: boolean;
-  scale: boolean;
-  gammaInitializer: ComponentRef;
-  betaInitializer: ComponentRef;
-}
-
-export const batchNormalization: LayerComponent<BatchNormalizationOptions> = {
+export const batchNormalization = layer({
   name: 'batchNormalization',
   description: 'Normalizes the last axis (channels) using batch statistics.',
   optionsSchema: options({
-    momentum: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.99, description: 'Moving-average momentum.' },
-    epsilon: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.001, description: 'Added to the variance to avoid dividing by zero.' },
-    center: { type: 'boolean', default: true, description: 'Learn an offset (beta).' },
-    scale: { type: 'boolean', default: true, description: 'Learn a scale (gamma).' },
+    momentum: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.99, description: 'Moving-average momentum.' }),
+    epsilon: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.001, description: 'Added to the variance to avoid dividing by zero.' }),
+    center: Type.Boolean({ default: true, description: 'Learn an offset (beta).' }),
+    scale: Type.Boolean({ default: true, description: 'Learn a scale (gamma).' }),
     gammaInitializer: initializerRef('ones', 'How the scale starts.'),
     betaInitializer: initializerRef('zeros', 'How the offset starts.'),
   }),
@@ -35,4 +26,4 @@ export const batchNormalization: LayerComponent<BatchNormalizationOptions> = {
       betaInitializer: context.initializer(o.betaInitializer),
     });
   },
-};
+});

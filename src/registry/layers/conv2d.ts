@@ -1,37 +1,23 @@
 /** 2-D convolution over height and width, channels last. */
+import { Type } from '@sinclair/typebox';
 import * as tf from '@tensorflow/tfjs';
-import { options, size2d } from '../json-schema';
-import type { ComponentRef } from '../registry';
-import { activation, Activation, IMAGE_INPUT, initializerRef, inputShapeOf, LayerComponent, padding } from './layer-component';
+import { options, size2d } from '../options';
+import { activation, IMAGE_INPUT, initializerRef, inputShapeOf, layer, padding } from './layer-component';
 
-export interface Conv2dOptions {
-  filters: number;
-  kernelSize: number | [number, number];
-  strides: number | [number, number];
-  padding: 'valid' | 'same';
-  activation: Activation;
-  useBias: boolean;
-  kernelInitializer: ComponentRef;
-  biasInitializer: ComponentRef;
-}
-
-export const conv2d: LayerComponent<Conv2dOptions> = {
+export const conv2d = layer({
   name: 'conv2d',
   description: 'Convolution with `filters` kernels of `kernelSize`.',
   input: IMAGE_INPUT,
-  optionsSchema: options(
-    {
-      filters: { type: 'integer', minimum: 1, maximum: 4096, description: 'Number of output channels.' },
-      kernelSize: size2d('Kernel height and width.', 64),
-      strides: size2d('Step between kernel positions.', 64, 1),
-      padding,
-      activation,
-      useBias: { type: 'boolean', default: true, description: 'Add a learned bias per filter.' },
-      kernelInitializer: initializerRef('glorotUniform', 'How kernel weights start.'),
-      biasInitializer: initializerRef('zeros', 'How biases start.'),
-    },
-    ['filters', 'kernelSize'],
-  ),
+  optionsSchema: options({
+    filters: Type.Integer({ minimum: 1, maximum: 4096, description: 'Number of output channels.' }),
+    kernelSize: size2d('Kernel height and width.', 64),
+    strides: size2d('Step between kernel positions.', 64, 1),
+    padding: padding(),
+    activation: activation(),
+    useBias: Type.Boolean({ default: true, description: 'Add a learned bias per filter.' }),
+    kernelInitializer: initializerRef('glorotUniform', 'How kernel weights start.'),
+    biasInitializer: initializerRef('zeros', 'How biases start.'),
+  }),
   create(o, context) {
     return tf.layers.conv2d({
       ...inputShapeOf(context),
@@ -45,4 +31,4 @@ export const conv2d: LayerComponent<Conv2dOptions> = {
       biasInitializer: context.initializer(o.biasInitializer),
     });
   },
-};
+});

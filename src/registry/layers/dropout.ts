@@ -1,12 +1,9 @@
 /** Dropout whose masks come from the run's seeded stream, so training is reproducible (tfjs's own draws from Math.random). */
+import { Type } from '@sinclair/typebox';
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../../random';
-import { options } from '../json-schema';
-import { inputShapeOf, LayerComponent } from './layer-component';
-
-export interface DropoutOptions {
-  rate: number;
-}
+import { options } from '../options';
+import { inputShapeOf, layer } from './layer-component';
 
 class SeededDropout extends tf.layers.Layer {
   static readonly className = 'SeededDropout';
@@ -32,12 +29,9 @@ class SeededDropout extends tf.layers.Layer {
 }
 tf.serialization.registerClass(SeededDropout);
 
-export const dropout: LayerComponent<DropoutOptions> = {
+export const dropout = layer({
   name: 'dropout',
   description: 'While training, zeroes a random `rate` of the inputs and scales the rest up.',
-  optionsSchema: options(
-    { rate: { type: 'number', minimum: 0, exclusiveMaximum: 1, description: 'Fraction of inputs to drop.' } },
-    ['rate'],
-  ),
+  optionsSchema: options({ rate: Type.Number({ minimum: 0, exclusiveMaximum: 1, description: 'Fraction of inputs to drop.' }) }),
   create: (o, context) => new SeededDropout(o.rate, context.random, inputShapeOf(context)),
-};
+});

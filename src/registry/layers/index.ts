@@ -1,4 +1,5 @@
-/** Registers every layer component. */
+/** Registers every layer component; configs list them under `model.layers`. */
+import { Type } from '@sinclair/typebox';
 import { Registry } from '../registry';
 import { batchNormalization } from './batch-normalization';
 import { conv2d } from './conv2d';
@@ -8,11 +9,12 @@ import { flatten } from './flatten';
 import type { LayerComponent } from './layer-component';
 import { averagePooling2d, maxPooling2d } from './pooling2d';
 
-export const layers = new Registry<LayerComponent<any>>('layers', 'A layer of the model.')
+export const layers = new Registry<LayerComponent>('layers', 'A layer of the model.')
   .register(conv2d)
   .register(maxPooling2d)
   .register(averagePooling2d)
   .register(flatten)
   .register(dense)
   .register(dropout)
-  .register(batchNormalization);
+  .register(batchNormalization)
+  .writtenAt('model.layers', (ref) => Type.Array(ref(), { minItems: 1, maxItems: 200, description: 'The layer stack, input first.' }));

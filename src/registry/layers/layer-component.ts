@@ -1,8 +1,9 @@
 /** What every layer component gets and gives: options in, one tfjs layer out. */
+import type { TObject } from '@sinclair/typebox';
 import type * as tf from '@tensorflow/tfjs';
 import type { Random } from '../../random';
 import type { Initializer } from '../initializers/initializer-component';
-import type { JsonSchema } from '../json-schema';
+import { componentRef, enumOf } from '../options';
 import type { Component, ComponentRef } from '../registry';
 
 export interface LayerContext {
@@ -14,10 +15,13 @@ export interface LayerContext {
   random: Random;
 }
 
-export interface LayerComponent<Options> extends Component<Options, tf.layers.Layer, LayerContext> {
+export interface LayerComponent<S extends TObject = TObject> extends Component<S, tf.layers.Layer, LayerContext> {
   /** The rank (batch axis included) this layer's input must have, and what to do when it does not. */
   readonly input?: { rank: number; hint: string };
 }
+
+/** Declares a layer, typing `create`'s options from `optionsSchema`. */
+export const layer = <S extends TObject>(component: LayerComponent<S>): LayerComponent<S> => component;
 
 /** conv and pooling layers work on [batch, height, width, channels]. */
 export const IMAGE_INPUT = { rank: 4, hint: 'it needs [batch, height, width, channels]: reshape samples with a reshape stage such as [28, 28, 1]' };
@@ -27,13 +31,12 @@ export const ACTIVATIONS = [
 ] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 
-export const activation: JsonSchema = { enum: [...ACTIVATIONS], default: 'linear', title: 'activation', description: 'Applied to the layer output.' };
-export const initializerRef = (defaultName: string, description: string): JsonSchema => ({
-  $ref: '#/$defs/initializer',
-  default: defaultName,
-  description,
-});
-export const padding: JsonSchema = { enum: ['valid', 'same'], default: 'valid', title: 'padding', description: 'valid: no padding; same: output keeps the input size (at stride 1).' };
+export const PADDINGS = ['valid', 'same'] as const;
+
+export const activation = () => enumOf(ACTIVATIONS, { default: 'linear', title: 'activation', description: 'Applied to the layer output.' });
+export const initializerRef = (defaultName: string, description: string) => componentRef('initializers', { default: defaultName, description });
+export const padding = () =>
+  enumOf(PADDINGS, { default: 'valid', title: 'padding', description: 'valid: no padding; same: output keeps the input size (at stride 1).' });
 
 /** `inputShape` only on the first layer, so the sequential model knows its input. */
 export function inputShapeOf(context: LayerContext): { inputShape?: number[] } {

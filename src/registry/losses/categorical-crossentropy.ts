@@ -1,13 +1,14 @@
 /** Categorical cross-entropy on predicted probabilities (a softmax output) against one-hot targets. */
+import { Type } from '@sinclair/typebox';
 import * as tf from '@tensorflow/tfjs';
-import { options } from '../json-schema';
-import type { LossComponent } from './loss-component';
+import { options } from '../options';
+import { loss } from './loss-component';
 
-export const categoricalCrossentropy: LossComponent<{ epsilon: number }> = {
+export const categoricalCrossentropy = loss({
   name: 'categoricalCrossentropy',
   description: 'For one-hot labels and a softmax output.',
   optionsSchema: options({
-    epsilon: { type: 'number', exclusiveMinimum: 0, maximum: 0.1, default: 1e-7, description: 'Probabilities are clipped to [epsilon, 1 - epsilon] so log stays finite.' },
+    epsilon: Type.Number({ exclusiveMinimum: 0, maximum: 0.1, default: 1e-7, description: 'Probabilities are clipped to [epsilon, 1 - epsilon] so log stays finite.' }),
   }),
   // The gradient is written out rather than left to autodiff, which would take some thirty small kernels a step
   // through the clip, select and log; it is the same function: what passes the clip gets -yTrue / (n · p).
@@ -27,4 +28,4 @@ export const categoricalCrossentropy: LossComponent<{ epsilon: number }> = {
         },
       };
     }) as (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar,
-};
+});

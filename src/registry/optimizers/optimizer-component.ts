@@ -1,10 +1,12 @@
 /** What every optimizer component gives: a fresh tfjs optimizer per model. */
+import { TObject, Type } from '@sinclair/typebox';
 import type * as tf from '@tensorflow/tfjs';
-import type { JsonSchema } from '../json-schema';
 import type { Component } from '../registry';
 
-export type OptimizerComponent<Options> = Component<Options, tf.Optimizer>;
+export type OptimizerComponent<S extends TObject = TObject> = Component<S, tf.Optimizer>;
 
-export const learningRate = (defaultValue: number): JsonSchema => ({
-  type: 'number', exclusiveMinimum: 0, maximum: 10, default: defaultValue, description: 'Step size of each update.',
-});
+/** Declares an optimizer, typing `create`'s options from `optionsSchema`. */
+export const optimizer = <S extends TObject>(component: OptimizerComponent<S>): OptimizerComponent<S> => component;
+
+export const learningRate = (defaultValue: number) =>
+  Type.Number({ exclusiveMinimum: 0, maximum: 10, default: defaultValue, description: 'Step size of each update.' });

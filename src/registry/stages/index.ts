@@ -1,4 +1,5 @@
-/** Registers every data stage. */
+/** Registers every data stage; a config lists them, in order, under `data.stages`. */
+import { Type } from '@sinclair/typebox';
 import { Registry } from '../registry';
 import { limit } from './limit';
 import { normalize } from './normalize';
@@ -7,9 +8,10 @@ import { reshape } from './reshape';
 import { shuffle } from './shuffle';
 import type { StageComponent } from './stage-component';
 
-export const stages = new Registry<StageComponent<any>>('stages', 'A transformation of the dataset.')
+export const stages = new Registry<StageComponent>('stages', 'A transformation of the dataset.')
   .register(reshape)
   .register(normalize)
   .register(oneHot)
   .register(shuffle)
-  .register(limit);
+  .register(limit)
+  .writtenAt('data.stages', (ref) => Type.Array(ref(), { maxItems: 100, default: [], description: 'Applied in order.' }));

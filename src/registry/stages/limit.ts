@@ -1,10 +1,11 @@
 /** Keeps the first `count` samples, for quick runs. */
-import { options } from '../json-schema';
-import type { StageComponent } from './stage-component';
+import { Type } from '@sinclair/typebox';
+import { options } from '../options';
+import { stage } from './stage-component';
 
-export const limit: StageComponent<{ count: number }> = {
+export const limit = stage({
   name: 'limit',
   description: 'Keeps the first `count` samples (after any shuffle before it).',
-  optionsSchema: options({ count: { type: 'integer', minimum: 1, description: 'How many samples to keep.' } }, ['count']),
+  optionsSchema: options({ count: Type.Integer({ minimum: 1, description: 'How many samples to keep.' }) }),
   create: (o) => (dataset) => ({ ...dataset, indices: dataset.indices.slice(0, o.count) }),
-};
+});

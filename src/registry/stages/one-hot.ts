@@ -1,12 +1,13 @@
 /** Encodes labels as one-hot rows, as categorical cross-entropy expects. */
+import { Type } from '@sinclair/typebox';
 import { RunError } from '../../errors';
-import { options } from '../json-schema';
-import type { StageComponent } from './stage-component';
+import { options } from '../options';
+import { stage } from './stage-component';
 
-export const oneHot: StageComponent<{ depth?: number }> = {
+export const oneHot = stage({
   name: 'oneHot',
   description: 'Labels become one-hot rows of `depth` classes (default: the number of classes found).',
-  optionsSchema: options({ depth: { type: 'integer', minimum: 2, maximum: 256, description: 'Number of classes.' } }),
+  optionsSchema: options({ depth: Type.Optional(Type.Integer({ minimum: 2, maximum: 256, description: 'Number of classes.' })) }),
   create: (o) => (dataset) => {
     const depth = o.depth ?? dataset.numClasses;
     if (depth < dataset.numClasses) {
@@ -14,4 +15,4 @@ export const oneHot: StageComponent<{ depth?: number }> = {
     }
     return { ...dataset, numClasses: depth, labelEncoding: 'oneHot' };
   },
-};
+});

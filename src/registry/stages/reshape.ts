@@ -1,15 +1,15 @@
 /** Gives each sample the shape the model expects, e.g. [28, 28, 1]. */
+import { Type } from '@sinclair/typebox';
 import { RunError } from '../../errors';
-import { options } from '../json-schema';
-import type { StageComponent } from './stage-component';
+import { options } from '../options';
+import { stage } from './stage-component';
 
-export const reshape: StageComponent<{ shape: number[] }> = {
+export const reshape = stage({
   name: 'reshape',
   description: 'Sets the shape of one sample; the element count must stay the same.',
-  optionsSchema: options(
-    { shape: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 100000 }, minItems: 1, maxItems: 4, description: 'Shape of one sample.' } },
-    ['shape'],
-  ),
+  optionsSchema: options({
+    shape: Type.Array(Type.Integer({ minimum: 1, maximum: 100000 }), { minItems: 1, maxItems: 4, description: 'Shape of one sample.' }),
+  }),
   create: (o) => (dataset) => {
     const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
     if (size(o.shape) !== size(dataset.sampleShape)) {
@@ -19,4 +19,4 @@ export const reshape: StageComponent<{ shape: number[] }> = {
     }
     return { ...dataset, sampleShape: [...o.shape] };
   },
-};
+});

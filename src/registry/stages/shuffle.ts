@@ -1,9 +1,9 @@
 /** Puts the samples in a seeded random order. */
 import { permutation } from '../../random';
-import { options } from '../json-schema';
-import type { StageComponent } from './stage-component';
+import { options } from '../options';
+import { stage } from './stage-component';
 
-export const shuffle: StageComponent<Record<string, never>> = {
+export const shuffle = stage({
   name: 'shuffle',
   description: 'Seeded random order of the samples.',
   optionsSchema: options({}),
@@ -11,4 +11,4 @@ export const shuffle: StageComponent<Record<string, never>> = {
     const order = permutation(dataset.indices.length, random);
     return { ...dataset, indices: order.map((p) => dataset.indices[p]) };
   },
-};
+});

@@ -1,4 +1,5 @@
 /** What every data stage gives: a function from dataset to dataset, applied in the config's order. */
+import type { TObject } from '@sinclair/typebox';
 import type { Dataset } from '../../data/dataset';
 import type { Random } from '../../random';
 import type { Component } from '../registry';
@@ -9,4 +10,7 @@ export interface StageContext {
 }
 
 export type DataStage = (dataset: Dataset) => Dataset;
-export type StageComponent<Options> = Component<Options, DataStage, StageContext>;
+export type StageComponent<S extends TObject = TObject> = Component<S, DataStage, StageContext>;
+
+/** Declares a data stage, typing `create`'s options from `optionsSchema`. */
+export const stage = <S extends TObject>(component: StageComponent<S>): StageComponent<S> => component;

@@ -3,10 +3,10 @@ import { subset } from '../../data/dataset';
 import { RunError } from '../../errors';
 import { logger } from '../../log';
 import { evaluateModel } from '../../pipeline/trainer';
-import { options } from '../json-schema';
-import type { StepComponent } from './step-component';
+import { options } from '../options';
+import { step } from './step-component';
 
-export const evaluate: StepComponent<Record<string, never>> = {
+export const evaluate = step({
   name: 'evaluate',
   description: 'Scores each trained model on its held-out validation samples.',
   optionsSchema: options({}),
@@ -25,4 +25,4 @@ export const evaluate: StepComponent<Record<string, never>> = {
       }
     },
   }),
-};
+});

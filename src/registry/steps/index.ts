@@ -1,11 +1,13 @@
-/** Registers every pipeline step. */
+/** Registers every pipeline step; a config lists them, in order, under `steps`. */
+import { Type } from '@sinclair/typebox';
 import { Registry } from '../registry';
 import { evaluate } from './evaluate';
 import { report } from './report';
 import type { StepComponent } from './step-component';
 import { train } from './train';
 
-export const steps = new Registry<StepComponent<any>>('steps', 'A unit of work the run performs, in order.')
+export const steps = new Registry<StepComponent>('steps', 'A unit of work the run performs, in order.')
   .register(train)
   .register(evaluate)
-  .register(report);
+  .register(report)
+  .writtenAt('steps', (ref) => Type.Array(ref(), { minItems: 1, maxItems: 50, default: ['train', 'evaluate', 'report'] }));

@@ -2,10 +2,10 @@
 import { logger } from '../../log';
 import { writeJsonAtomic } from '../../pipeline/atomic-write';
 import { buildReport } from '../../report/report-json';
-import { options } from '../json-schema';
-import type { StepComponent } from './step-component';
+import { options } from '../options';
+import { step } from './step-component';
 
-export const report: StepComponent<Record<string, never>> = {
+export const report = step({
   name: 'report',
   description: 'Writes report.json into the run folder.',
   optionsSchema: options({}),
@@ -22,4 +22,4 @@ export const report: StepComponent<Record<string, never>> = {
       logger.info(`report: ${context.folder.file('report.json')}`);
     },
   }),
-};
+});

@@ -4,10 +4,10 @@ import { logger } from '../../log';
 import { FoldListener, trainFold } from '../../pipeline/fold-training';
 import { trainFoldsInWorkers } from '../../pipeline/fold-pool';
 import type { RunContext } from '../../pipeline/run-context';
-import { options } from '../json-schema';
-import type { StepComponent } from './step-component';
+import { options } from '../options';
+import { step } from './step-component';
 
-export const train: StepComponent<Record<string, never>> = {
+export const train = step({
   name: 'train',
   description: 'Trains a fresh model on each split of the evaluation scheme.',
   optionsSchema: options({}),
@@ -27,7 +27,7 @@ export const train: StepComponent<Record<string, never>> = {
       }
     },
   }),
-};
+});
 
 /** `auto`: one process per core, never more than there are folds. */
 function workerCount(setting: number | 'auto', folds: number): number {
