@@ -1,28 +1,19 @@
 import { strict as assert } from 'assert';
 import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
-import { selectBackend } from '../../../src/backend/select';
-import { loadExperiment } from '../../../src/config/load';
 import { RunError } from '../../../src/errors';
 import { readManifest } from '../../../src/pipeline/checkpoint';
-import { trainFold } from '../../../src/pipeline/fold-training';
-import { RunContext } from '../../../src/pipeline/run-context';
-import { RunFolder } from '../../../src/pipeline/run-folder';
-import type { EpochRecord } from '../../../src/pipeline/trainer';
-import type { FoldJob, FoldOutcome } from '../../../src/pipeline/scheduling/fold-scheduler';
+import type { RunContext } from '../../../src/pipeline/run-context';
 import { QueueScheduler } from '../../../src/pipeline/scheduling/queue-scheduler';
-import { fileChecksums } from '../../../src/report/fingerprint';
 import { BIN, pipeline } from '../../support/cli';
-import { tempDir, toyConfig, writeToyIdx } from '../../support/fixtures';
+import { tempDir, writeToyIdx } from '../../support/fixtures';
+import { comparable, quiet, toyRun, trainedHere } from '../../support/fold-jobs';
 import { freePort, RedisServer, startRedis } from '../../support/redis';
 
 interface Worker {
   child: ChildProcess;
   stderr: string;
 }
-
-const quiet = { onEpoch: () => undefined, onProgress: () => undefined };
 
 describe('the BullMQ fold queue', function () {
   this.timeout(180_000);
@@ -48,33 +39,8 @@ describe('the BullMQ fold queue', function () {
     }
   };
 
-  /** A fresh run of the toy config and the jobs of its folds, as the train step would submit them. */
-  async function newRun(epochs: number): Promise<{ context: RunContext; jobs: FoldJob[] }> {
-    const file = path.join(cwd, `toy-${epochs}.yaml`);
-    fs.writeFileSync(file, toyConfig(data.images, data.labels).replace('epochs: 2', `epochs: ${epochs}`));
-    const { spec } = await loadExperiment(file);
-    const folder = await RunFolder.create(path.join(cwd, 'experiments'), spec.name);
-    const context = new RunContext(spec, file, folder, await selectBackend('wasm', { quiet: true }));
-    const dataFiles = fileChecksums(context.dataset().files);
-    const jobs = context.splits().map((_, fold) => ({ run: `${spec.name}/${folder.runId}`, spec, configFile: file, runDir: folder.dir, fold, backend: 'wasm' as const, dataFiles }));
-    return { context, jobs };
-  }
-
-  /** Each fold trained in this process, as a run without a queue trains it. */
-  async function reference(context: RunContext): Promise<{ history: unknown; weights: number[][] }[]> {
-    const local = new RunContext(context.spec, context.configFile, await RunFolder.create(path.join(cwd, 'reference'), context.spec.name), context.backend);
-    const results = [];
-    for (let fold = 0; fold < local.splits().length; fold++) {
-      const { model, history } = await trainFold(local, fold, quiet);
-      results.push({ history: scores(history), weights: model!.getWeights().map((w) => Array.from(w.dataSync())) });
-      model!.dispose();
-    }
-    return results;
-  }
-
-  /** The numbers of each epoch, without its timings. */
-  const scores = (history: EpochRecord[]) => history.map((r) => [r.epoch, r.train, r.validation]);
-  const comparable = (outcome: FoldOutcome) => ({ history: scores(outcome.result.history), weights: outcome.weights.map((w) => Array.from(w.values)) });
+  const newRun = (epochs: number) => toyRun(cwd, data, `toy-${epochs}`, [`training.epochs=${epochs}`]);
+  const reference = (context: RunContext) => trainedHere(context, path.join(cwd, 'reference'));
 
   before(async () => {
     redis = await startRedis();
