@@ -8,6 +8,7 @@ import { profileCommand } from './commands/profile';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
+import { workerCommand } from './commands/worker';
 import { globalOptions } from './global-options';
 
 export async function main(argv: string[]): Promise<void> {
@@ -30,7 +31,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(listCommand)
       .command(schemaCommand)
       .command(profileCommand)
-      .demandCommand(1, 'Name a command: run, validate, components, list, schema or profile.')
+      .command(workerCommand)
+      .demandCommand(1, 'Name a command: run, validate, components, list, schema, profile or worker.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -99,3 +99,21 @@ export async function restoreCheckpoint(runDir: string, checkpoint: FoldCheckpoi
     tf.dispose(slots.map((s) => s.tensor));
   }
 }
+
+/** Writes a fold's checkpoint made in another process or on another machine into this run folder, as saveCheckpoint would. */
+export async function importCheckpoint(runDir: string, checkpoint: FoldCheckpoint, tensors: Uint8Array): Promise<void> {
+  const dir = path.join(runDir, CHECKPOINT_DIR);
+  await fs.mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw new RunError(`Cannot create the checkpoint folder ${dir}: ${describeFsError(error)}.`);
+  });
+  await writeFileAtomic(path.join(dir, checkpoint.tensorsFile), tensors);
+  const previous = await readManifest(runDir, checkpoint.fold);
+  await writeJsonAtomic(manifestFile(runDir, checkpoint.fold), checkpoint);
+  if (previous && previous.tensorsFile !== checkpoint.tensorsFile) await fs.rm(path.join(dir, previous.tensorsFile), { force: true });
+}
+
+/** The model weights a checkpoint holds (its optimizer slots left out). */
+export function checkpointWeights(checkpoint: FoldCheckpoint, tensors: Uint8Array): { shape: number[]; values: Float32Array }[] {
+  const values = new Float32Array(tensors.buffer.slice(tensors.byteOffset, tensors.byteOffset + tensors.byteLength));
+  return checkpoint.weights.map((e) => ({ shape: e.shape, values: values.slice(e.offset, e.offset + e.length) }));
+}

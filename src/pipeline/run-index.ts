@@ -48,7 +48,8 @@ function currentState(status: RunStatus): RunState {
 async function subdirs(dir: string): Promise<string[]> {
   try {
     const entries = await fs.readdir(dir, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    // Experiment names start with a letter or digit: `_sweeps` and other folders of the tool's own are not runs.
+    return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_')).map((e) => e.name).sort();
   } catch {
     return [];
   }

@@ -1,0 +1,19 @@
+/** Messages between a run (or sweep) process and the fold-training processes of its local pool. */
+import type { EpochRecord } from '../trainer';
+import type { FoldJob, FoldOutcome } from './fold-scheduler';
+
+export type PoolRequest =
+  | { type: 'train'; job: FoldJob }
+  | { type: 'stop' }
+  /** Cores this process may use for the fold under way: more than one only when others sit idle. */
+  | { type: 'threads'; count: number }
+  | { type: 'exit' };
+
+export type PoolReply =
+  | { type: 'ready' }
+  | { type: 'log'; level: string; message: string }
+  | { type: 'epoch'; record: EpochRecord }
+  | { type: 'progress'; done: number; total: number; imagesPerSecond: number }
+  | ({ type: 'done' } & FoldOutcome)
+  | { type: 'interrupted'; reason: string }
+  | { type: 'error'; kind: 'config' | 'run'; message: string };
