@@ -8,6 +8,7 @@ import { logger } from '../log';
 import { Random, stream } from '../random';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
+import type { FoldScheduler } from './scheduling/fold-scheduler';
 import type { Objective, EpochRecord, Scores } from './trainer';
 import type { RunFolder } from './run-folder';
 
@@ -37,6 +38,8 @@ export class RunContext {
     readonly configFile: string,
     readonly folder: RunFolder,
     readonly backend: BackendInfo,
+    /** Where the train step sends folds (a pool of processes, or a queue); without one, folds train in this process. */
+    readonly foldScheduler?: FoldScheduler,
   ) {}
 
   requestStop(): void {
