@@ -9,6 +9,7 @@ import { Random, stream } from '../random';
 import type { PredictionSummary } from '../report/predictions';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
+import type { FoldScheduler } from './scheduling/fold-scheduler';
 import type { Objective, EpochRecord, Scores } from './trainer';
 import type { RunFolder } from './run-folder';
 
@@ -40,6 +41,8 @@ export class RunContext {
     readonly configFile: string,
     readonly folder: RunFolder,
     readonly backend: BackendInfo,
+    /** Where the train step sends folds (a pool of processes, or a queue); without one, folds train in this process. */
+    readonly foldScheduler?: FoldScheduler,
   ) {}
 
   requestStop(): void {
