@@ -5,6 +5,7 @@ import { logger, setConsoleLevel } from '../log';
 import { componentsCommand } from './commands/components';
 import { listCommand } from './commands/list';
 import { profileCommand } from './commands/profile';
+import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { validateCommand } from './commands/validate';
@@ -31,8 +32,9 @@ export async function main(argv: string[]): Promise<void> {
       .command(listCommand)
       .command(schemaCommand)
       .command(profileCommand)
+      .command(reportCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, validate, components, list, schema, profile or worker.')
+      .demandCommand(1, 'Name a command: run, validate, components, list, report, schema, profile or worker.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {
