@@ -61,7 +61,7 @@ export function foldAccuracySpec(runs: readonly { label: string; report: Report 
     report.folds.filter((f) => f.accuracy !== undefined).map((f) => ({ run: label, fold: f.fold + 1, accuracy: 100 * f.accuracy! })),
   );
   const x = { field: 'run', type: 'nominal' as const, title: null, sort: runs.map((r) => r.label), axis: { labelAngle: 0, labelLimit: 160 } };
-  const y = { field: 'accuracy', type: 'quantitative' as const, title: 'fold accuracy (%)', scale: { zero: false, padding: 8 } };
+  const y = { field: 'accuracy', type: 'quantitative' as const, title: 'fold accuracy (%)', scale: { zero: false, padding: 8 }, axis: { format: '.2f' } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CHART_CONFIG,
