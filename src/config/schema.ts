@@ -9,6 +9,7 @@ import type { JsonSchema } from '../registry/json-schema';
 import { enumOf, options } from '../registry/options';
 import type { Placement } from '../registry/registry';
 import { BACKEND_NAMES } from './backend-names';
+import { earlyStoppingSettings } from './early-stopping-settings';
 
 export const SCHEMA_ID = 'pipeline:experiment.schema.json';
 
@@ -57,6 +58,7 @@ function assemble() {
         ...settingsIn('training'),
         epochs: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Passes over the training data.' }),
         batchSize: Type.Integer({ minimum: 1, maximum: 65536, default: 32, description: 'Images per gradient step.' }),
+        earlyStopping: Type.Optional(earlyStoppingSettings),
       }),
       ...topLevelSettings(),
     },

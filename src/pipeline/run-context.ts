@@ -8,6 +8,7 @@ import { logger } from '../log';
 import { Random, stream } from '../random';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
+import type { StoppingSummary } from './early-stopping';
 import type { Objective, EpochRecord, Scores } from './trainer';
 import type { RunFolder } from './run-folder';
 
@@ -18,6 +19,8 @@ export interface FoldResult {
   history: EpochRecord[];
   trainSeconds: number;
   trainImages: number;
+  /** With early stopping: the best epoch and, when it stopped early, where. */
+  stopping?: StoppingSummary;
   model?: tf.LayersModel;
   /** Set by the evaluate step: the trained model scored on the fold's held-out samples. */
   evaluation?: Scores & { seconds: number };

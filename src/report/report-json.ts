@@ -3,6 +3,7 @@ import * as os from 'os';
 import type { BackendInfo } from '../backend/select';
 import { classCounts, datasetSize } from '../data/dataset';
 import { LayerSummary, summarize as summarizeLayers } from '../pipeline/model-builder';
+import type { StoppingSummary } from '../pipeline/early-stopping';
 import type { RunContext } from '../pipeline/run-context';
 import type { EpochRecord, Scores } from '../pipeline/trainer';
 import { resolveRef } from '../registry/registry';
@@ -19,7 +20,7 @@ export interface Report {
   data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; files: FileChecksum[] };
   model: { parameters: number; layers: LayerSummary[] };
   evaluation: { type: string; splits: number };
-  folds: { fold: number; trainSize: number; validationSize: number; accuracy?: number; loss?: number; scores?: Scores; history: EpochRecord[] }[];
+  folds: { fold: number; trainSize: number; validationSize: number; accuracy?: number; loss?: number; scores?: Scores; history: EpochRecord[]; earlyStopping?: StoppingSummary }[];
   summary: Record<string, Summary>;
   timing: { seconds: number; trainSeconds: number; trainImages: number; trainImagesPerSecond: number; evalImagesPerSecond?: number };
 }
@@ -54,6 +55,7 @@ export function buildReport(context: RunContext): Report {
       validationSize: f.validationSize,
       ...(f.evaluation ? { accuracy: f.evaluation.accuracy, loss: f.evaluation.loss, scores: withoutSeconds(f.evaluation) } : {}),
       history: f.history,
+      ...(f.stopping ? { earlyStopping: f.stopping } : {}),
     })),
     summary,
     timing: {
