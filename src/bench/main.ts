@@ -104,7 +104,7 @@ function table(backends: (BackendTiming | { backend: string; skipped: string })[
 }
 
 function augmentLine(timing: AugmentTiming): string {
-  return `\naugment stage alone (batches of ${timing.batchSize}, no model): ${timing.augmentedImagesPerSecond} img/s augmented, ${timing.plainImagesPerSecond} img/s plain\n`;
+  return `\naugment stage alone (batches of ${timing.batchSize}, no model, per CPU second): ${timing.augmentedImagesPerSecond} img/s augmented, ${timing.plainImagesPerSecond} img/s plain\n`;
 }
 
 function lastLine(text: string): string {
