@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { ConfigError, ConfigIssue } from '../errors';
 import { stream } from '../random';
 import { logger } from '../log';
+import { HOSTILE_KEYS } from './hostile-keys';
 import { EXPERIMENT_NAME_PATTERN } from './schema';
 
 export type Distribution =
@@ -40,7 +41,7 @@ export const MAX_TRIALS = 1000;
 /** Drawn floats keep this many significant digits: readable names and configs, and finer than any sweep needs. */
 const SIGNIFICANT_DIGITS = 4;
 /** Key paths as `--set` writes them: names and [index]; never a key that reaches an object's prototype. */
-export const KEY_PATH_PATTERN = '^(?!(.*[.\\]])?(__proto__|constructor|prototype)([.\\[]|$))[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])*(\\.[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])*)*$';
+export const KEY_PATH_PATTERN = `^(?!(.*[.\\]])?(${HOSTILE_KEYS.join('|')})([.\\[]|$))[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])*(\\.[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])*)*$`;
 /** Settings a trial may not change: they name the experiment or are the sweep itself. */
 const NOT_SWEPT = ['name', 'extends', 'description', 'sweep'];
 
