@@ -7,8 +7,10 @@ import type { Split } from '../data/splits';
 import { ConfigError } from '../errors';
 import { logger } from '../log';
 import { Random, stream } from '../random';
+import type { PredictionSummary } from '../report/predictions';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
+import type { FoldScheduler } from './scheduling/fold-scheduler';
 import type { Objective, EpochRecord, Scores } from './trainer';
 import type { RunFolder } from './run-folder';
 
@@ -19,6 +21,8 @@ export interface FoldResult {
   history: EpochRecord[];
   trainSeconds: number;
   trainImages: number;
+  /** The trained model's predictions on the fold's validation samples, summarized. */
+  predictions?: PredictionSummary;
   model?: tf.LayersModel;
   /** Set by the evaluate step: the trained model scored on the fold's held-out samples. */
   evaluation?: Scores & { seconds: number };
@@ -38,6 +42,8 @@ export class RunContext {
     readonly configFile: string,
     readonly folder: RunFolder,
     readonly backend: BackendInfo,
+    /** Where the train step sends folds (a pool of processes, or a queue); without one, folds train in this process. */
+    readonly foldScheduler?: FoldScheduler,
   ) {}
 
   requestStop(): void {
