@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(profileCommand)
       .command(reportCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, report, schema, profile or worker.')
+      .demandCommand(1, 'Name a command; "pipeline --help" lists them.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {
