@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pipeline, REPO } from '../support/cli';
-import { tempDir } from '../support/fixtures';
+import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
 import { freePort } from '../support/redis';
 
 interface Report {
@@ -67,6 +67,31 @@ describe('pipeline sweep', function () {
     assert.equal(list.status, 0, list.stderr);
     const best = record.trials.find((t) => t.id === record.ranking[0])!;
     assert.match(list.stdout, new RegExp(`^sweeps \\(1\\):\\n  quick/${path.basename(sweepDir)} +complete +3/3 trials +best ${best.name.replace(/\./g, '\\.')} accuracy ${best.score.mean.toFixed(4)} ± \\d\\.\\d{4}$`, 'm'));
+  });
+
+  it('keeps both pool processes busy across trials: the next trial\'s folds train while the last fold of one still does', () => {
+    const dir = tempDir('pipeline-sweep-toy-');
+    const data = writeToyIdx(dir, 900);
+    const config = path.join(dir, 'toy.yaml');
+    fs.writeFileSync(config, toyConfig(data.images, data.labels).replace('folds: 2', 'folds: 3').replace('epochs: 2', 'epochs: 3'));
+    const result = pipeline(['sweep', config, '--grid', 'training.optimizer.learningRate=0.1,0.05,0.01', '--set', 'runtime.workers=2'], dir);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /: 3 trials, 9 folds to train in 2 worker processes/);
+    const [sweep] = fs.readdirSync(path.join(dir, 'experiments', '_sweeps', 'toy'));
+    const { trials } = readJson<{ trials: { name: string; run: string }[] }>(path.join(dir, 'experiments', '_sweeps', 'toy', sweep, 'sweep.json'));
+    const runDir = (i: number) => path.join(dir, 'experiments', trials[i].run);
+    // 3 folds on 2 processes: trial 1's third fold trains beside trial 2's first, before trial 1 can report.
+    const firstReport = readJson<{ createdAt: string }>(path.join(runDir(0), 'report.json')).createdAt;
+    const secondLog = fs.readFileSync(path.join(runDir(1), 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string; timestamp: string });
+    const firstEpoch = secondLog.find((l) => /^fold \d\/3 epoch 1\/3: loss/.test(l.message));
+    assert.ok(firstEpoch && firstEpoch.timestamp < firstReport, `trial 2 trained an epoch (${firstEpoch?.timestamp}) before trial 1 reported (${firstReport})`);
+    for (const [i, lr] of ['0.1', '0.05', '0.01'].entries()) {
+      // The reference: every fold trained one after another in the run process itself.
+      const alone = pipeline(['run', config, '--set', `training.optimizer.learningRate=${lr}`, '--set', 'runtime.workers=1', '--set', `name=alone-${i}`], dir);
+      assert.equal(alone.status, 0, alone.stderr);
+      const [aloneDir] = fs.readdirSync(path.join(dir, 'experiments', `alone-${i}`));
+      assert.deepEqual(numbers(readJson<Report>(path.join(runDir(i), 'report.json'))), numbers(readJson<Report>(path.join(dir, 'experiments', `alone-${i}`, aloneDir, 'report.json'))));
+    }
   });
 
   it('--resume leaves complete trials alone and finishes an interrupted one from its checkpoints', () => {
