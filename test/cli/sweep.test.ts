@@ -1,7 +1,8 @@
 import { strict as assert } from 'assert';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { pipeline, REPO } from '../support/cli';
+import { BIN, pipeline, REPO } from '../support/cli';
 import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
 import { freePort } from '../support/redis';
 
@@ -54,7 +55,8 @@ describe('pipeline sweep', function () {
       assert.equal(report.summary.accuracy.mean, trial.score.mean);
       assert.match(fs.readFileSync(path.join(trialDir, 'config.resolved.yaml'), 'utf8'), new RegExp(`learningRate: ${lr}\\n`));
       assert.doesNotMatch(fs.readFileSync(path.join(trialDir, 'config.resolved.yaml'), 'utf8'), /sweep:/);
-      const alone = pipeline(['run', QUICK, ...TINY, '--set', `training.optimizer.learningRate=${lr}`, '--set', `name=alone-${i}`], cwd);
+      // Alone and in the run process itself: the sweep's pool gives the numbers of training the folds one after another.
+      const alone = pipeline(['run', QUICK, ...TINY, '--set', `training.optimizer.learningRate=${lr}`, '--set', 'runtime.workers=1', '--set', `name=alone-${i}`], cwd);
       assert.equal(alone.status, 0, alone.stderr);
       const [aloneDir] = fs.readdirSync(path.join(cwd, 'experiments', `alone-${i}`));
       const aloneReport = readJson<Report>(path.join(cwd, 'experiments', `alone-${i}`, aloneDir, 'report.json'));
@@ -118,6 +120,41 @@ describe('pipeline sweep', function () {
     assert.equal(readJson<{ trials: { state: string }[] }>(recordFile).trials[2].state, 'complete');
     assert.equal(readJson<{ state: string }>(path.join(sweepDir, 'status.json')).state, 'complete');
     assert.equal(pipeline(['sweep', QUICK, '--resume'], cwd).status, 2, 'nothing left to resume');
+  });
+
+  it('stops on Ctrl-C with every trial checkpointed, and --resume ends with the numbers of an uninterrupted sweep', async () => {
+    const dir = tempDir('pipeline-sweep-stop-');
+    const data = writeToyIdx(dir, 1200);
+    const config = path.join(dir, 'toy.yaml');
+    fs.writeFileSync(config, toyConfig(data.images, data.labels).replace('epochs: 2', 'epochs: 8'));
+    const grid = ['--grid', 'training.optimizer.learningRate=0.1,0.05,0.01', '--set', 'runtime.workers=2'];
+    const child = spawn(process.execPath, [BIN, 'sweep', config, ...grid], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (/^\[1\/6\] /m.test(stdout) && !child.killed) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(code, 130, stderr);
+    const sweeps = path.join(dir, 'experiments', '_sweeps', 'toy');
+    const [id] = fs.readdirSync(sweeps);
+    assert.match(stderr, new RegExp(`error Sweep interrupted with \\d of 3 trials not finished; finished trials are kept and interrupted ones checkpointed\\. Resume with: pipeline sweep ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --resume ${id}\\n$`));
+    assert.equal(readJson<{ state: string }>(path.join(sweeps, id, 'status.json')).state, 'interrupted');
+
+    const resumed = pipeline(['sweep', config, '--resume'], dir);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const { trials } = readJson<{ trials: { run: string; state: string }[] }>(path.join(sweeps, id, 'sweep.json'));
+    assert.deepEqual(trials.map((t) => t.state), ['complete', 'complete', 'complete']);
+    const logs = trials.map((t) => fs.readFileSync(path.join(dir, 'experiments', t.run, 'log.jsonl'), 'utf8')).join('');
+    assert.match(logs, /fold [12]: resuming after epoch [0-7]\b/, 'a fold stopped part way continued from its checkpoint');
+    for (const [i, lr] of ['0.1', '0.05', '0.01'].entries()) {
+      const alone = pipeline(['run', config, '--set', `training.optimizer.learningRate=${lr}`, '--set', 'runtime.workers=1', '--set', `name=alone-${i}`], dir);
+      assert.equal(alone.status, 0, alone.stderr);
+      const [aloneDir] = fs.readdirSync(path.join(dir, 'experiments', `alone-${i}`));
+      assert.deepEqual(numbers(readJson<Report>(path.join(dir, 'experiments', trials[i].run, 'report.json'))), numbers(readJson<Report>(path.join(dir, 'experiments', `alone-${i}`, aloneDir, 'report.json'))));
+    }
   });
 
   it('names the URL and exits 1 when the queue cannot be reached, leaving no sweep or run folder', async () => {
