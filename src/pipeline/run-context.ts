@@ -6,6 +6,7 @@ import { Dataset, datasetSize } from '../data/dataset';
 import type { Split } from '../data/splits';
 import { logger } from '../log';
 import { Random, stream } from '../random';
+import type { PredictionSummary } from '../report/predictions';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
 import type { FoldScheduler } from './scheduling/fold-scheduler';
@@ -19,6 +20,8 @@ export interface FoldResult {
   history: EpochRecord[];
   trainSeconds: number;
   trainImages: number;
+  /** The trained model's predictions on the fold's validation samples, summarized. */
+  predictions?: PredictionSummary;
   model?: tf.LayersModel;
   /** Set by the evaluate step: the trained model scored on the fold's held-out samples. */
   evaluation?: Scores & { seconds: number };

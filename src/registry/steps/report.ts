@@ -12,7 +12,7 @@ export const report = step({
   create: () => ({
     requires: ['train'],
     async run(context) {
-      const built = buildReport(context);
+      const built = await buildReport(context);
       await writeJsonAtomic(context.folder.file('report.json'), built);
       const accuracy = built.summary.accuracy;
       if (accuracy) {
