@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
 import { componentsCommand } from './commands/components';
+import { initCommand } from './commands/init';
 import { listCommand } from './commands/list';
 import { profileCommand } from './commands/profile';
 import { runCommand } from './commands/run';
@@ -31,10 +32,11 @@ export async function main(argv: string[]): Promise<void> {
       .command(validateCommand)
       .command(componentsCommand)
       .command(listCommand)
+      .command(initCommand)
       .command(schemaCommand)
       .command(profileCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, schema, profile or worker.')
+      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, schema, profile or worker.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -8,7 +8,7 @@ import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
 import type { Step } from '../registry/steps/step-component';
 import { writeFileAtomic } from './atomic-write';
-import { buildModel } from './model-builder';
+import { preflight } from './preflight';
 import { RunContext } from './run-context';
 import { EXPERIMENTS_DIR, RunFolder } from './run-folder';
 import type { FoldScheduler } from './scheduling/fold-scheduler';
@@ -84,8 +84,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
     const backend = await selectBackend(spec.runtime.backend);
     context = new RunContext(spec, loaded.file, folder, backend, scheduler);
     if (stopSignal) context.requestStop();
-    // Build the model once up front, so an impossible layer stack fails before any training starts.
-    buildModel(spec.model.layers, context.dataset().sampleShape, context.random('preflight')).dispose();
+    // Stages, model, data and loss checked against each other before any training starts.
+    preflight(loaded, context);
     for (const [i, { name, step }] of plan.entries()) {
       logger.info(`step ${i + 1}/${plan.length}: ${name}`);
       await step.run(context);
