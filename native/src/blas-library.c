@@ -20,9 +20,12 @@ static void unload(void) {
 }
 
 static void *open_library(void) {
-  const char *names[] = {"libopenblas.so.0", "libopenblas.so"};
+  // PIPELINE_OPENBLAS names another library file (an OpenBLAS outside the linker's path).
+  const char *custom = getenv("PIPELINE_OPENBLAS");
+  const char *names[] = {custom != NULL && *custom != '\0' ? custom : "libopenblas.so.0", "libopenblas.so"};
+  const size_t count = custom != NULL && *custom != '\0' ? 1 : 2;
   void *opened = NULL;
-  for (size_t i = 0; i < sizeof names / sizeof names[0] && opened == NULL; ++i) {
+  for (size_t i = 0; i < count && opened == NULL; ++i) {
     opened = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     // The first name's reason is the one to report: the second is only the unversioned development link.
     if (opened == NULL && i == 0) snprintf(error, sizeof error, "OpenBLAS is not installed (%s)", dlerror());

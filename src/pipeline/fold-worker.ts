@@ -17,7 +17,7 @@ async function handle(message: ParentMessage): Promise<void> {
   switch (message.type) {
     case 'init': {
       forwardLogs((level, text) => send({ type: 'log', level, message: text }));
-      const backend = await selectBackend(message.spec.runtime.backend, { quiet: true });
+      const backend = await selectBackend(message.spec.runtime.backend, { quiet: true, blas: message.spec.runtime.blas });
       context = new RunContext(message.spec, message.configFile, RunFolder.open(message.runDir), backend);
       send({ type: 'ready' });
       break;

@@ -62,7 +62,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   try {
     await writeFileAtomic(folder.file('config.resolved.yaml'), stringify(spec));
     logger.info(`${options.resume ? 'resuming' : 'run'} ${spec.name}/${folder.runId} → ${folder.dir}`);
-    const backend = await selectBackend(spec.runtime.backend);
+    const backend = await selectBackend(spec.runtime.backend, { blas: spec.runtime.blas });
     context = new RunContext(spec, loaded.file, folder, backend);
     // Build the model once up front, so an impossible layer stack fails before any training starts.
     buildModel(spec.model.layers, context.dataset().sampleShape, context.random('preflight')).dispose();

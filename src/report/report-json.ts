@@ -15,7 +15,7 @@ export interface Report {
   reportVersion: number;
   experiment: { name: string; description?: string; runId: string; configFile: string; configHash: string; seed: number };
   createdAt: string;
-  runtime: { backend: BackendInfo['name']; versions: Record<string, string>; cores: number; platform: string };
+  runtime: { backend: BackendInfo['name']; versions: Record<string, string>; blas?: BackendInfo['blas']; cores: number; platform: string };
   data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; files: FileChecksum[] };
   model: { parameters: number; layers: LayerSummary[] };
   evaluation: { type: string; splits: number };
@@ -41,7 +41,13 @@ export function buildReport(context: RunContext): Report {
     reportVersion: REPORT_VERSION,
     experiment: { name: spec.name, description: spec.description, runId: folder.runId, configFile: context.configFile, configHash: configHash(spec), seed: spec.seed },
     createdAt: new Date().toISOString(),
-    runtime: { backend: context.backend.name, versions: context.backend.versions, cores: os.cpus().length, platform: `${os.platform()}-${os.arch()}` },
+    runtime: {
+      backend: context.backend.name,
+      versions: context.backend.versions,
+      ...(context.backend.blas ? { blas: context.backend.blas } : {}),
+      cores: os.cpus().length,
+      platform: `${os.platform()}-${os.arch()}`,
+    },
     data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), files: fileChecksums(dataset.files) },
     model: {
       parameters: firstModel ? firstModel.countParams() : 0,

@@ -18,7 +18,7 @@ let context: { run: string; value: RunContext } | undefined;
 let current: RunContext | undefined;
 
 async function contextFor(job: FoldJob): Promise<RunContext> {
-  if (backend?.name !== job.backend) backend = await selectBackend(job.backend, { quiet: true });
+  if (backend?.name !== job.backend) backend = await selectBackend(job.backend, { quiet: true, blas: job.spec.runtime.blas });
   if (context?.run !== job.run) context = { run: job.run, value: new RunContext(job.spec, job.configFile, RunFolder.open(job.runDir), backend) };
   return context.value;
 }

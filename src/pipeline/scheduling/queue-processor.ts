@@ -33,7 +33,7 @@ export default async function trainQueuedFold(job: SandboxedJob<QueuedFold, Queu
     if (data.version !== PROJECT_VERSION) {
       throw new RunError(`${label}: this worker runs pipeline ${PROJECT_VERSION} but the run was started with ${data.version}; every worker needs the run's project version.`);
     }
-    if (backend?.name !== data.backend) backend = await selectBackend(data.backend, { quiet: true });
+    if (backend?.name !== data.backend) backend = await selectBackend(data.backend, { quiet: true, blas: data.spec.runtime.blas });
     const runDir = path.join(scratch, ...data.run.split('/'));
     await fs.mkdir(runDir, { recursive: true });
     const context = new RunContext(data.spec, data.configFile, RunFolder.open(runDir), backend);
