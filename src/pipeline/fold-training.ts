@@ -4,6 +4,7 @@ import { logger } from '../log';
 import { registry } from '../registry';
 import { readManifest, restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { buildModel } from './model-builder';
+import { summarizeModelPredictions } from './model-predictions';
 import type { FoldResult, RunContext } from './run-context';
 import { EpochRecord, trainModel } from './trainer';
 import { trainingOptions } from './training-options';
@@ -56,6 +57,8 @@ export async function trainFold(context: RunContext, fold: number, listener: Fol
       history,
       trainSeconds: trainSeconds(),
       trainImages: split.train.length * spec.training.epochs,
+      // Made where the model is, so every scheduler (worker processes, the queue) sends it back with the fold.
+      predictions: summarizeModelPredictions(model, subset(dataset, split.validation), fold),
       model,
     };
   } finally {
