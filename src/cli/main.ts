@@ -7,6 +7,7 @@ import { listCommand } from './commands/list';
 import { profileCommand } from './commands/profile';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
+import { serveCommand } from './commands/serve';
 import { validateCommand } from './commands/validate';
 import { workerCommand } from './commands/worker';
 import { globalOptions } from './global-options';
@@ -32,7 +33,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(schemaCommand)
       .command(profileCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, validate, components, list, schema, profile or worker.')
+      .command(serveCommand)
+      .demandCommand(1, 'Name a command: run, validate, components, list, schema, profile, worker or serve.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {
