@@ -18,15 +18,16 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 for every interface).' })
       .option('name', { type: 'string', describe: 'Model name in the URLs (default: the experiment\'s name).' }),
   async handler(args) {
+    const { existsSync } = await import('fs');
     const path = await import('path');
     const { logger } = await import('../../log');
     const { selectBackend } = await import('../../backend/select');
     const { EXPERIMENTS_DIR } = await import('../../pipeline/run-folder');
     const { findModelDir, loadSavedModel, defaultModelName } = await import('../../serve/saved-model');
     const { createModelServer } = await import('../../serve/model-server');
-    const { existsSync } = await import('fs');
-    const ref = existsSync(args.model) ? args.model : path.join(EXPERIMENTS_DIR, args.model);
-    const dir = findModelDir(existsSync(ref) ? ref : args.model);
+    // A path, or <experiment>/<runId> under experiments/.
+    const underExperiments = path.join(EXPERIMENTS_DIR, args.model);
+    const dir = findModelDir(!existsSync(args.model) && existsSync(underExperiments) ? underExperiments : args.model);
     await selectBackend('auto');
     const saved = await loadSavedModel(dir, args.name ?? defaultModelName(dir));
     const server = createModelServer(saved);
