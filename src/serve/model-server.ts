@@ -26,6 +26,8 @@ export interface ModelServer {
 export function createModelServer(saved: SavedModel, limits: ServerLimits = DEFAULT_LIMITS): ModelServer {
   const app = Fastify({ logger: false, bodyLimit: limits.bodyLimitBytes });
   const metrics = new ServerMetrics();
+  // The first model call sets up the backend's kernels: made here, so the first clients do not wait for it.
+  predictRows(saved, [new Float32Array(saved.inputShape.reduce((a, b) => a * b, 1))]);
   const batcher = new MicroBatcher((rows) => predictRows(saved, rows), limits, (rows, requests) => metrics.batch(rows, requests));
   const started = new WeakMap<object, bigint>();
   let inFlight = 0;

@@ -130,15 +130,19 @@ describe('serve: the model server over HTTP', function () {
   });
 
   it('finishes the requests in flight when closed, and takes no new ones', async function () {
-    // Requests wait up to 2 s for others to join their model call: long enough to close the server while all are queued.
-    const own = createModelServer(saved, { ...DEFAULT_LIMITS, maxBatch: 16 * 64, maxDelayMs: 2000 });
+    // Requests wait up to 1 s for others to join their model call: long enough to close the server while they wait.
+    const own = createModelServer(saved, { ...DEFAULT_LIMITS, maxDelayMs: 1000 });
     const base = `${await own.app.listen({ port: 0, host: '127.0.0.1' })}/v1/models/digits:predict`;
-    const body = JSON.stringify({ instances: new Array(64).fill(digitRows(5)) });
-    const inFlight = Array.from({ length: 16 }, () => fetch(base, { method: 'POST', body }));
-    while (own.inFlight() < 16) await new Promise((resolve) => setTimeout(resolve, 1));
+    const body = JSON.stringify({ instances: [digitRows(5)] });
+    const sent = Array.from({ length: 16 }, () => fetch(base, { method: 'POST', body }).then((r) => r.status, () => 'refused'));
+    while (own.inFlight() === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const waiting = own.inFlight();
     await own.app.close();
-    const answered = await Promise.all(inFlight);
-    assert.deepEqual(answered.map((r) => r.status), new Array(16).fill(200));
+    const statuses = await Promise.all(sent);
+    assert.ok(statuses.filter((s) => s === 200).length >= waiting, `${waiting} in flight at close: ${statuses.join(', ')}`);
+    // Requests that reached the server after it began closing get 503 or a refused connection, never a hang.
+    assert.ok(statuses.every((s) => s === 200 || s === 503 || s === 'refused'), statuses.join(', '));
     await assert.rejects(fetch(base, { method: 'POST', body }));
   });
 });
