@@ -8,6 +8,7 @@ import { profileCommand } from './commands/profile';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { serveCommand } from './commands/serve';
+import { uiCommand } from './commands/ui';
 import { validateCommand } from './commands/validate';
 import { workerCommand } from './commands/worker';
 import { globalOptions } from './global-options';
@@ -34,7 +35,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(profileCommand)
       .command(workerCommand)
       .command(serveCommand)
-      .demandCommand(1, 'Name a command: run, validate, components, list, schema, profile, worker or serve.')
+      .command(uiCommand)
+      .demandCommand(1, 'Name a command: run, validate, components, list, schema, profile, worker, serve or ui.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {
