@@ -4,8 +4,10 @@ import { logger } from '../log';
 import { registry } from '../registry';
 import { readManifest, restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { buildModel } from './model-builder';
+import { summarizeModelPredictions } from './model-predictions';
 import type { FoldResult, RunContext } from './run-context';
 import { EpochRecord, trainModel } from './trainer';
+import { trainingOptions } from './training-options';
 
 export interface FoldListener {
   onEpoch(fold: number, record: EpochRecord): void;
@@ -34,9 +36,7 @@ export async function trainFold(context: RunContext, fold: number, listener: Fol
     const history = checkpoint?.complete
       ? checkpoint.train.history
       : await trainModel(model, optimizer, context.objective(), subset(dataset, split.train), subset(dataset, split.validation), {
-          epochs: spec.training.epochs,
-          batchSize: spec.training.batchSize,
-          random: context.random(`fold${fold}.batches`),
+          ...trainingOptions(context, `fold${fold}`, split.train.length, optimizer),
           label,
           resumeFrom: checkpoint?.train,
           onEpoch: (record) => listener.onEpoch(fold, record),
@@ -57,6 +57,8 @@ export async function trainFold(context: RunContext, fold: number, listener: Fol
       history,
       trainSeconds: trainSeconds(),
       trainImages: split.train.length * spec.training.epochs,
+      // Made where the model is, so every scheduler (worker processes, the queue) sends it back with the fold.
+      predictions: summarizeModelPredictions(model, subset(dataset, split.validation), fold),
       model,
     };
   } finally {

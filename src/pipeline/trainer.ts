@@ -6,6 +6,8 @@ import { InterruptedError, RunError } from '../errors';
 import { permutation, Random } from '../random';
 import type { LossFunction } from '../registry/losses/loss-component';
 import type { MetricFunction } from '../registry/metrics/metric-component';
+import { learningRateOf, setLearningRate } from '../registry/optimizers/optimizer-component';
+import type { LearningRateSchedule } from '../registry/schedules/schedule-component';
 
 export type Scores = Record<string, number>;
 
@@ -15,6 +17,8 @@ export interface EpochRecord {
   validation: Scores;
   seconds: number;
   imagesPerSecond: number;
+  /** With a schedule: the rate of the epoch's last step. */
+  learningRate?: number;
 }
 
 export interface Objective {
@@ -42,6 +46,8 @@ export interface TrainOptions {
   batchSize: number;
   /** Orders the batches; one stream per fold so a fold's result does not depend on the others. */
   random: Random;
+  /** The rate of each step; without one the optimizer's own rate stays. */
+  schedule?: LearningRateSchedule;
   /** Names what is trained in messages, e.g. "fold 2". */
   label?: string;
   resumeFrom?: TrainState;
@@ -99,6 +105,7 @@ export async function trainModel(
           throw new InterruptedError(`stopped in epoch ${epoch} at step ${b} of ${batches}`);
         }
       }
+      if (options.schedule) setLearningRate(optimizer, options.schedule((epoch - 1) * batches + b));
       const start = b * options.batchSize;
       const end = Math.min(count, start + options.batchSize);
       trainStep(model, optimizer, objective, variables, train, order, start, end).forEach((sum, i) => (totals[i] += sum));
@@ -121,6 +128,7 @@ export async function trainModel(
       validation: evaluateModel(model, objective, validation),
       seconds: round((Date.now() - started) / 1000, 3),
       imagesPerSecond: round(count / trainSeconds, 1),
+      ...(options.schedule ? { learningRate: learningRateOf(optimizer) } : {}),
     };
     history.push(record);
     options.onEpoch?.(record);

@@ -6,25 +6,59 @@ import { LayerSummary, summarize as summarizeLayers } from '../pipeline/model-bu
 import type { RunContext } from '../pipeline/run-context';
 import type { EpochRecord, Scores } from '../pipeline/trainer';
 import { resolveRef } from '../registry/registry';
+import type { ExperimentSpec } from '../config/experiment-spec';
 import { configHash, FileChecksum, fileChecksums } from './fingerprint';
+import { ClassMetrics, combinePredictionSummaries, PredictionSummary } from './predictions';
+import { ConfigLineage, configLineage, GitState, gitState } from './provenance';
 import { summarize, Summary } from './stats';
 
+/** Kept at 1 for readers of the first reports; `schemaVersion` is the one that counts. */
 export const REPORT_VERSION = 1;
+/** 2: adds predictions, config (resolved, extends chain, changes), git, per-epoch timing summaries. */
+export const SCHEMA_VERSION = 2;
+
+export interface FoldReport {
+  fold: number;
+  trainSize: number;
+  validationSize: number;
+  accuracy?: number;
+  loss?: number;
+  scores?: Scores;
+  history: EpochRecord[];
+  /** The fold model's predictions on its validation samples (the gallery is kept over all folds, in `predictions`). */
+  predictions?: { confusion: number[][]; perClass: ClassMetrics[] };
+}
 
 export interface Report {
+  schemaVersion: number;
   reportVersion: number;
   experiment: { name: string; description?: string; runId: string; configFile: string; configHash: string; seed: number };
+  /** The resolved config the run used, the files it extends, and what it changes relative to its parent. */
+  config?: ConfigLineage & { resolved: ExperimentSpec };
+  /** The project's commit when the config lives in a git checkout. */
+  git?: GitState;
   createdAt: string;
   runtime: { backend: BackendInfo['name']; versions: Record<string, string>; cores: number; platform: string };
   data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; files: FileChecksum[] };
   model: { parameters: number; layers: LayerSummary[] };
   evaluation: { type: string; splits: number };
-  folds: { fold: number; trainSize: number; validationSize: number; accuracy?: number; loss?: number; scores?: Scores; history: EpochRecord[] }[];
+  folds: FoldReport[];
   summary: Record<string, Summary>;
-  timing: { seconds: number; trainSeconds: number; trainImages: number; trainImagesPerSecond: number; evalImagesPerSecond?: number };
+  /** Validation predictions of every fold together: confusion summed, per-class metrics of the sum, the most confident mistakes. */
+  predictions?: PredictionSummary;
+  timing: {
+    seconds: number;
+    trainSeconds: number;
+    trainImages: number;
+    trainImagesPerSecond: number;
+    evalImagesPerSecond?: number;
+    /** Over every epoch of every fold (each epoch's own figures are in `folds[i].history`). */
+    epochSeconds?: Summary;
+    epochImagesPerSecond?: Summary;
+  };
 }
 
-export function buildReport(context: RunContext): Report {
+export async function buildReport(context: RunContext): Promise<Report> {
   const { spec, folds, folder } = context;
   const dataset = context.dataset();
   const firstModel = folds.find((f) => f.model)?.model;
@@ -37,9 +71,15 @@ export function buildReport(context: RunContext): Report {
   const trainImages = folds.reduce((s, f) => s + f.trainImages, 0);
   const evalSeconds = scored.reduce((s, f) => s + f.evaluation!.seconds, 0);
   const evalImages = scored.reduce((s, f) => s + f.validationSize, 0);
+  const predicted = folds.filter((f) => f.predictions).map((f) => f.predictions!);
+  const epochs = folds.flatMap((f) => f.history);
+  const git = gitState(context.configFile);
   return {
+    schemaVersion: SCHEMA_VERSION,
     reportVersion: REPORT_VERSION,
     experiment: { name: spec.name, description: spec.description, runId: folder.runId, configFile: context.configFile, configHash: configHash(spec), seed: spec.seed },
+    config: { ...(await configLineage(context.configFile, spec)), resolved: spec },
+    ...(git ? { git } : {}),
     createdAt: new Date().toISOString(),
     runtime: { backend: context.backend.name, versions: context.backend.versions, cores: os.cpus().length, platform: `${os.platform()}-${os.arch()}` },
     data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), files: fileChecksums(dataset.files) },
@@ -54,14 +94,19 @@ export function buildReport(context: RunContext): Report {
       validationSize: f.validationSize,
       ...(f.evaluation ? { accuracy: f.evaluation.accuracy, loss: f.evaluation.loss, scores: withoutSeconds(f.evaluation) } : {}),
       history: f.history,
+      ...(f.predictions ? { predictions: { confusion: f.predictions.confusion, perClass: f.predictions.perClass } } : {}),
     })),
     summary,
+    ...(predicted.length === folds.length && predicted.length > 0 ? { predictions: combinePredictionSummaries(predicted) } : {}),
     timing: {
       seconds: round((Date.now() - context.startedAt) / 1000),
       trainSeconds: round(trainSeconds),
       trainImages,
       trainImagesPerSecond: trainSeconds > 0 ? round(trainImages / trainSeconds) : 0,
       ...(evalSeconds > 0 ? { evalImagesPerSecond: round(evalImages / evalSeconds) } : {}),
+      ...(epochs.length > 0
+        ? { epochSeconds: summarize(epochs.map((e) => e.seconds)), epochImagesPerSecond: summarize(epochs.map((e) => e.imagesPerSecond)) }
+        : {}),
     },
   };
 }
