@@ -12,6 +12,7 @@ export function appPage(title: string, body: string, script?: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · pipeline</title>
+<link rel="icon" href="data:,">
 <style>${STYLE}</style>
 ${script ? `<script src="/assets/${script}.js" defer></script>` : ''}
 </head>
