@@ -10,6 +10,8 @@ import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { sweepCommand } from './commands/sweep';
+import { serveCommand } from './commands/serve';
+import { uiCommand } from './commands/ui';
 import { validateCommand } from './commands/validate';
 import { workerCommand } from './commands/worker';
 import { globalOptions } from './global-options';
@@ -38,6 +40,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(profileCommand)
       .command(reportCommand)
       .command(workerCommand)
+      .command(serveCommand)
+      .command(uiCommand)
       .demandCommand(1, 'Name a command; "pipeline --help" lists them.')
       .strict()
       .recommendCommands()
