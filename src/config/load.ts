@@ -15,6 +15,8 @@ export const CONFIG_DIR = 'configs';
 export interface LoadedExperiment {
   file: string;
   spec: ExperimentSpec;
+  /** A problem found later (the plan check), located where the config wrote `keys`. */
+  issueAt?(keys: RawIssue['keys'], message: string): ConfigIssue;
 }
 
 /** `baseline` means configs/baseline.yaml; anything with a slash or a .yaml/.yml ending is a path. */
@@ -41,7 +43,7 @@ export async function loadExperiment(ref: string, sets: readonly string[] = [], 
     throw new ConfigError(`Invalid config ${displayPath(file)} (${count}):`, result.issues.map((p) => locate(p, sources, overrides)));
   }
   const spec: ExperimentSpec = { ...result.value, name: result.value.name ?? path.basename(file).replace(/\.ya?ml$/, '') };
-  return { file, spec };
+  return { file, spec, issueAt: (keys, message) => locate({ keys, message }, sources, overrides) };
 }
 
 let compiled: ReturnType<typeof validator<ExperimentSchema>> | undefined;

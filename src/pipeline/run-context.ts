@@ -1,4 +1,4 @@
-/** What the steps of one run share: the spec, the run folder, seeded streams, the data and the per-fold results. */
+/** What the steps of one run share: the spec, the run folder, seeded streams, the data and the trained models. */
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendInfo } from '../backend/select';
 import type { ExperimentSpec } from '../config/experiment-spec';
@@ -7,25 +7,19 @@ import type { Split } from '../data/splits';
 import { logger } from '../log';
 import { Random, stream } from '../random';
 import { registry } from '../registry';
-import { resolveRef } from '../registry/registry';
-import type { Objective, EpochRecord, Scores } from './trainer';
+import { ComponentRef, resolveRef } from '../registry/registry';
+import type { FinalModel, FoldResult, Objective, Scores, StepContext, Trainings } from '../registry/steps/step-context';
+import { LocalTrainings } from './local-trainings';
 import type { RunFolder } from './run-folder';
+import { evaluateModel } from './trainer';
 
-export interface FoldResult {
-  fold: number;
-  trainSize: number;
-  validationSize: number;
-  history: EpochRecord[];
-  trainSeconds: number;
-  trainImages: number;
-  model?: tf.LayersModel;
-  /** Set by the evaluate step: the trained model scored on the fold's held-out samples. */
-  evaluation?: Scores & { seconds: number };
-}
+export type { FoldResult };
 
-export class RunContext {
+export class RunContext implements StepContext {
   readonly folds: FoldResult[] = [];
+  final?: FinalModel;
   readonly startedAt = Date.now();
+  readonly trainings: Trainings;
   /** Set on Ctrl-C / SIGTERM: training checkpoints and stops at the next step boundary. */
   stopRequested = false;
   private readonly stopListeners: (() => void)[] = [];
@@ -37,7 +31,10 @@ export class RunContext {
     readonly configFile: string,
     readonly folder: RunFolder,
     readonly backend: BackendInfo,
-  ) {}
+    trainings?: Trainings,
+  ) {
+    this.trainings = trainings ?? new LocalTrainings(this);
+  }
 
   requestStop(): void {
     if (this.stopRequested) return;
@@ -49,22 +46,23 @@ export class RunContext {
     this.stopListeners.push(listener);
   }
 
-  /** A named stream of the run's seed; the same name always gives the same numbers. */
   random(name: string): Random {
     return stream(this.spec.seed, name);
   }
 
   dataset(): Dataset {
-    if (!this.cachedDataset) {
-      const { source, stages } = this.spec.data;
-      let dataset = registry.sources.instantiate(source, undefined);
-      logger.info(`data: ${dataset.origin}, ${datasetSize(dataset)} samples of [${dataset.sampleShape.join(', ')}]`);
-      stages.forEach((ref, i) => {
-        dataset = registry.stages.instantiate(ref, { random: this.random(`data.stages[${i}]`) })(dataset);
-      });
-      this.cachedDataset = dataset;
-    }
+    this.cachedDataset ??= this.datasetFrom(this.spec.data.source, 'data');
     return this.cachedDataset;
+  }
+
+  /** The training data keeps the stage streams `data.stages[i]`; other data gets streams of its own name. */
+  datasetFrom(source: ComponentRef, name: string): Dataset {
+    let dataset = registry.sources.instantiate(source, undefined);
+    logger.info(`${name === 'data' ? 'data' : `${name} data`}: ${dataset.origin}, ${datasetSize(dataset)} samples of [${dataset.sampleShape.join(', ')}]`);
+    this.spec.data.stages.forEach((ref, i) => {
+      dataset = registry.stages.instantiate(ref, { random: this.random(`${name}.stages[${i}]`) })(dataset);
+    });
+    return dataset;
   }
 
   splits(): Split[] {
@@ -80,5 +78,9 @@ export class RunContext {
       loss: registry.losses.instantiate(this.spec.training.loss, undefined),
       metrics: this.spec.training.metrics.map((ref) => ({ name: resolveRef(ref).type, fn: registry.metrics.instantiate(ref, undefined) })),
     };
+  }
+
+  score(model: tf.LayersModel, data: Dataset): Scores {
+    return evaluateModel(model, this.objective(), data);
   }
 }

@@ -1,6 +1,7 @@
 /** Runs an experiment's steps in order inside a run folder, keeping status.json truthful throughout. */
 import { stringify } from 'yaml';
 import { selectBackend } from '../backend/select';
+import { displayPath } from '../config/extends';
 import type { LoadedExperiment } from '../config/load';
 import { ConfigError, InterruptedError } from '../errors';
 import { attachLogFile, logger } from '../log';
@@ -25,17 +26,25 @@ export interface RunOptions {
   configRef?: string;
 }
 
-/** Checks the plan before anything runs: every step's prerequisites come earlier in the list. */
+/**
+ * Checks the plan before anything runs: whatever a step needs (fold models, the final model) is made by an
+ * earlier step, so `test` before `fit` fails here, not after an hour of training.
+ */
 export function planSteps(loaded: LoadedExperiment): { name: string; step: Step }[] {
-  const plan = loaded.spec.steps.map((ref) => ({ name: resolveRef(ref).type, step: registry.steps.instantiate(ref, undefined) }));
-  plan.forEach(({ name, step }, i) => {
-    const earlier = plan.slice(0, i).map((p) => p.name);
-    const missing = step.requires.filter((r) => !earlier.includes(r));
-    if (missing.length > 0) {
-      throw new ConfigError(`Invalid steps in ${loaded.file}: step "${name}" (steps[${i}]) needs ${missing.map((m) => `"${m}"`).join(', ')} before it.`);
-    }
+  const names = loaded.spec.steps.map((ref) => resolveRef(ref).type);
+  const issues = names.flatMap((name, i) => {
+    const made = names.slice(0, i).flatMap((earlier) => registry.steps.get(earlier).provides);
+    return registry.steps
+      .get(name)
+      .requires.filter((product) => !made.includes(product))
+      .map((product) => {
+        const candidates = registry.steps.list().filter((s) => s.provides.includes(product)).map((s) => s.name);
+        const message = `step "${name}" needs ${product}, which ${candidates.map((c) => `"${c}"`).join(' or ')} makes: put ${candidates.length > 1 ? 'one' : 'it'} before "${name}".`;
+        return loaded.issueAt?.(['steps', i], message) ?? { path: `steps[${i}]`, file: loaded.file, message };
+      });
   });
-  return plan;
+  if (issues.length > 0) throw new ConfigError(`Invalid steps in ${displayPath(loaded.file)}:`, issues);
+  return loaded.spec.steps.map((ref, i) => ({ name: names[i], step: registry.steps.instantiate(ref, { spec: loaded.spec }) }));
 }
 
 export async function runExperiment(loaded: LoadedExperiment, options: RunOptions = {}): Promise<RunResult> {

@@ -2,11 +2,10 @@
 import * as os from 'os';
 import type { BackendInfo } from '../backend/select';
 import { classCounts, datasetSize } from '../data/dataset';
-import { LayerSummary, summarize as summarizeLayers } from '../pipeline/model-builder';
-import type { RunContext } from '../pipeline/run-context';
-import type { EpochRecord, Scores } from '../pipeline/trainer';
 import { resolveRef } from '../registry/registry';
+import type { EpochRecord, Scores, StepContext, TestResult, TrainingResult } from '../registry/steps/step-context';
 import { configHash, FileChecksum, fileChecksums } from './fingerprint';
+import { LayerSummary, summarizeLayers } from './model-summary';
 import { summarize, Summary } from './stats';
 
 export const REPORT_VERSION = 1;
@@ -17,24 +16,30 @@ export interface Report {
   createdAt: string;
   runtime: { backend: BackendInfo['name']; versions: Record<string, string>; cores: number; platform: string };
   data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; files: FileChecksum[] };
-  model: { parameters: number; layers: LayerSummary[] };
+  /** `saved`: the folder, in the run folder, where the save step wrote the final model. */
+  model: { parameters: number; layers: LayerSummary[]; saved?: string };
   evaluation: { type: string; splits: number };
   folds: { fold: number; trainSize: number; validationSize: number; accuracy?: number; loss?: number; scores?: Scores; history: EpochRecord[] }[];
   summary: Record<string, Summary>;
+  /** The final model trained on all the training data (the fit step). */
+  fit?: { trainSize: number; validationSize: number; history: EpochRecord[]; trainSeconds: number };
+  /** The final model scored once on the test data (the test step). */
+  test?: TestResult;
   timing: { seconds: number; trainSeconds: number; trainImages: number; trainImagesPerSecond: number; evalImagesPerSecond?: number };
 }
 
-export function buildReport(context: RunContext): Report {
-  const { spec, folds, folder } = context;
+export function buildReport(context: StepContext): Report {
+  const { spec, folds, folder, final } = context;
   const dataset = context.dataset();
-  const firstModel = folds.find((f) => f.model)?.model;
+  const firstModel = folds.find((f) => f.model)?.model ?? final?.training.model;
+  const trainings = [...folds, ...(final ? [final.training] : [])];
   const scored = folds.filter((f) => f.evaluation);
   const summary: Record<string, Summary> = {};
   for (const key of Object.keys(scored[0]?.evaluation ?? {}).filter((k) => k !== 'seconds')) {
     summary[key] = summarize(scored.map((f) => f.evaluation![key]));
   }
-  const trainSeconds = folds.reduce((s, f) => s + f.trainSeconds, 0);
-  const trainImages = folds.reduce((s, f) => s + f.trainImages, 0);
+  const trainSeconds = trainings.reduce((s, t) => s + t.trainSeconds, 0);
+  const trainImages = trainings.reduce((s, t) => s + t.trainImages, 0);
   const evalSeconds = scored.reduce((s, f) => s + f.evaluation!.seconds, 0);
   const evalImages = scored.reduce((s, f) => s + f.validationSize, 0);
   return {
@@ -46,6 +51,7 @@ export function buildReport(context: RunContext): Report {
     model: {
       parameters: firstModel ? firstModel.countParams() : 0,
       layers: firstModel ? summarizeLayers(firstModel) : [],
+      ...(final?.savedTo ? { saved: final.savedTo } : {}),
     },
     evaluation: { type: resolveRef(spec.evaluation).type, splits: context.splits().length },
     folds: folds.map((f) => ({
@@ -56,6 +62,8 @@ export function buildReport(context: RunContext): Report {
       history: f.history,
     })),
     summary,
+    ...(final ? { fit: fitRecord(final.training) } : {}),
+    ...(final?.test ? { test: final.test } : {}),
     timing: {
       seconds: round((Date.now() - context.startedAt) / 1000),
       trainSeconds: round(trainSeconds),
@@ -64,6 +72,10 @@ export function buildReport(context: RunContext): Report {
       ...(evalSeconds > 0 ? { evalImagesPerSecond: round(evalImages / evalSeconds) } : {}),
     },
   };
+}
+
+function fitRecord(t: TrainingResult): Report['fit'] {
+  return { trainSize: t.trainSize, validationSize: t.validationSize, history: t.history, trainSeconds: round(t.trainSeconds) };
 }
 
 function withoutSeconds(evaluation: Scores & { seconds: number }): Scores {

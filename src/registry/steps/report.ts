@@ -1,6 +1,5 @@
 /** Writes report.json, the record every later view and comparison of the run is made from. */
 import { logger } from '../../log';
-import { writeJsonAtomic } from '../../pipeline/atomic-write';
 import { buildReport } from '../../report/report-json';
 import { options } from '../options';
 import { step } from './step-component';
@@ -8,17 +7,19 @@ import { step } from './step-component';
 export const report = step({
   name: 'report',
   description: 'Writes report.json into the run folder.',
+  requires: ['a trained model'],
+  provides: [],
   optionsSchema: options({}),
   create: () => ({
-    requires: ['train'],
     async run(context) {
       const built = buildReport(context);
-      await writeJsonAtomic(context.folder.file('report.json'), built);
+      await context.folder.writeJson('report.json', built);
       const accuracy = built.summary.accuracy;
+      const percent = (v: number) => (100 * v).toFixed(3);
       if (accuracy) {
-        const percent = (v: number) => (100 * v).toFixed(3);
         logger.info(`accuracy: mean ${percent(accuracy.mean)}% ± ${percent(accuracy.std)} (population std over ${accuracy.n} ${accuracy.n === 1 ? 'split' : 'folds'})`);
       }
+      if (built.test) logger.info(`test accuracy: ${percent(built.test.accuracy)}% on ${built.test.samples} images (${built.test.origin})`);
       logger.info(`report: ${context.folder.file('report.json')}`);
     },
   }),
