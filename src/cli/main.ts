@@ -3,7 +3,9 @@ import yargs from 'yargs';
 import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
 import { componentsCommand } from './commands/components';
+import { evaluateCommand } from './commands/evaluate';
 import { listCommand } from './commands/list';
+import { predictCommand } from './commands/predict';
 import { profileCommand } from './commands/profile';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
@@ -32,7 +34,9 @@ export async function main(argv: string[]): Promise<void> {
       .command(schemaCommand)
       .command(profileCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, validate, components, list, schema, profile or worker.')
+      .command(predictCommand)
+      .command(evaluateCommand)
+      .demandCommand(1, 'Name a command: run, validate, components, list, schema, profile, worker, predict or evaluate.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -15,6 +15,19 @@ import { evaluateModel } from './trainer';
 
 export type { FoldResult };
 
+/**
+ * `source` read and passed through the experiment's stages. The training data keeps the stage streams
+ * `data.stages[i]`; other data (`name` "test", ...) gets streams of its own name.
+ */
+export function dataThroughStages(spec: ExperimentSpec, source: ComponentRef, name: string): Dataset {
+  let dataset = registry.sources.instantiate(source, undefined);
+  logger.info(`${name === 'data' ? 'data' : `${name} data`}: ${dataset.origin}, ${datasetSize(dataset)} samples of [${dataset.sampleShape.join(', ')}]`);
+  spec.data.stages.forEach((ref, i) => {
+    dataset = registry.stages.instantiate(ref, { random: stream(spec.seed, `${name}.stages[${i}]`) })(dataset);
+  });
+  return dataset;
+}
+
 export class RunContext implements StepContext {
   readonly folds: FoldResult[] = [];
   final?: FinalModel;
@@ -55,14 +68,8 @@ export class RunContext implements StepContext {
     return this.cachedDataset;
   }
 
-  /** The training data keeps the stage streams `data.stages[i]`; other data gets streams of its own name. */
   datasetFrom(source: ComponentRef, name: string): Dataset {
-    let dataset = registry.sources.instantiate(source, undefined);
-    logger.info(`${name === 'data' ? 'data' : `${name} data`}: ${dataset.origin}, ${datasetSize(dataset)} samples of [${dataset.sampleShape.join(', ')}]`);
-    this.spec.data.stages.forEach((ref, i) => {
-      dataset = registry.stages.instantiate(ref, { random: this.random(`${name}.stages[${i}]`) })(dataset);
-    });
-    return dataset;
+    return dataThroughStages(this.spec, source, name);
   }
 
   splits(): Split[] {

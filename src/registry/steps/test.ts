@@ -38,7 +38,7 @@ export const test = step({
 });
 
 /** MNIST has its own test split; any other source has to say where its test data is. */
-function defaultTestSource(trainSource: ComponentRef): ComponentRef {
+export function defaultTestSource(trainSource: ComponentRef): ComponentRef {
   const { type } = resolveRef(trainSource);
   if (type === 'mnist') return { type: 'mnist', split: 'test' };
   throw new ConfigError(`The test step needs its data for source "${type}": write it as { type: test, source: { type: ${type}, ... } } in steps.`);
