@@ -9,6 +9,7 @@ import { readManifest, restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { buildModel } from './model-builder';
 import type { RunContext } from './run-context';
 import { trainModel } from './trainer';
+import { trainingOptions } from './training-options';
 
 export interface FoldListener {
   onEpoch(fold: number, record: EpochRecord): void;
@@ -65,9 +66,7 @@ export async function trainTarget(context: RunContext, target: TrainingTarget, p
     const history = checkpoint?.complete
       ? checkpoint.train.history
       : await trainModel(model, optimizer, context.objective(), subset(dataset, split.train), subset(dataset, split.validation), {
-          epochs: spec.training.epochs,
-          batchSize: spec.training.batchSize,
-          random: context.random(`${streams}.batches`),
+          ...trainingOptions(context, streams, split.train.length, optimizer),
           label,
           resumeFrom: checkpoint?.train,
           onEpoch: (record) => progress.onEpoch(record),

@@ -4,6 +4,8 @@ import { allPositions, makeBatch } from '../data/batches';
 import { Dataset } from '../data/dataset';
 import { InterruptedError, RunError } from '../errors';
 import { permutation, Random } from '../random';
+import { learningRateOf, setLearningRate } from '../registry/optimizers/optimizer-component';
+import type { LearningRateSchedule } from '../registry/schedules/schedule-component';
 import type { EpochRecord, Objective, Scores } from '../registry/steps/step-context';
 
 // Defined with the step contract, which steps see without importing the runner; the runner's modules name them from here.
@@ -29,6 +31,8 @@ export interface TrainOptions {
   batchSize: number;
   /** Orders the batches; one stream per fold so a fold's result does not depend on the others. */
   random: Random;
+  /** The rate of each step; without one the optimizer's own rate stays. */
+  schedule?: LearningRateSchedule;
   /** Names what is trained in messages, e.g. "fold 2". */
   label?: string;
   resumeFrom?: TrainState;
@@ -86,6 +90,7 @@ export async function trainModel(
           throw new InterruptedError(`stopped in epoch ${epoch} at step ${b} of ${batches}`);
         }
       }
+      if (options.schedule) setLearningRate(optimizer, options.schedule((epoch - 1) * batches + b));
       const start = b * options.batchSize;
       const end = Math.min(count, start + options.batchSize);
       trainStep(model, optimizer, objective, variables, train, order, start, end).forEach((sum, i) => (totals[i] += sum));
@@ -108,6 +113,7 @@ export async function trainModel(
       validation: validation.indices.length > 0 ? evaluateModel(model, objective, validation) : {},
       seconds: round((Date.now() - started) / 1000, 3),
       imagesPerSecond: round(count / trainSeconds, 1),
+      ...(options.schedule ? { learningRate: learningRateOf(optimizer) } : {}),
     };
     history.push(record);
     options.onEpoch?.(record);

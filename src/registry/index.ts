@@ -9,6 +9,7 @@ import { layers } from './layers';
 import { losses } from './losses';
 import { metrics } from './metrics';
 import { optimizers } from './optimizers';
+import { schedules } from './schedules';
 import { sources } from './sources';
 import { stages } from './stages';
 import { steps } from './steps';
@@ -17,6 +18,7 @@ export const registry = {
   layers,
   initializers,
   optimizers,
+  schedules,
   losses,
   metrics,
   sources,

@@ -57,6 +57,7 @@ describe('option schemas (TypeBox)', () => {
     assert.deepEqual(placed.map(([kind, p]) => `${kind}@${p.at}`), [
       'layers@model.layers',
       'optimizers@training.optimizer',
+      'schedules@training.schedule',
       'losses@training.loss',
       'metrics@training.metrics',
       'sources@data.source',

@@ -10,3 +10,18 @@ export const optimizer = <S extends TObject>(component: OptimizerComponent<S>): 
 
 export const learningRate = (defaultValue: number) =>
   Type.Number({ exclusiveMinimum: 0, maximum: 10, default: defaultValue, description: 'Step size of each update.' });
+
+/** The rate the optimizer applies now. */
+export function learningRateOf(optimizer: tf.Optimizer): number {
+  return (optimizer.getConfig() as { learningRate: number }).learningRate;
+}
+
+/**
+ * Sets the rate of the next steps. SGD and momentum keep it in a cached scalar that only `setLearningRate`
+ * renews; Adam and RMSprop read their `learningRate` field at every step.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  // Not `instanceof`: tfjs's optimizers answer it by duck typing, so every optimizer is an SGDOptimizer to it.
+  if ('setLearningRate' in optimizer) (optimizer as tf.SGDOptimizer).setLearningRate(rate);
+  else (optimizer as unknown as { learningRate: number }).learningRate = rate;
+}

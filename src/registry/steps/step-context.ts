@@ -22,6 +22,8 @@ export interface EpochRecord {
   validation: Scores;
   seconds: number;
   imagesPerSecond: number;
+  /** With a schedule: the rate of the epoch's last step. */
+  learningRate?: number;
 }
 
 export interface Objective {
