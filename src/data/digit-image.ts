@@ -129,7 +129,10 @@ function stretchContrast(values: Float32Array): void {
   for (let i = 0; i < values.length; i++) values[i] = Math.min(255, (values[i] * 255) / top);
 }
 
-/** Places the patch on a size×size black canvas with its centre of mass at the canvas centre (whole-pixel shift). */
+/**
+ * Places the patch on a size×size black canvas with its centre of mass (in pixel indices) at index size/2, as
+ * MNIST's digits have it (14, 14), by a whole-pixel shift.
+ */
 function centreByMass(patch: { width: number; height: number; data: Float32Array }, size: number): Uint8Array {
   let mass = 0;
   let sx = 0;
@@ -138,12 +141,12 @@ function centreByMass(patch: { width: number; height: number; data: Float32Array
     for (let x = 0; x < patch.width; x++) {
       const v = patch.data[y * patch.width + x];
       mass += v;
-      sx += v * (x + 0.5);
-      sy += v * (y + 0.5);
+      sx += v * x;
+      sy += v * y;
     }
   }
-  const left = Math.round(size / 2 - (mass > 0 ? sx / mass : patch.width / 2));
-  const top = Math.round(size / 2 - (mass > 0 ? sy / mass : patch.height / 2));
+  const left = Math.round(size / 2 - (mass > 0 ? sx / mass : (patch.width - 1) / 2));
+  const top = Math.round(size / 2 - (mass > 0 ? sy / mass : (patch.height - 1) / 2));
   const out = new Uint8Array(size * size);
   for (let y = 0; y < patch.height; y++) {
     for (let x = 0; x < patch.width; x++) {
