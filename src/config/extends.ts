@@ -57,8 +57,10 @@ function resolveParent(dir: string, ref: string): string {
   return path.resolve(dir, isName ? `${ref}.yaml` : ref);
 }
 
+/** Mappings merge and lists replace; a component whose `type` changes is replaced whole (the old type's options would not fit). */
 export function deepMerge(base: unknown, override: unknown): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override;
+  if ('type' in override && 'type' in base && override.type !== base.type) return override;
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
     merged[key] = key in base ? deepMerge(base[key], value) : value;

@@ -15,7 +15,8 @@ export interface Report {
   experiment: { name: string; description?: string; runId: string; configFile: string; configHash: string; seed: number };
   createdAt: string;
   runtime: { backend: BackendInfo['name']; versions: Record<string, string>; cores: number; platform: string };
-  data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; files: FileChecksum[] };
+  /** `classNames` when the source names its classes (Fashion-MNIST's T-shirt/top, Trouser, ...). */
+  data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; classNames?: string[]; files: FileChecksum[] };
   /** `saved`: the folder, in the run folder, where the save step wrote the final model. */
   model: { parameters: number; layers: LayerSummary[]; saved?: string };
   evaluation: { type: string; splits: number };
@@ -47,7 +48,7 @@ export function buildReport(context: StepContext): Report {
     experiment: { name: spec.name, description: spec.description, runId: folder.runId, configFile: context.configFile, configHash: configHash(spec), seed: spec.seed },
     createdAt: new Date().toISOString(),
     runtime: { backend: context.backend.name, versions: context.backend.versions, cores: os.cpus().length, platform: `${os.platform()}-${os.arch()}` },
-    data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), files: fileChecksums(dataset.files) },
+    data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), ...(dataset.classNames ? { classNames: [...dataset.classNames] } : {}), files: fileChecksums(dataset.files) },
     model: {
       parameters: firstModel ? firstModel.countParams() : 0,
       layers: firstModel ? summarizeLayers(firstModel) : [],

@@ -13,6 +13,12 @@ describe('extends', () => {
     assert.deepEqual(merged, { a: { b: 1, c: [9] }, d: 'x', e: true });
   });
 
+  it('replaces a component whose type changes instead of merging in the old type\'s options', () => {
+    const merged = deepMerge({ source: { type: 'mnist', split: 'train' } }, { source: { type: 'idx', images: 'i', labels: 'l' } });
+    assert.deepEqual(merged, { source: { type: 'idx', images: 'i', labels: 'l' } });
+    assert.deepEqual(deepMerge({ o: { type: 'sgd', learningRate: 1, momentum: 0.9 } }, { o: { type: 'sgd', learningRate: 2 } }), { o: { type: 'sgd', learningRate: 2, momentum: 0.9 } });
+  });
+
   it('lets quick.yaml inherit the baseline model and override data and evaluation', async () => {
     const { spec } = await loadExperiment('quick', [], path.join(REPO, 'configs'));
     const baseline = (await loadExperiment('baseline', [], path.join(REPO, 'configs'))).spec;
