@@ -9,6 +9,7 @@ import { predictCommand } from './commands/predict';
 import { profileCommand } from './commands/profile';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
+import { sweepCommand } from './commands/sweep';
 import { validateCommand } from './commands/validate';
 import { workerCommand } from './commands/worker';
 import { globalOptions } from './global-options';
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<void> {
       .usage('$0 <command> [options]\n\nDeclarative ML experiments: a YAML file in, a trained, cross-validated model and a report out.')
       .middleware((args) => setConsoleLevel(args.verbose ? 'debug' : args.logLevel))
       .command(runCommand)
+      .command(sweepCommand)
       .command(validateCommand)
       .command(componentsCommand)
       .command(listCommand)
@@ -36,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(workerCommand)
       .command(predictCommand)
       .command(evaluateCommand)
-      .demandCommand(1, 'Name a command: run, validate, components, list, schema, profile, worker, predict or evaluate.')
+      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, schema, profile, worker, predict or evaluate.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -3,17 +3,17 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { loadExperiment } from '../config/load';
 import type { Dataset } from '../data/dataset';
-import { predictClasses } from '../data/predictions';
 import { ConfigError } from '../errors';
 import { registry } from '../registry';
 import { ComponentRef, resolveRef } from '../registry/registry';
 import { defaultTestSource } from '../registry/steps/test';
-import { PredictionSummary, summarizePredictions } from '../report/prediction-summary';
+import type { PredictionSummary } from '../report/predictions';
+import { summarizeModelPredictions } from './model-predictions';
 import { RESOLVED_CONFIG } from './resume';
 import { dataThroughStages } from './run-context';
 import type { SavedModel } from './saved-model';
 
-export type SavedModelEvaluation = { model: string; data: string; samples: number; accuracy: number; classNames: string[] } & PredictionSummary;
+export type SavedModelEvaluation = { model: string; data: string; accuracy: number; classNames: string[] } & PredictionSummary;
 
 /**
  * `test`: the test data of the run the model came from (as its test step chose it), or MNIST's test split for a
@@ -51,8 +51,7 @@ function checked(saved: SavedModel, data: Dataset, origin: string): Dataset {
 }
 
 export function evaluateSaved(saved: SavedModel, data: Dataset): SavedModelEvaluation {
-  const predictions = predictClasses(saved.model, data);
-  const summary = summarizePredictions(predictions, saved.input.classNames);
-  const samples = predictions.labels.length;
-  return { model: saved.dir, data: data.origin, samples, accuracy: (samples - summary.errors) / samples, classNames: saved.input.classNames, ...summary };
+  const summary = summarizeModelPredictions(saved.model, data);
+  const correct = summary.confusion.reduce((sum, row, c) => sum + row[c], 0);
+  return { model: saved.dir, data: data.origin, accuracy: correct / summary.samples, classNames: saved.input.classNames, ...summary };
 }

@@ -7,6 +7,7 @@ import { registry } from '../registry';
 import type { EpochRecord, FoldResult, TrainingProgress, TrainingResult, TrainingTarget } from '../registry/steps/step-context';
 import { readManifest, restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { buildModel } from './model-builder';
+import { summarizeModelPredictions } from './model-predictions';
 import type { RunContext } from './run-context';
 import { trainModel } from './trainer';
 import { trainingOptions } from './training-options';
@@ -86,6 +87,10 @@ export async function trainTarget(context: RunContext, target: TrainingTarget, p
       history,
       trainSeconds: trainSeconds(),
       trainImages: split.train.length * spec.training.epochs,
+      // Made where the model is, so every scheduler (worker processes, the queue) sends it back with the fold.
+      ...(split.validation.length > 0
+        ? { predictions: summarizeModelPredictions(model, subset(dataset, split.validation), target.kind === 'fold' ? target.fold : undefined) }
+        : {}),
       model,
     };
   } finally {

@@ -4,13 +4,17 @@ import type { BackendInfo } from '../backend/select';
 import type { ExperimentSpec } from '../config/experiment-spec';
 import { Dataset, datasetSize } from '../data/dataset';
 import type { Split } from '../data/splits';
+import { ConfigError } from '../errors';
 import { logger } from '../log';
 import { Random, stream } from '../random';
 import { registry } from '../registry';
 import { ComponentRef, resolveRef } from '../registry/registry';
 import type { FinalModel, FoldResult, Objective, Scores, StepContext, Trainings } from '../registry/steps/step-context';
-import { LocalTrainings } from './local-trainings';
+import type { PredictionSummary } from '../report/predictions';
+import { summarizeModelPredictions } from './model-predictions';
 import type { RunFolder } from './run-folder';
+import { RunTrainings } from './run-trainings';
+import type { FoldScheduler } from './scheduling/fold-scheduler';
 import { evaluateModel } from './trainer';
 
 export type { FoldResult };
@@ -23,7 +27,16 @@ export function dataThroughStages(spec: ExperimentSpec, source: ComponentRef, na
   let dataset = registry.sources.instantiate(source, undefined);
   logger.info(`${name === 'data' ? 'data' : `${name} data`}: ${dataset.origin}, ${datasetSize(dataset)} samples of [${dataset.sampleShape.join(', ')}]`);
   spec.data.stages.forEach((ref, i) => {
-    dataset = registry.stages.instantiate(ref, { random: stream(spec.seed, `${name}.stages[${i}]`) })(dataset);
+    try {
+      dataset = registry.stages.instantiate(ref, { random: stream(spec.seed, `${name}.stages[${i}]`) })(dataset);
+    } catch (error) {
+      // A stage refuses data its settings cannot apply to: a config problem, pinned on the stage.
+      if (!(error instanceof ConfigError)) throw error;
+      const type = resolveRef(ref).type;
+      throw new ConfigError(`Data stage data.stages[${i}] (${type}) cannot apply to ${dataset.origin}:`, [
+        { path: `data.stages[${i}]`, keys: ['data', 'stages', i], message: error.message },
+      ]);
+    }
   });
   return dataset;
 }
@@ -32,7 +45,7 @@ export class RunContext implements StepContext {
   readonly folds: FoldResult[] = [];
   final?: FinalModel;
   readonly startedAt = Date.now();
-  readonly trainings: Trainings;
+  readonly trainings: Trainings = new RunTrainings(this);
   /** Set on Ctrl-C / SIGTERM: training checkpoints and stops at the next step boundary. */
   stopRequested = false;
   private readonly stopListeners: (() => void)[] = [];
@@ -44,10 +57,9 @@ export class RunContext implements StepContext {
     readonly configFile: string,
     readonly folder: RunFolder,
     readonly backend: BackendInfo,
-    trainings?: Trainings,
-  ) {
-    this.trainings = trainings ?? new LocalTrainings(this);
-  }
+    /** Where the trainings seam sends folds (a pool of processes, or a queue); without one, folds train in this process. */
+    readonly foldScheduler?: FoldScheduler,
+  ) {}
 
   requestStop(): void {
     if (this.stopRequested) return;
@@ -89,5 +101,9 @@ export class RunContext implements StepContext {
 
   score(model: tf.LayersModel, data: Dataset): Scores {
     return evaluateModel(model, this.objective(), data);
+  }
+
+  predictions(model: tf.LayersModel, data: Dataset): PredictionSummary {
+    return summarizeModelPredictions(model, data);
   }
 }

@@ -3,16 +3,39 @@ import * as os from 'os';
 import type { BackendInfo } from '../backend/select';
 import { classCounts, datasetSize } from '../data/dataset';
 import { resolveRef } from '../registry/registry';
+import type { ExperimentSpec } from '../config/experiment-spec';
 import type { EpochRecord, Scores, StepContext, TestResult, TrainingResult } from '../registry/steps/step-context';
 import { configHash, FileChecksum, fileChecksums } from './fingerprint';
 import { LayerSummary, summarizeLayers } from './model-summary';
+import { ClassMetrics, combinePredictionSummaries, PredictionSummary } from './predictions';
+import { ConfigLineage, configLineage, GitState, gitState } from './provenance';
 import { summarize, Summary } from './stats';
 
+/** Kept at 1 for readers of the first reports; `schemaVersion` is the one that counts. */
 export const REPORT_VERSION = 1;
+/** 2: adds predictions, config (resolved, extends chain, changes), git, per-epoch timing summaries. */
+export const SCHEMA_VERSION = 2;
+
+export interface FoldReport {
+  fold: number;
+  trainSize: number;
+  validationSize: number;
+  accuracy?: number;
+  loss?: number;
+  scores?: Scores;
+  history: EpochRecord[];
+  /** The fold model's predictions on its validation samples (the gallery is kept over all folds, in `predictions`). */
+  predictions?: { confusion: number[][]; perClass: ClassMetrics[] };
+}
 
 export interface Report {
+  schemaVersion: number;
   reportVersion: number;
   experiment: { name: string; description?: string; runId: string; configFile: string; configHash: string; seed: number };
+  /** The resolved config the run used, the files it extends, and what it changes relative to its parent. */
+  config?: ConfigLineage & { resolved: ExperimentSpec };
+  /** The project's commit when the config lives in a git checkout. */
+  git?: GitState;
   createdAt: string;
   runtime: { backend: BackendInfo['name']; versions: Record<string, string>; cores: number; platform: string };
   /** `classNames` when the source names its classes (Fashion-MNIST's T-shirt/top, Trouser, ...). */
@@ -20,16 +43,27 @@ export interface Report {
   /** `saved`: the folder, in the run folder, where the save step wrote the final model. */
   model: { parameters: number; layers: LayerSummary[]; saved?: string };
   evaluation: { type: string; splits: number };
-  folds: { fold: number; trainSize: number; validationSize: number; accuracy?: number; loss?: number; scores?: Scores; history: EpochRecord[] }[];
+  folds: FoldReport[];
   summary: Record<string, Summary>;
+  /** Validation predictions of every fold together: confusion summed, per-class metrics of the sum, the most confident mistakes. */
+  predictions?: PredictionSummary;
   /** The final model trained on all the training data (the fit step). */
   fit?: { trainSize: number; validationSize: number; history: EpochRecord[]; trainSeconds: number };
   /** The final model scored once on the test data (the test step). */
   test?: TestResult;
-  timing: { seconds: number; trainSeconds: number; trainImages: number; trainImagesPerSecond: number; evalImagesPerSecond?: number };
+  timing: {
+    seconds: number;
+    trainSeconds: number;
+    trainImages: number;
+    trainImagesPerSecond: number;
+    evalImagesPerSecond?: number;
+    /** Over every epoch of every fold (each epoch's own figures are in `folds[i].history`). */
+    epochSeconds?: Summary;
+    epochImagesPerSecond?: Summary;
+  };
 }
 
-export function buildReport(context: StepContext): Report {
+export async function buildReport(context: StepContext): Promise<Report> {
   const { spec, folds, folder, final } = context;
   const dataset = context.dataset();
   const firstModel = folds.find((f) => f.model)?.model ?? final?.training.model;
@@ -43,9 +77,15 @@ export function buildReport(context: StepContext): Report {
   const trainImages = trainings.reduce((s, t) => s + t.trainImages, 0);
   const evalSeconds = scored.reduce((s, f) => s + f.evaluation!.seconds, 0);
   const evalImages = scored.reduce((s, f) => s + f.validationSize, 0);
+  const predicted = folds.filter((f) => f.predictions).map((f) => f.predictions!);
+  const epochs = folds.flatMap((f) => f.history);
+  const git = gitState(context.configFile);
   return {
+    schemaVersion: SCHEMA_VERSION,
     reportVersion: REPORT_VERSION,
     experiment: { name: spec.name, description: spec.description, runId: folder.runId, configFile: context.configFile, configHash: configHash(spec), seed: spec.seed },
+    config: { ...(await configLineage(context.configFile, spec)), resolved: spec },
+    ...(git ? { git } : {}),
     createdAt: new Date().toISOString(),
     runtime: { backend: context.backend.name, versions: context.backend.versions, cores: os.cpus().length, platform: `${os.platform()}-${os.arch()}` },
     data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), ...(dataset.classNames ? { classNames: [...dataset.classNames] } : {}), files: fileChecksums(dataset.files) },
@@ -61,8 +101,10 @@ export function buildReport(context: StepContext): Report {
       validationSize: f.validationSize,
       ...(f.evaluation ? { accuracy: f.evaluation.accuracy, loss: f.evaluation.loss, scores: withoutSeconds(f.evaluation) } : {}),
       history: f.history,
+      ...(f.predictions ? { predictions: { confusion: f.predictions.confusion, perClass: f.predictions.perClass } } : {}),
     })),
     summary,
+    ...(predicted.length === folds.length && predicted.length > 0 ? { predictions: combinePredictionSummaries(predicted) } : {}),
     ...(final ? { fit: fitRecord(final.training) } : {}),
     ...(final?.test ? { test: final.test } : {}),
     timing: {
@@ -71,6 +113,9 @@ export function buildReport(context: StepContext): Report {
       trainImages,
       trainImagesPerSecond: trainSeconds > 0 ? round(trainImages / trainSeconds) : 0,
       ...(evalSeconds > 0 ? { evalImagesPerSecond: round(evalImages / evalSeconds) } : {}),
+      ...(epochs.length > 0
+        ? { epochSeconds: summarize(epochs.map((e) => e.seconds)), epochImagesPerSecond: summarize(epochs.map((e) => e.imagesPerSecond)) }
+        : {}),
     },
   };
 }

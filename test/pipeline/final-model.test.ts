@@ -53,9 +53,8 @@ describe('the final model: fit, test, save', function () {
     assert.equal(test.accuracy, diagonal / 200);
     assert.ok(Math.abs(test.accuracy - test.scores.accuracy) < 1e-6, `${test.accuracy} vs ${test.scores.accuracy}`);
     assert.ok(test.accuracy > 0.8, `test accuracy ${test.accuracy}`);
-    assert.equal(test.errors, 200 - diagonal);
     assert.deepEqual(test.perClass.map((c: { support: number }) => c.support), [50, 50, 50, 50]);
-    assert.deepEqual(test.perClass.map((c: { name: string }) => c.name), ['0', '1', '2', '3']);
+    assert.equal(test.misclassified.length, Math.min(24, 200 - diagonal));
     for (const m of test.misclassified) assert.notEqual(m.label, m.predicted);
   });
 

@@ -28,15 +28,20 @@ export async function toyRun(cwd: string, data: { images: string; labels: string
 /** The numbers of each epoch, without its timings. */
 export const scores = (history: EpochRecord[]) => history.map((r) => [r.epoch, r.train, r.validation]);
 
-export const comparable = (outcome: FoldOutcome) => ({ history: scores(outcome.result.history), weights: outcome.weights.map((w) => Array.from(w.values)) });
+/** What a scheduler must bring back unchanged: the learning curves, the weights and the validation predictions' summary. */
+export const comparable = (outcome: FoldOutcome) => ({
+  history: scores(outcome.result.history),
+  weights: outcome.weights.map((w) => Array.from(w.values)),
+  predictions: outcome.result.predictions,
+});
 
 /** Each fold of the run trained in this process, in a folder of its own, as a run without a pool trains it. */
 export async function trainedHere(context: RunContext, dir: string): Promise<ReturnType<typeof comparable>[]> {
   const local = new RunContext(context.spec, context.configFile, await RunFolder.create(dir, context.spec.name), context.backend);
   const results = [];
   for (let fold = 0; fold < local.splits().length; fold++) {
-    const { model, history } = await trainFold(local, fold, quiet);
-    results.push({ history: scores(history), weights: model!.getWeights().map((w) => Array.from(w.dataSync())) });
+    const { model, history, predictions } = await trainFold(local, fold, quiet);
+    results.push({ history: scores(history), weights: model!.getWeights().map((w) => Array.from(w.dataSync())), predictions });
     model!.dispose();
   }
   return results;

@@ -29,6 +29,6 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     await selectBackend('auto', { quiet: true });
     const saved = await loadSavedModel(args.model);
     const result = evaluateSaved(saved, await evaluationData(saved, args.model, args.data, args.set));
-    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : predictionSummaryText(`${result.model} on ${result.data}`, result.accuracy, result.samples, result));
+    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : predictionSummaryText(`${result.model} on ${result.data}`, result, result.classNames));
   },
 };

@@ -12,7 +12,7 @@ export const report = step({
   optionsSchema: options({}),
   create: () => ({
     async run(context) {
-      const built = buildReport(context);
+      const built = await buildReport(context);
       await context.folder.writeJson('report.json', built);
       const accuracy = built.summary.accuracy;
       const percent = (v: number) => (100 * v).toFixed(3);

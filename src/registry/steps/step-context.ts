@@ -8,7 +8,7 @@ import type { ExperimentSpec } from '../../config/experiment-spec';
 import type { Dataset } from '../../data/dataset';
 import type { Split } from '../../data/splits';
 import type { Random } from '../../random';
-import type { PredictionSummary } from '../../report/prediction-summary';
+import type { PredictionSummary } from '../../report/predictions';
 import type { LossFunction } from '../losses/loss-component';
 import type { MetricFunction } from '../metrics/metric-component';
 import type { ComponentRef } from '../registry';
@@ -41,6 +41,8 @@ export interface TrainingResult {
   history: EpochRecord[];
   trainSeconds: number;
   trainImages: number;
+  /** The trained model's predictions on its validation samples, summarized (none without validation samples). */
+  predictions?: PredictionSummary;
   model?: tf.LayersModel;
 }
 
@@ -69,7 +71,7 @@ export interface Trainings {
 }
 
 /** The final model scored on the test data. */
-export type TestResult = { origin: string; samples: number; accuracy: number; loss: number; scores: Scores; seconds: number } & PredictionSummary;
+export type TestResult = { origin: string; accuracy: number; loss: number; scores: Scores; seconds: number } & PredictionSummary;
 
 /** The model `fit` trained on all the training data: what `test` scores and `save` writes. */
 export interface FinalModel {
@@ -110,4 +112,6 @@ export interface StepContext {
   objective(): Objective;
   /** Loss and metrics of a model over a whole dataset, in inference mode. */
   score(model: tf.LayersModel, data: Dataset): Scores;
+  /** A model's predictions over a whole dataset: confusion matrix, per-class metrics, its surest mistakes. */
+  predictions(model: tf.LayersModel, data: Dataset): PredictionSummary;
 }

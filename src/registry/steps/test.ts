@@ -1,10 +1,7 @@
 /** Scores the final model once on the test data: accuracy, loss, confusion matrix, per-class metrics, surest mistakes. */
 import { Type } from '@sinclair/typebox';
-import { classNamesOf } from '../../data/dataset';
-import { predictClasses } from '../../data/predictions';
 import { ConfigError, RunError } from '../../errors';
 import { logger } from '../../log';
-import { summarizePredictions } from '../../report/prediction-summary';
 import { componentRef, options } from '../options';
 import { ComponentRef, resolveRef } from '../registry';
 import { step } from './step-component';
@@ -26,12 +23,11 @@ export const test = step({
         const data = context.datasetFrom(source, 'test');
         const started = Date.now();
         const scores = context.score(final.training.model, data);
-        const classes = final.training.model.outputs[0].shape[1] ?? data.numClasses;
-        const summary = summarizePredictions(predictClasses(final.training.model, data), classNamesOf(data, classes));
-        const samples = data.indices.length;
-        const accuracy = (samples - summary.errors) / samples;
-        final.test = { origin: data.origin, samples, accuracy, loss: scores.loss, scores, ...summary, seconds: (Date.now() - started) / 1000 };
-        logger.info(`test on ${data.origin}: accuracy ${(100 * accuracy).toFixed(2)}% (${summary.errors} of ${samples} misclassified), loss ${scores.loss.toFixed(4)}`);
+        const summary = context.predictions(final.training.model, data);
+        const correct = summary.confusion.reduce((sum, row, c) => sum + row[c], 0);
+        const accuracy = correct / summary.samples;
+        final.test = { origin: data.origin, accuracy, loss: scores.loss, scores, ...summary, seconds: (Date.now() - started) / 1000 };
+        logger.info(`test on ${data.origin}: accuracy ${(100 * accuracy).toFixed(2)}% (${summary.samples - correct} of ${summary.samples} misclassified), loss ${scores.loss.toFixed(4)}`);
       },
     };
   },
