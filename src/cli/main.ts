@@ -4,6 +4,7 @@ import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
 import { componentsCommand } from './commands/components';
 import { evaluateCommand } from './commands/evaluate';
+import { initCommand } from './commands/init';
 import { listCommand } from './commands/list';
 import { predictCommand } from './commands/predict';
 import { profileCommand } from './commands/profile';
@@ -33,12 +34,13 @@ export async function main(argv: string[]): Promise<void> {
       .command(validateCommand)
       .command(componentsCommand)
       .command(listCommand)
+      .command(initCommand)
       .command(schemaCommand)
       .command(profileCommand)
       .command(workerCommand)
       .command(predictCommand)
       .command(evaluateCommand)
-      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, schema, profile, worker, predict or evaluate.')
+      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, schema, profile, worker, predict or evaluate.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -9,7 +9,7 @@ import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
 import type { Step } from '../registry/steps/step-component';
 import { writeFileAtomic } from './atomic-write';
-import { buildModel } from './model-builder';
+import { preflight } from './preflight';
 import { RunContext } from './run-context';
 import { EXPERIMENTS_DIR, RunFolder } from './run-folder';
 import type { FoldScheduler } from './scheduling/fold-scheduler';
@@ -48,11 +48,20 @@ export function planSteps(loaded: LoadedExperiment): { name: string; step: Step 
       .map((product) => {
         const candidates = registry.steps.list().filter((s) => s.provides.includes(product)).map((s) => s.name);
         const message = `step "${name}" needs ${product}, which ${candidates.map((c) => `"${c}"`).join(' or ')} makes: put ${candidates.length > 1 ? 'one' : 'it'} before "${name}".`;
-        return loaded.issueAt?.(['steps', i], message) ?? { path: `steps[${i}]`, file: loaded.file, message };
+        return { ...loaded.locate(['steps', i]), message };
       });
   });
-  if (issues.length > 0) throw new ConfigError(`Invalid steps in ${displayPath(loaded.file)}:`, issues);
-  return loaded.spec.steps.map((ref, i) => ({ name: names[i], step: registry.steps.instantiate(ref, { spec: loaded.spec }) }));
+  const invalid = (found: typeof issues) => new ConfigError(`Invalid steps in ${displayPath(loaded.file)}:`, found);
+  if (issues.length > 0) throw invalid(issues);
+  return loaded.spec.steps.map((ref, i) => {
+    try {
+      return { name: names[i], step: registry.steps.instantiate(ref, { spec: loaded.spec }) };
+    } catch (error) {
+      // A step that cannot work with the rest of the config (test data for a source without a test split).
+      if (!(error instanceof ConfigError)) throw error;
+      throw invalid([{ ...loaded.locate(['steps', i]), message: error.message }]);
+    }
+  });
 }
 
 export async function runExperiment(loaded: LoadedExperiment, options: RunOptions = {}): Promise<RunResult> {
@@ -89,8 +98,8 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
     logger.info(`${options.resume ? 'resuming' : 'run'} ${spec.name}/${folder.runId} → ${folder.dir}`);
     const backend = await selectBackend(spec.runtime.backend);
     context = new RunContext(spec, loaded.file, folder, backend, scheduler);
-    // Build the model once up front, so an impossible layer stack fails before any training starts.
-    buildModel(spec.model.layers, context.dataset().sampleShape, context.random('preflight')).dispose();
+    // Stages, model, data and loss checked against each other before any training starts.
+    preflight(loaded, context);
     for (const [i, { name, step }] of plan.entries()) {
       logger.info(`step ${i + 1}/${plan.length}: ${name}`);
       await step.run(context);

@@ -22,7 +22,8 @@ export const listCommand: CommandModule<object, ListArgs> = {
     }
     const lines = [`configs (${configs.length}): ${configs.join(', ') || '(none)'}`, '', `runs (${runs.length}):`];
     for (const run of runs) {
-      const accuracy = run.accuracy ? `${(100 * run.accuracy.mean).toFixed(2)}% ± ${(100 * run.accuracy.std).toFixed(2)}` : '';
+      const spread = run.accuracy && run.accuracy.n > 1 ? ` ± ${(100 * run.accuracy.std).toFixed(2)}` : '';
+      const accuracy = run.accuracy ? `${(100 * run.accuracy.mean).toFixed(2)}%${spread}` : '';
       lines.push(`  ${`${run.experiment}/${run.runId}`.padEnd(42)} ${run.state.padEnd(11)} ${accuracy}`);
     }
     if (sweeps.length > 0) lines.push('', `sweeps (${sweeps.length}):`);

@@ -17,7 +17,12 @@ export const report = step({
       const accuracy = built.summary.accuracy;
       const percent = (v: number) => (100 * v).toFixed(3);
       if (accuracy) {
-        logger.info(`accuracy: mean ${percent(accuracy.mean)}% ± ${percent(accuracy.std)} (population std over ${accuracy.n} ${accuracy.n === 1 ? 'split' : 'folds'})`);
+        // One split has no spread to show: a "± 0" would claim a certainty one measurement cannot give.
+        logger.info(
+          accuracy.n === 1
+            ? `accuracy: ${percent(accuracy.mean)}% (one validation split)`
+            : `accuracy: mean ${percent(accuracy.mean)}% ± ${percent(accuracy.std)} (population std over ${accuracy.n} folds)`,
+        );
       }
       if (built.test) logger.info(`test accuracy: ${percent(built.test.accuracy)}% on ${built.test.samples} images (${built.test.origin})`);
       logger.info(`report: ${context.folder.file('report.json')}`);
