@@ -8,6 +8,7 @@ import { initCommand } from './commands/init';
 import { listCommand } from './commands/list';
 import { predictCommand } from './commands/predict';
 import { profileCommand } from './commands/profile';
+import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { sweepCommand } from './commands/sweep';
@@ -37,10 +38,11 @@ export async function main(argv: string[]): Promise<void> {
       .command(initCommand)
       .command(schemaCommand)
       .command(profileCommand)
+      .command(reportCommand)
       .command(workerCommand)
       .command(predictCommand)
       .command(evaluateCommand)
-      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, schema, profile, worker, predict or evaluate.')
+      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, report, schema, profile, worker, predict or evaluate.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -55,9 +55,12 @@ export async function trainTarget(context: RunContext, target: TrainingTarget, p
   const model = buildModel(spec.model.layers, dataset.sampleShape, context.random(`${streams}.init`), layerRandom);
   const optimizer = registry.optimizers.instantiate(spec.training.optimizer, undefined);
   const checkpoint = await readManifest(checkpointRun, checkpointIndex);
+  const training = trainingOptions(context, streams, split.train.length, optimizer);
+  const { earlyStopping } = training;
   try {
     if (checkpoint) {
-      await restoreCheckpoint(checkpointRun, checkpoint, model, optimizer);
+      const bestWeights = await restoreCheckpoint(checkpointRun, checkpoint, model, optimizer);
+      if (checkpoint.train.stopping) earlyStopping?.resume(checkpoint.train.stopping, bestWeights);
       layerRandom.restore(checkpoint.layerRandomState);
       logger.info(`${label}: resuming after epoch ${checkpoint.train.epoch}${checkpoint.train.batch ? `, step ${checkpoint.train.batch}` : ''}`);
     }
@@ -67,26 +70,40 @@ export async function trainTarget(context: RunContext, target: TrainingTarget, p
     const history = checkpoint?.complete
       ? checkpoint.train.history
       : await trainModel(model, optimizer, context.objective(), subset(dataset, split.train), subset(dataset, split.validation), {
-          ...trainingOptions(context, streams, split.train.length, optimizer),
+          ...training,
           label,
           resumeFrom: checkpoint?.train,
           onEpoch: (record) => progress.onEpoch(record),
           onProgress: (done, total, rate) => progress.onProgress(done, total, rate),
           shouldStop: () => context.stopRequested,
           onCheckpoint: (state) =>
-            saveCheckpoint(checkpointRun, checkpointIndex, model, optimizer, {
-              complete: state.epoch === spec.training.epochs,
-              train: state,
-              layerRandomState: layerRandom.currentState,
-              trainSeconds: trainSeconds(),
-            }),
+            saveCheckpoint(
+              checkpointRun,
+              checkpointIndex,
+              model,
+              optimizer,
+              {
+                complete: state.epoch === spec.training.epochs || state.stopping?.stoppedEpoch !== undefined,
+                train: state,
+                layerRandomState: layerRandom.currentState,
+                trainSeconds: trainSeconds(),
+              },
+              earlyStopping?.savedWeights,
+            ),
         });
+    const stopping = earlyStopping?.summary();
+    if (stopping?.stoppedEpoch !== undefined) {
+      logger.info(
+        `${label}: stopped early after epoch ${stopping.stoppedEpoch}: ${stopping.monitor} last improved in epoch ${stopping.bestEpoch} (${stopping.best})${stopping.restoredBestWeights ? `, whose weights the model keeps` : ''}`,
+      );
+    }
     return {
       trainSize: split.train.length,
       validationSize: split.validation.length,
       history,
       trainSeconds: trainSeconds(),
-      trainImages: split.train.length * spec.training.epochs,
+      trainImages: split.train.length * history.length,
+      ...(stopping ? { stopping } : {}),
       // Made where the model is, so every scheduler (worker processes, the queue) sends it back with the fold.
       ...(split.validation.length > 0
         ? { predictions: summarizeModelPredictions(model, subset(dataset, split.validation), target.kind === 'fold' ? target.fold : undefined) }
@@ -95,5 +112,6 @@ export async function trainTarget(context: RunContext, target: TrainingTarget, p
     };
   } finally {
     optimizer.dispose();
+    earlyStopping?.dispose();
   }
 }

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { RunError } from '../errors';
 import type { RunFiles } from '../registry/steps/step-context';
-import { describeFsError, writeFileAtomic, writeFolderAtomic, writeJsonAtomic } from './atomic-write';
+import { describeFsError, writeFileAtomic, writeFolderAtomic, writeJsonAtomic } from '../atomic-write';
 
 export const EXPERIMENTS_DIR = 'experiments';
 

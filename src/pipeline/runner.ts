@@ -8,7 +8,7 @@ import { attachLogFile, logger } from '../log';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
 import type { Step } from '../registry/steps/step-component';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../atomic-write';
 import { preflight } from './preflight';
 import { RunContext } from './run-context';
 import { EXPERIMENTS_DIR, RunFolder } from './run-folder';

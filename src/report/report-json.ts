@@ -4,7 +4,7 @@ import type { BackendInfo } from '../backend/select';
 import { classCounts, datasetSize } from '../data/dataset';
 import { resolveRef } from '../registry/registry';
 import type { ExperimentSpec } from '../config/experiment-spec';
-import type { EpochRecord, Scores, StepContext, TestResult, TrainingResult } from '../registry/steps/step-context';
+import type { EpochRecord, Scores, StepContext, StoppingSummary, TestResult, TrainingResult } from '../registry/steps/step-context';
 import { configHash, FileChecksum, fileChecksums } from './fingerprint';
 import { LayerSummary, summarizeLayers } from './model-summary';
 import { ClassMetrics, combinePredictionSummaries, PredictionSummary } from './predictions';
@@ -24,6 +24,8 @@ export interface FoldReport {
   loss?: number;
   scores?: Scores;
   history: EpochRecord[];
+  /** With early stopping: the best epoch and, when it stopped early, where. */
+  earlyStopping?: StoppingSummary;
   /** The fold model's predictions on its validation samples (the gallery is kept over all folds, in `predictions`). */
   predictions?: { confusion: number[][]; perClass: ClassMetrics[] };
 }
@@ -101,6 +103,7 @@ export async function buildReport(context: StepContext): Promise<Report> {
       validationSize: f.validationSize,
       ...(f.evaluation ? { accuracy: f.evaluation.accuracy, loss: f.evaluation.loss, scores: withoutSeconds(f.evaluation) } : {}),
       history: f.history,
+      ...(f.stopping ? { earlyStopping: f.stopping } : {}),
       ...(f.predictions ? { predictions: { confusion: f.predictions.confusion, perClass: f.predictions.perClass } } : {}),
     })),
     summary,

@@ -1,19 +1,20 @@
-/** Writes report.json, the record every later view and comparison of the run is made from. */
+/** Writes report.json, the record every later view and comparison of the run is made from, and the views of it. */
 import { logger } from '../../log';
+import { REPORT_JSON, writeReportViews } from '../../report/report-files';
 import { buildReport } from '../../report/report-json';
 import { options } from '../options';
 import { step } from './step-component';
 
 export const report = step({
   name: 'report',
-  description: 'Writes report.json into the run folder.',
+  description: 'Writes report.json into the run folder, then report.html and report.md rendered from it.',
   requires: ['a trained model'],
   provides: [],
   optionsSchema: options({}),
   create: () => ({
     async run(context) {
       const built = await buildReport(context);
-      await context.folder.writeJson('report.json', built);
+      await context.folder.writeJson(REPORT_JSON, built);
       const accuracy = built.summary.accuracy;
       const percent = (v: number) => (100 * v).toFixed(3);
       if (accuracy) {
@@ -25,7 +26,9 @@ export const report = step({
         );
       }
       if (built.test) logger.info(`test accuracy: ${percent(built.test.accuracy)}% on ${built.test.samples} images (${built.test.origin})`);
-      logger.info(`report: ${context.folder.file('report.json')}`);
+      // Rendered from the JSON as written, exactly as `pipeline report` re-renders it later.
+      const [html] = await writeReportViews(context.folder.dir, JSON.parse(JSON.stringify(built)));
+      logger.info(`report: ${html}`);
     },
   }),
 });

@@ -34,6 +34,15 @@ export interface Objective {
 /** A model to train: split `fold` of the evaluation scheme, or the final model on all the training data. */
 export type TrainingTarget = { kind: 'fold'; fold: number } | { kind: 'fit'; validationFraction: number };
 
+/** What the report says of a training's early stopping. */
+export interface StoppingSummary {
+  monitor: string;
+  best: number;
+  bestEpoch: number;
+  stoppedEpoch?: number;
+  restoredBestWeights: boolean;
+}
+
 /** One finished training. */
 export interface TrainingResult {
   trainSize: number;
@@ -41,6 +50,8 @@ export interface TrainingResult {
   history: EpochRecord[];
   trainSeconds: number;
   trainImages: number;
+  /** With early stopping: the best epoch and, when it stopped early, where. */
+  stopping?: StoppingSummary;
   /** The trained model's predictions on its validation samples, summarized (none without validation samples). */
   predictions?: PredictionSummary;
   model?: tf.LayersModel;

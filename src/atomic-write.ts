@@ -1,7 +1,7 @@
 /** Writes files so a reader sees the old content or the new, never half of it: a temp file, then rename. */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { RunError } from '../errors';
+import { RunError } from './errors';
 
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
