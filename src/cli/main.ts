@@ -3,8 +3,10 @@ import yargs from 'yargs';
 import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
 import { componentsCommand } from './commands/components';
+import { evaluateCommand } from './commands/evaluate';
 import { initCommand } from './commands/init';
 import { listCommand } from './commands/list';
+import { predictCommand } from './commands/predict';
 import { profileCommand } from './commands/profile';
 import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
@@ -40,6 +42,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(profileCommand)
       .command(reportCommand)
       .command(workerCommand)
+      .command(predictCommand)
+      .command(evaluateCommand)
       .command(serveCommand)
       .command(uiCommand)
       .demandCommand(1, 'Name a command; "pipeline --help" lists them.')
