@@ -3,10 +3,12 @@ import yargs from 'yargs';
 import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
 import { componentsCommand } from './commands/components';
+import { initCommand } from './commands/init';
 import { listCommand } from './commands/list';
 import { profileCommand } from './commands/profile';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
+import { sweepCommand } from './commands/sweep';
 import { validateCommand } from './commands/validate';
 import { workerCommand } from './commands/worker';
 import { globalOptions } from './global-options';
@@ -26,13 +28,15 @@ export async function main(argv: string[]): Promise<void> {
       .usage('$0 <command> [options]\n\nDeclarative ML experiments: a YAML file in, a trained, cross-validated model and a report out.')
       .middleware((args) => setConsoleLevel(args.verbose ? 'debug' : args.logLevel))
       .command(runCommand)
+      .command(sweepCommand)
       .command(validateCommand)
       .command(componentsCommand)
       .command(listCommand)
+      .command(initCommand)
       .command(schemaCommand)
       .command(profileCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, validate, components, list, schema, profile or worker.')
+      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, schema, profile or worker.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

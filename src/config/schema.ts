@@ -10,6 +10,7 @@ import { enumOf, options } from '../registry/options';
 import type { Placement } from '../registry/registry';
 import { BACKEND_NAMES } from './backend-names';
 import { earlyStoppingSettings } from './early-stopping-settings';
+import { sweepSchema } from './sweep-schema';
 
 export const SCHEMA_ID = 'pipeline:experiment.schema.json';
 
@@ -49,6 +50,12 @@ function assemble() {
             default: 'auto',
             description: 'Processes training folds in parallel: auto is one per core (at most one per fold).',
           }),
+          queue: Type.Optional(
+            Type.String({
+              pattern: '^rediss?://',
+              description: 'A Redis URL (redis://host:port): folds go on its BullMQ queue and `pipeline worker` processes on any machine train them.',
+            }),
+          ),
         },
         { default: {} },
       ),
@@ -61,6 +68,7 @@ function assemble() {
         earlyStopping: Type.Optional(earlyStoppingSettings),
       }),
       ...topLevelSettings(),
+      sweep: Type.Optional(sweepSchema),
     },
     {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
