@@ -10,8 +10,8 @@ import { Random, stream } from '../random';
 import type { PredictionSummary } from '../report/predictions';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
-import type { StoppingSummary } from './early-stopping';
 import type { FoldScheduler } from './scheduling/fold-scheduler';
+import type { StoppingSummary } from './early-stopping';
 import type { Objective, EpochRecord, Scores } from './trainer';
 import type { RunFolder } from './run-folder';
 
@@ -55,8 +55,10 @@ export class RunContext {
     this.stopListeners.forEach((listener) => listener());
   }
 
+  /** Calls `listener` on stop, or at once when the stop came already. */
   onStop(listener: () => void): void {
-    this.stopListeners.push(listener);
+    if (this.stopRequested) listener();
+    else this.stopListeners.push(listener);
   }
 
   /** A named stream of the run's seed; the same name always gives the same numbers. */
