@@ -1,9 +1,12 @@
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { InterruptedError } from '../../src/errors';
 import { trainFold } from '../../src/pipeline/fold-training';
 import { RunContext } from '../../src/pipeline/run-context';
 import { RunFolder } from '../../src/pipeline/run-folder';
-import { tempDir, writeToyIdx } from '../support/fixtures';
+import { pipeline } from '../support/cli';
+import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
 import { quiet, scores, toyRun } from '../support/fold-jobs';
 
 /** Fold 1 of the toy run with `sets`, trained straight through and, in another folder, stopped mid-epoch 2 then resumed. */
@@ -63,5 +66,32 @@ describe('resume through the training vocabulary', function () {
     sameWeights();
     const plain = await trainFold((await toyRun(tempDir(), data, 'toy')).context, 0, quiet);
     assert.notDeepEqual(expected.history[0].train, plain.history[0].train, 'training batches are augmented');
+  });
+
+  it('all of it gives the same report in worker processes as in one process', () => {
+    const cwd = tempDir('pipeline-vocabulary-cli-');
+    const extra = `training:
+  optimizer: { type: sgd, learningRate: 0.05, momentum: 0.9 }
+  loss: { type: categoricalCrossentropy, labelSmoothing: 0.1 }
+  epochs: 4
+  batchSize: 16
+  schedule: { type: exponential, decayRate: 0.5, warmupEpochs: 0.5 }
+  earlyStopping: { monitor: val_loss, patience: 1, restoreBestWeights: true }`;
+    const config = toyConfig(data.images, data.labels).replace(/training:[\s\S]*?batchSize: 16\n/, `${extra}\n`).replace('    - oneHot\n', '    - oneHot\n    - augment\n');
+    fs.writeFileSync(path.join(cwd, 'toy.yaml'), config);
+    const folds = (name: string, workers: string) => {
+      const result = pipeline(['run', 'toy.yaml', '--set', `name=${name}`, '--set', `runtime.workers=${workers}`], cwd);
+      assert.equal(result.status, 0, result.stderr);
+      const dir = path.join(cwd, 'experiments', name);
+      const report = JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0], 'report.json'), 'utf8'));
+      return report.folds.map((f: { accuracy: number; earlyStopping: unknown; history: { train: unknown; validation: unknown; learningRate: number }[] }) => [
+        f.accuracy,
+        f.earlyStopping,
+        f.history.map((h) => [h.train, h.validation, h.learningRate]),
+      ]);
+    };
+    const inWorkers = folds('toy-workers', '2');
+    assert.deepEqual(folds('toy-one', '1'), inWorkers);
+    assert.ok(inWorkers.every((f: unknown[]) => f[1] !== undefined), 'each fold records its early stopping');
   });
 });
