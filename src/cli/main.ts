@@ -3,13 +3,17 @@ import yargs from 'yargs';
 import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
 import { componentsCommand } from './commands/components';
+import { evaluateCommand } from './commands/evaluate';
 import { initCommand } from './commands/init';
 import { listCommand } from './commands/list';
+import { predictCommand } from './commands/predict';
 import { profileCommand } from './commands/profile';
 import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { sweepCommand } from './commands/sweep';
+import { serveCommand } from './commands/serve';
+import { uiCommand } from './commands/ui';
 import { validateCommand } from './commands/validate';
 import { workerCommand } from './commands/worker';
 import { globalOptions } from './global-options';
@@ -38,7 +42,11 @@ export async function main(argv: string[]): Promise<void> {
       .command(profileCommand)
       .command(reportCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, report, schema, profile or worker.')
+      .command(predictCommand)
+      .command(evaluateCommand)
+      .command(serveCommand)
+      .command(uiCommand)
+      .demandCommand(1, 'Name a command; "pipeline --help" lists them.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -22,6 +22,8 @@ export interface Dataset {
   readonly origin: string;
   /** The files read, so a report can record their checksums. */
   readonly files: readonly string[];
+  /** What each class is called, when the source knows (Fashion-MNIST's "T-shirt/top", ...). */
+  readonly classNames?: readonly string[];
 }
 
 export function createDataset(pixels: Uint8Array, labels: Uint8Array, sampleShape: number[], origin: string, files: string[] = []): Dataset {
@@ -57,4 +59,9 @@ export function classCounts(dataset: Dataset): number[] {
   const counts = new Array<number>(dataset.numClasses).fill(0);
   for (const i of dataset.indices) counts[dataset.labels[i]]++;
   return counts;
+}
+
+/** Names of the first `count` classes: the source's own, else the class numbers. */
+export function classNamesOf(dataset: Pick<Dataset, 'classNames'>, count: number): string[] {
+  return Array.from({ length: count }, (_, c) => dataset.classNames?.[c] ?? String(c));
 }

@@ -34,3 +34,9 @@ export function holdoutSplit(count: number, fraction: number, random: Random | u
   const held = Math.min(count - 1, Math.max(1, Math.round(count * fraction)));
   return { train: order.slice(held), validation: order.slice(0, held) };
 }
+
+/** The final fit's split: every sample trains, except a held-out `fraction` (when above 0) watched for monitoring. */
+export function fitSplit(count: number, fraction: number, random: Random | undefined): Split {
+  if (fraction <= 0) return { train: Int32Array.from({ length: count }, (_, i) => i), validation: new Int32Array(0) };
+  return holdoutSplit(count, fraction, random);
+}

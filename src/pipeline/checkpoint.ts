@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { RunError } from '../errors';
-import { describeFsError, writeFileAtomic, writeJsonAtomic } from './atomic-write';
+import { describeFsError, writeFileAtomic, writeJsonAtomic } from '../atomic-write';
 import type { TrainState } from './trainer';
 
 export const CHECKPOINT_DIR = 'checkpoints';

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EarlyStoppingSettings } from '../config/early-stopping-settings';
 import { ConfigError } from '../errors';
 import type { EpochRecord } from './trainer';
+import type { StoppingSummary } from '../registry/steps/step-context';
 
 /** What checkpoints keep of early stopping, besides the best weights. */
 export interface StoppingState {
@@ -15,14 +16,8 @@ export interface StoppingState {
   stoppedEpoch?: number;
 }
 
-/** What the report says of a fold's early stopping. */
-export interface StoppingSummary {
-  monitor: string;
-  best: number;
-  bestEpoch: number;
-  stoppedEpoch?: number;
-  restoredBestWeights: boolean;
-}
+// Defined with the step contract (a training's record); named from here by the runner's modules.
+export type { StoppingSummary };
 
 export class EarlyStopping {
   private current: StoppingState = { best: null, bestEpoch: 0, wait: 0 };

@@ -1,12 +1,15 @@
-/** Trains the model of one split: a fresh model, its own seeded streams, so the result never depends on scheduling. */
+/** Trains the model of one target (a split, or the final fit): a fresh model with its own seeded streams, so the result never depends on scheduling. */
+import * as path from 'path';
 import { subset } from '../data/dataset';
+import { fitSplit, Split } from '../data/splits';
 import { logger } from '../log';
 import { registry } from '../registry';
+import type { EpochRecord, FoldResult, TrainingProgress, TrainingResult, TrainingTarget } from '../registry/steps/step-context';
 import { readManifest, restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { buildModel } from './model-builder';
 import { summarizeModelPredictions } from './model-predictions';
-import type { FoldResult, RunContext } from './run-context';
-import { EpochRecord, trainModel } from './trainer';
+import type { RunContext } from './run-context';
+import { trainModel } from './trainer';
 import { trainingOptions } from './training-options';
 
 export interface FoldListener {
@@ -14,21 +17,49 @@ export interface FoldListener {
   onProgress(fold: number, done: number, total: number, imagesPerSecond: number): void;
 }
 
+/** Where a target's data, streams and checkpoints come from. */
+interface ResolvedTarget {
+  label: string;
+  /** Prefix of the target's random stream names. */
+  streams: string;
+  split: Split;
+  /** The folder whose checkpoints/ hold the target's checkpoint, and its index there. */
+  checkpointRun: string;
+  checkpointIndex: number;
+}
+
+function resolveTarget(context: RunContext, target: TrainingTarget): ResolvedTarget {
+  if (target.kind === 'fold') {
+    return { label: `fold ${target.fold + 1}`, streams: `fold${target.fold}`, split: context.splits()[target.fold], checkpointRun: context.folder.dir, checkpointIndex: target.fold };
+  }
+  // The final fit checkpoints like a one-split run of its own, in fit/, apart from any fold of the same run.
+  const split = fitSplit(context.dataset().indices.length, target.validationFraction, context.random('fit.split'));
+  return { label: 'fit', streams: 'fit', split, checkpointRun: path.join(context.folder.dir, 'fit'), checkpointIndex: 0 };
+}
+
 /** Trains fold `fold`, continuing from its checkpoint when the run folder has one. */
 export async function trainFold(context: RunContext, fold: number, listener: FoldListener): Promise<FoldResult> {
+  const result = await trainTarget(context, { kind: 'fold', fold }, {
+    onEpoch: (record) => listener.onEpoch(fold, record),
+    onProgress: (done, total, rate) => listener.onProgress(fold, done, total, rate),
+  });
+  return { fold, ...result };
+}
+
+/** Trains a target, continuing from its checkpoint when the run folder has one. */
+export async function trainTarget(context: RunContext, target: TrainingTarget, progress: TrainingProgress): Promise<TrainingResult> {
   const { spec } = context;
   const dataset = context.dataset();
-  const split = context.splits()[fold];
-  const layerRandom = context.random(`fold${fold}.layers`);
-  const model = buildModel(spec.model.layers, dataset.sampleShape, context.random(`fold${fold}.init`), layerRandom);
+  const { label, streams, split, checkpointRun, checkpointIndex } = resolveTarget(context, target);
+  const layerRandom = context.random(`${streams}.layers`);
+  const model = buildModel(spec.model.layers, dataset.sampleShape, context.random(`${streams}.init`), layerRandom);
   const optimizer = registry.optimizers.instantiate(spec.training.optimizer, undefined);
-  const checkpoint = await readManifest(context.folder.dir, fold);
-  const label = `fold ${fold + 1}`;
-  const training = trainingOptions(context, `fold${fold}`, split.train.length, optimizer);
+  const checkpoint = await readManifest(checkpointRun, checkpointIndex);
+  const training = trainingOptions(context, streams, split.train.length, optimizer);
   const { earlyStopping } = training;
   try {
     if (checkpoint) {
-      const bestWeights = await restoreCheckpoint(context.folder.dir, checkpoint, model, optimizer);
+      const bestWeights = await restoreCheckpoint(checkpointRun, checkpoint, model, optimizer);
       if (checkpoint.train.stopping) earlyStopping?.resume(checkpoint.train.stopping, bestWeights);
       layerRandom.restore(checkpoint.layerRandomState);
       logger.info(`${label}: resuming after epoch ${checkpoint.train.epoch}${checkpoint.train.batch ? `, step ${checkpoint.train.batch}` : ''}`);
@@ -42,13 +73,13 @@ export async function trainFold(context: RunContext, fold: number, listener: Fol
           ...training,
           label,
           resumeFrom: checkpoint?.train,
-          onEpoch: (record) => listener.onEpoch(fold, record),
-          onProgress: (done, total, rate) => listener.onProgress(fold, done, total, rate),
+          onEpoch: (record) => progress.onEpoch(record),
+          onProgress: (done, total, rate) => progress.onProgress(done, total, rate),
           shouldStop: () => context.stopRequested,
           onCheckpoint: (state) =>
             saveCheckpoint(
-              context.folder.dir,
-              fold,
+              checkpointRun,
+              checkpointIndex,
               model,
               optimizer,
               {
@@ -67,7 +98,6 @@ export async function trainFold(context: RunContext, fold: number, listener: Fol
       );
     }
     return {
-      fold,
       trainSize: split.train.length,
       validationSize: split.validation.length,
       history,
@@ -75,7 +105,9 @@ export async function trainFold(context: RunContext, fold: number, listener: Fol
       trainImages: split.train.length * history.length,
       ...(stopping ? { stopping } : {}),
       // Made where the model is, so every scheduler (worker processes, the queue) sends it back with the fold.
-      predictions: summarizeModelPredictions(model, subset(dataset, split.validation), fold),
+      ...(split.validation.length > 0
+        ? { predictions: summarizeModelPredictions(model, subset(dataset, split.validation), target.kind === 'fold' ? target.fold : undefined) }
+        : {}),
       model,
     };
   } finally {

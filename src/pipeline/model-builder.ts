@@ -5,12 +5,6 @@ import type { Random } from '../random';
 import { registry } from '../registry';
 import { ComponentRef, resolveRef } from '../registry/registry';
 
-export interface LayerSummary {
-  type: string;
-  outputShape: (number | null)[];
-  parameters: number;
-}
-
 /**
  * @param initRandom seeds weight initializers.
  * @param layerRandom randomness layers draw while training (dropout masks); its own stream so it can be checkpointed.
@@ -43,12 +37,4 @@ export function buildModel(layers: readonly ComponentRef[], inputShape: number[]
 
 export function shapeText(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => d ?? 'batch').join(', ')}]`;
-}
-
-export function summarize(model: tf.LayersModel): LayerSummary[] {
-  return model.layers.map((layer) => ({
-    type: layer.getClassName(),
-    outputShape: (layer.outputShape as (number | null)[]).slice(),
-    parameters: layer.countParams(),
-  }));
 }

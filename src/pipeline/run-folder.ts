@@ -4,7 +4,8 @@ import { promises as fs, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RunError } from '../errors';
-import { describeFsError, writeJsonAtomic } from './atomic-write';
+import type { RunFiles } from '../registry/steps/step-context';
+import { describeFsError, writeFileAtomic, writeFolderAtomic, writeJsonAtomic } from '../atomic-write';
 
 export const EXPERIMENTS_DIR = 'experiments';
 
@@ -21,7 +22,7 @@ export interface RunStatus {
   reason?: string;
 }
 
-export class RunFolder {
+export class RunFolder implements RunFiles {
   private constructor(readonly experiment: string, readonly runId: string, readonly dir: string, private readonly startedAt: Date) {}
 
   /** Creates a fresh folder; the random suffix keeps concurrent runs of one experiment apart. */
@@ -54,6 +55,18 @@ export class RunFolder {
 
   file(name: string): string {
     return path.join(this.dir, name);
+  }
+
+  writeFile(name: string, content: string | Uint8Array): Promise<void> {
+    return writeFileAtomic(this.file(name), content);
+  }
+
+  writeJson(name: string, value: unknown): Promise<void> {
+    return writeJsonAtomic(this.file(name), value);
+  }
+
+  writeFiles(name: string, files: [string, string | Uint8Array][]): Promise<void> {
+    return writeFolderAtomic(this.file(name), files);
   }
 
   async setStatus(state: RunState, reason?: string): Promise<void> {

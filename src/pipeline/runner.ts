@@ -1,13 +1,14 @@
 /** Runs an experiment's steps in order inside a run folder, keeping status.json truthful throughout. */
 import { stringify } from 'yaml';
 import { selectBackend } from '../backend/select';
+import { displayPath } from '../config/extends';
 import type { LoadedExperiment } from '../config/load';
 import { ConfigError, InterruptedError } from '../errors';
 import { attachLogFile, logger } from '../log';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
 import type { Step } from '../registry/steps/step-component';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../atomic-write';
 import { preflight } from './preflight';
 import { RunContext } from './run-context';
 import { EXPERIMENTS_DIR, RunFolder } from './run-folder';
@@ -33,17 +34,34 @@ export interface RunOptions {
   queue?: string;
 }
 
-/** Checks the plan before anything runs: every step's prerequisites come earlier in the list. */
+/**
+ * Checks the plan before anything runs: whatever a step needs (fold models, the final model) is made by an
+ * earlier step, so `test` before `fit` fails here, not after an hour of training.
+ */
 export function planSteps(loaded: LoadedExperiment): { name: string; step: Step }[] {
-  const plan = loaded.spec.steps.map((ref) => ({ name: resolveRef(ref).type, step: registry.steps.instantiate(ref, undefined) }));
-  plan.forEach(({ name, step }, i) => {
-    const earlier = plan.slice(0, i).map((p) => p.name);
-    const missing = step.requires.filter((r) => !earlier.includes(r));
-    if (missing.length > 0) {
-      throw new ConfigError(`Invalid steps in ${loaded.file}: step "${name}" (steps[${i}]) needs ${missing.map((m) => `"${m}"`).join(', ')} before it.`);
+  const names = loaded.spec.steps.map((ref) => resolveRef(ref).type);
+  const issues = names.flatMap((name, i) => {
+    const made = names.slice(0, i).flatMap((earlier) => registry.steps.get(earlier).provides);
+    return registry.steps
+      .get(name)
+      .requires.filter((product) => !made.includes(product))
+      .map((product) => {
+        const candidates = registry.steps.list().filter((s) => s.provides.includes(product)).map((s) => s.name);
+        const message = `step "${name}" needs ${product}, which ${candidates.map((c) => `"${c}"`).join(' or ')} makes: put ${candidates.length > 1 ? 'one' : 'it'} before "${name}".`;
+        return { ...loaded.locate(['steps', i]), message };
+      });
+  });
+  const invalid = (found: typeof issues) => new ConfigError(`Invalid steps in ${displayPath(loaded.file)}:`, found);
+  if (issues.length > 0) throw invalid(issues);
+  return loaded.spec.steps.map((ref, i) => {
+    try {
+      return { name: names[i], step: registry.steps.instantiate(ref, { spec: loaded.spec }) };
+    } catch (error) {
+      // A step that cannot work with the rest of the config (test data for a source without a test split).
+      if (!(error instanceof ConfigError)) throw error;
+      throw invalid([{ ...loaded.locate(['steps', i]), message: error.message }]);
     }
   });
-  return plan;
 }
 
 export async function runExperiment(loaded: LoadedExperiment, options: RunOptions = {}): Promise<RunResult> {
@@ -81,7 +99,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   try {
     await writeFileAtomic(folder.file('config.resolved.yaml'), stringify(spec));
     logger.info(`${options.resume ? 'resuming' : 'run'} ${spec.name}/${folder.runId} → ${folder.dir}`);
-    const backend = await selectBackend(spec.runtime.backend);
+    const backend = await selectBackend(spec.runtime.backend, { blas: spec.runtime.blas });
     context = new RunContext(spec, loaded.file, folder, backend, scheduler);
     if (stopSignal) context.requestStop();
     // Stages, model, data and loss checked against each other before any training starts.

@@ -4,28 +4,13 @@ import { allPositions, Batch, makeBatch } from '../data/batches';
 import { Dataset } from '../data/dataset';
 import { InterruptedError, RunError } from '../errors';
 import { permutation, Random } from '../random';
-import type { LossFunction } from '../registry/losses/loss-component';
-import type { MetricFunction } from '../registry/metrics/metric-component';
 import { learningRateOf, setLearningRate } from '../registry/optimizers/optimizer-component';
 import type { LearningRateSchedule } from '../registry/schedules/schedule-component';
+import type { EpochRecord, Objective, Scores } from '../registry/steps/step-context';
 import type { EarlyStopping, StoppingState } from './early-stopping';
 
-export type Scores = Record<string, number>;
-
-export interface EpochRecord {
-  epoch: number;
-  train: Scores;
-  validation: Scores;
-  seconds: number;
-  imagesPerSecond: number;
-  /** With a schedule: the rate of the epoch's last step. */
-  learningRate?: number;
-}
-
-export interface Objective {
-  loss: LossFunction;
-  metrics: { name: string; fn: MetricFunction }[];
-}
+// Defined with the step contract, which steps see without importing the runner; the runner's modules name them from here.
+export type { EpochRecord, Objective, Scores };
 
 /** Everything besides weights needed to continue training exactly where it stopped. */
 export interface TrainState {
@@ -135,7 +120,7 @@ export async function trainModel(
     const record: EpochRecord = {
       epoch,
       train: trainScores,
-      validation: evaluateModel(model, objective, validation),
+      validation: validation.indices.length > 0 ? evaluateModel(model, objective, validation) : {},
       seconds: round((Date.now() - started) / 1000, 3),
       imagesPerSecond: round(count / trainSeconds, 1),
       ...(options.schedule ? { learningRate: learningRateOf(optimizer) } : {}),

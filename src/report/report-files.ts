@@ -2,7 +2,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { RunError } from '../errors';
-import { describeFsError, writeFileAtomic } from '../pipeline/atomic-write';
+import { describeFsError, writeFileAtomic } from '../atomic-write';
 import { renderReportHtml, ReportViewOptions } from './html/report-html';
 import { MarkdownView, renderReportMarkdown } from './markdown/report-markdown';
 import type { Report } from './report-json';

@@ -2,13 +2,11 @@
 import * as os from 'os';
 import type { BackendInfo } from '../backend/select';
 import { classCounts, datasetSize } from '../data/dataset';
-import { LayerSummary, summarize as summarizeLayers } from '../pipeline/model-builder';
-import type { StoppingSummary } from '../pipeline/early-stopping';
-import type { RunContext } from '../pipeline/run-context';
-import type { EpochRecord, Scores } from '../pipeline/trainer';
 import { resolveRef } from '../registry/registry';
 import type { ExperimentSpec } from '../config/experiment-spec';
+import type { EpochRecord, Scores, StepContext, StoppingSummary, TestResult, TrainingResult } from '../registry/steps/step-context';
 import { configHash, FileChecksum, fileChecksums } from './fingerprint';
+import { LayerSummary, summarizeLayers } from './model-summary';
 import { ClassMetrics, combinePredictionSummaries, PredictionSummary } from './predictions';
 import { ConfigLineage, configLineage, GitState, gitState } from './provenance';
 import { summarize, Summary } from './stats';
@@ -41,14 +39,20 @@ export interface Report {
   /** The project's commit when the config lives in a git checkout. */
   git?: GitState;
   createdAt: string;
-  runtime: { backend: BackendInfo['name']; versions: Record<string, string>; cores: number; platform: string };
-  data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; files: FileChecksum[] };
-  model: { parameters: number; layers: LayerSummary[] };
+  runtime: { backend: BackendInfo['name']; versions: Record<string, string>; blas?: BackendInfo['blas']; cores: number; platform: string };
+  /** `classNames` when the source names its classes (Fashion-MNIST's T-shirt/top, Trouser, ...). */
+  data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; classNames?: string[]; files: FileChecksum[] };
+  /** `saved`: the folder, in the run folder, where the save step wrote the final model. */
+  model: { parameters: number; layers: LayerSummary[]; saved?: string };
   evaluation: { type: string; splits: number };
   folds: FoldReport[];
   summary: Record<string, Summary>;
   /** Validation predictions of every fold together: confusion summed, per-class metrics of the sum, the most confident mistakes. */
   predictions?: PredictionSummary;
+  /** The final model trained on all the training data (the fit step). */
+  fit?: { trainSize: number; validationSize: number; history: EpochRecord[]; trainSeconds: number };
+  /** The final model scored once on the test data (the test step). */
+  test?: TestResult;
   timing: {
     seconds: number;
     trainSeconds: number;
@@ -61,17 +65,18 @@ export interface Report {
   };
 }
 
-export async function buildReport(context: RunContext): Promise<Report> {
-  const { spec, folds, folder } = context;
+export async function buildReport(context: StepContext): Promise<Report> {
+  const { spec, folds, folder, final } = context;
   const dataset = context.dataset();
-  const firstModel = folds.find((f) => f.model)?.model;
+  const firstModel = folds.find((f) => f.model)?.model ?? final?.training.model;
+  const trainings = [...folds, ...(final ? [final.training] : [])];
   const scored = folds.filter((f) => f.evaluation);
   const summary: Record<string, Summary> = {};
   for (const key of Object.keys(scored[0]?.evaluation ?? {}).filter((k) => k !== 'seconds')) {
     summary[key] = summarize(scored.map((f) => f.evaluation![key]));
   }
-  const trainSeconds = folds.reduce((s, f) => s + f.trainSeconds, 0);
-  const trainImages = folds.reduce((s, f) => s + f.trainImages, 0);
+  const trainSeconds = trainings.reduce((s, t) => s + t.trainSeconds, 0);
+  const trainImages = trainings.reduce((s, t) => s + t.trainImages, 0);
   const evalSeconds = scored.reduce((s, f) => s + f.evaluation!.seconds, 0);
   const evalImages = scored.reduce((s, f) => s + f.validationSize, 0);
   const predicted = folds.filter((f) => f.predictions).map((f) => f.predictions!);
@@ -84,11 +89,18 @@ export async function buildReport(context: RunContext): Promise<Report> {
     config: { ...(await configLineage(context.configFile, spec)), resolved: spec },
     ...(git ? { git } : {}),
     createdAt: new Date().toISOString(),
-    runtime: { backend: context.backend.name, versions: context.backend.versions, cores: os.cpus().length, platform: `${os.platform()}-${os.arch()}` },
-    data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), files: fileChecksums(dataset.files) },
+    runtime: {
+      backend: context.backend.name,
+      versions: context.backend.versions,
+      ...(context.backend.blas ? { blas: context.backend.blas } : {}),
+      cores: os.cpus().length,
+      platform: `${os.platform()}-${os.arch()}`,
+    },
+    data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), ...(dataset.classNames ? { classNames: [...dataset.classNames] } : {}), files: fileChecksums(dataset.files) },
     model: {
       parameters: firstModel ? firstModel.countParams() : 0,
       layers: firstModel ? summarizeLayers(firstModel) : [],
+      ...(final?.savedTo ? { saved: final.savedTo } : {}),
     },
     evaluation: { type: resolveRef(spec.evaluation).type, splits: context.splits().length },
     folds: folds.map((f) => ({
@@ -102,6 +114,8 @@ export async function buildReport(context: RunContext): Promise<Report> {
     })),
     summary,
     ...(predicted.length === folds.length && predicted.length > 0 ? { predictions: combinePredictionSummaries(predicted) } : {}),
+    ...(final ? { fit: fitRecord(final.training) } : {}),
+    ...(final?.test ? { test: final.test } : {}),
     timing: {
       seconds: round((Date.now() - context.startedAt) / 1000),
       trainSeconds: round(trainSeconds),
@@ -113,6 +127,10 @@ export async function buildReport(context: RunContext): Promise<Report> {
         : {}),
     },
   };
+}
+
+function fitRecord(t: TrainingResult): Report['fit'] {
+  return { trainSize: t.trainSize, validationSize: t.validationSize, history: t.history, trainSeconds: round(t.trainSeconds) };
 }
 
 function withoutSeconds(evaluation: Scores & { seconds: number }): Scores {

@@ -2,7 +2,8 @@ import { strict as assert } from 'assert';
 import * as path from 'path';
 import { loadExperiment } from '../../src/config/load';
 import { ConfigError } from '../../src/errors';
-import { buildModel, summarize } from '../../src/pipeline/model-builder';
+import { buildModel } from '../../src/pipeline/model-builder';
+import { summarizeLayers as summarize } from '../../src/report/model-summary';
 import { Random } from '../../src/random';
 import { REPO } from '../support/cli';
 

@@ -3,7 +3,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { TrialSetting } from '../../config/sweep-expansion';
 import { RunError } from '../../errors';
-import { writeJsonAtomic } from '../atomic-write';
+import { writeJsonAtomic } from '../../atomic-write';
 import { RunFolder, RunState } from '../run-folder';
 
 export const SWEEPS_DIR = '_sweeps';

@@ -8,7 +8,7 @@ import { expandSweep, rankingGoal, withGridOptions } from '../../config/sweep-ex
 import type { SweepSpec } from '../../config/sweep-schema';
 import { ConfigError, InterruptedError, RunError } from '../../errors';
 import { attachLogFile, inLogScope, logger } from '../../log';
-import { writeFileAtomic } from '../atomic-write';
+import { writeFileAtomic } from '../../atomic-write';
 import { findRunToResume, RESOLVED_CONFIG } from '../resume';
 import { EXPERIMENTS_DIR, RunFolder, RunStatus } from '../run-folder';
 import { runExperiment } from '../runner';
