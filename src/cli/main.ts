@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(workerCommand)
       .command(serveCommand)
       .command(uiCommand)
-      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, report, schema, profile, worker, serve or ui.')
+      .demandCommand(1, 'Name a command; "pipeline --help" lists them.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

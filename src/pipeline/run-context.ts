@@ -55,8 +55,10 @@ export class RunContext {
     this.stopListeners.forEach((listener) => listener());
   }
 
+  /** Calls `listener` on stop, or at once when the stop came already. */
   onStop(listener: () => void): void {
-    this.stopListeners.push(listener);
+    if (this.stopRequested) listener();
+    else this.stopListeners.push(listener);
   }
 
   /** A named stream of the run's seed; the same name always gives the same numbers. */
