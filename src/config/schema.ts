@@ -8,7 +8,7 @@ import { registry } from '../registry';
 import type { JsonSchema } from '../registry/json-schema';
 import { enumOf, options } from '../registry/options';
 import type { Placement } from '../registry/registry';
-import { BACKEND_NAMES } from './backend-names';
+import { BACKEND_NAMES, BLAS_NAMES } from './backend-names';
 import { sweepSchema } from './sweep-schema';
 import { earlyStoppingSettings } from './early-stopping-settings';
 
@@ -45,6 +45,12 @@ function assemble() {
             default: 'auto',
             title: 'backend',
             description: 'auto takes tensorflow (tfjs-node) when it loads, else native (wasm with OpenBLAS kernels) when it loads, else wasm.',
+          }),
+          blas: enumOf(BLAS_NAMES, {
+            default: 'auto',
+            title: 'blas',
+            description:
+              "The native backend's matrix product: auto times OpenBLAS (at its own core type and at the best one this CPU runs) and the built-in product once per machine and keeps the fastest correct one; openblas or builtin picks one.",
           }),
           workers: Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 1, maximum: 64 })], {
             default: 'auto',

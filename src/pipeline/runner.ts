@@ -81,7 +81,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   try {
     await writeFileAtomic(folder.file('config.resolved.yaml'), stringify(spec));
     logger.info(`${options.resume ? 'resuming' : 'run'} ${spec.name}/${folder.runId} → ${folder.dir}`);
-    const backend = await selectBackend(spec.runtime.backend);
+    const backend = await selectBackend(spec.runtime.backend, { blas: spec.runtime.blas });
     context = new RunContext(spec, loaded.file, folder, backend, scheduler);
     if (stopSignal) context.requestStop();
     // Stages, model, data and loss checked against each other before any training starts.

@@ -41,7 +41,7 @@ export interface Report {
   /** The project's commit when the config lives in a git checkout. */
   git?: GitState;
   createdAt: string;
-  runtime: { backend: BackendInfo['name']; versions: Record<string, string>; cores: number; platform: string };
+  runtime: { backend: BackendInfo['name']; versions: Record<string, string>; blas?: BackendInfo['blas']; cores: number; platform: string };
   data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; files: FileChecksum[] };
   model: { parameters: number; layers: LayerSummary[] };
   evaluation: { type: string; splits: number };
@@ -84,7 +84,13 @@ export async function buildReport(context: RunContext): Promise<Report> {
     config: { ...(await configLineage(context.configFile, spec)), resolved: spec },
     ...(git ? { git } : {}),
     createdAt: new Date().toISOString(),
-    runtime: { backend: context.backend.name, versions: context.backend.versions, cores: os.cpus().length, platform: `${os.platform()}-${os.arch()}` },
+    runtime: {
+      backend: context.backend.name,
+      versions: context.backend.versions,
+      ...(context.backend.blas ? { blas: context.backend.blas } : {}),
+      cores: os.cpus().length,
+      platform: `${os.platform()}-${os.arch()}`,
+    },
     data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), files: fileChecksums(dataset.files) },
     model: {
       parameters: firstModel ? firstModel.countParams() : 0,
