@@ -1,4 +1,4 @@
-/** The web app over an experiments folder: runs table, run pages with live progress, compare, and the draw-a-digit page. */
+/** The web app over an experiments folder: runs table, run pages with live progress, compare. */
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import Fastify, { FastifyInstance } from 'fastify';
@@ -18,7 +18,6 @@ import { RunProgressReader } from './run-progress';
 
 /** Experiment names and run ids as the runner makes them: no separators, no leading dot. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const MODEL_FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]*\.(json|bin)$/;
 
 class NotFound extends Error {
   readonly statusCode = 404;
@@ -41,8 +40,6 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
     if (!NAME.test(experiment) || !NAME.test(runId) || !existsSync(dir)) throw new NotFound(`No run ${experiment}/${runId} under ${experimentsDir}.`);
     return dir;
   };
-  const modelDir = (run: RunRef) => path.join(runDir(run), 'model');
-  const hasModel = (run: RunRef) => existsSync(path.join(modelDir(run), 'model.json'));
   const readReport = async (run: RunRef): Promise<Report> => {
     const file = path.join(runDir(run), 'report.json');
     try {
@@ -67,14 +64,13 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
       const record = await readSweepRecord(sweep.dir).catch(() => undefined);
       sweeps.push({ sweep, trialRuns: record?.trials.flatMap((t) => (t.run ? [t.run] : [])) ?? [] });
     }
-    const withModel = new Set(runs.filter(hasModel).map((r) => `${r.experiment}/${r.runId}`));
-    return reply.type('text/html').send(runsPage(runs, sweeps, withModel));
+    return reply.type('text/html').send(runsPage(runs, sweeps));
   });
 
   app.get<RunParams>('/runs/:experiment/:runId', async (request, reply) => {
     const dir = runDir(request.params);
     const progress = await new RunProgressReader(dir).read();
-    return reply.type('text/html').send(runPage(request.params, progress, progress.hasReport ? '' : await liveCurvesHtml(progress, dir), hasModel(request.params)));
+    return reply.type('text/html').send(runPage(request.params, progress, progress.hasReport ? '' : await liveCurvesHtml(progress, dir)));
   });
   app.get<RunParams>('/runs/:experiment/:runId/live', async (request, reply) => {
     const dir = runDir(request.params);
@@ -85,12 +81,6 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
   app.get<RunParams>('/runs/:experiment/:runId/report.html', async (request, reply) => {
     const { state } = await new RunProgressReader(runDir(request.params)).read();
     return reply.type('text/html').send(await runReportDocument(await readReport(request.params), state));
-  });
-  app.get<RunParams & { Params: { file: string } }>('/runs/:experiment/:runId/model/:file', async (request, reply) => {
-    const { file } = request.params;
-    const full = path.join(modelDir(request.params), file);
-    if (!MODEL_FILE.test(file) || !existsSync(full)) throw new NotFound(`No model file ${file} in ${request.params.experiment}/${request.params.runId}.`);
-    return reply.type(file.endsWith('.json') ? 'application/json' : 'application/octet-stream').send(await fs.readFile(full));
   });
 
   const compareRefs = (query: unknown): RunRef[] => {
