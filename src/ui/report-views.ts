@@ -1,33 +1,44 @@
-/**
- * The report views the web app embeds, each a whole HTML document rendered from report.json files.
- * Placeholder: headline figures only, until the report renderers of src/report take their place.
- */
+/** The report views the web app shows, all rendered by src/report from report.json (or, for a run under way, its log). */
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import type { ExperimentSpec } from '../config/experiment-spec';
+import { renderSvg } from '../report/charts/render-svg';
+import { CurveMetric, learningCurveSpec } from '../report/charts/run-charts';
+import { chartHtml } from '../report/html/html-page';
+import { renderReportHtml } from '../report/html/report-html';
+import type { Report } from '../report/report-json';
 import { escapeHtml } from './pages/layout';
 import type { RunProgress } from './run-progress';
 
-interface ReportHeadline {
-  experiment?: { name?: string; runId?: string };
-  summary?: { accuracy?: { mean: number; std: number } };
+export async function runReportDocument(report: Report, status: string): Promise<string> {
+  return renderReportHtml(report, { status });
 }
 
-export async function runReportDocument(report: ReportHeadline): Promise<string> {
-  return documentOf(`${report.experiment?.name}/${report.experiment?.runId}`, `<pre>${escapeHtml(JSON.stringify(report.summary ?? {}, null, 2))}</pre>`);
+export async function compareDocument(reports: Report[]): Promise<string> {
+  const rows = reports.map((r) => `<tr><td>${escapeHtml(`${r.experiment.name}/${r.experiment.runId}`)}</td><td>${r.summary.accuracy ? (100 * r.summary.accuracy.mean).toFixed(2) : ''}</td></tr>`);
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>compare</title></head><body><table>${rows.join('')}</table></body></html>`;
 }
 
-export async function compareDocument(reports: ReportHeadline[]): Promise<string> {
-  const rows = reports.map((r) => `<tr><td>${escapeHtml(`${r.experiment?.name}/${r.experiment?.runId}`)}</td><td>${r.summary?.accuracy ? (100 * r.summary.accuracy.mean).toFixed(2) : ''}</td></tr>`);
-  return documentOf('compare', `<table>${rows.join('')}</table>`);
-}
-
-/** The curves so far of a run under way, as an HTML fragment. */
-export async function liveCurvesHtml(progress: RunProgress): Promise<string> {
+/** The learning curves so far of a run under way (the report's own chart specs, fed from log.jsonl), and a table of epochs done. */
+export async function liveCurvesHtml(progress: RunProgress, runDir: string): Promise<string> {
   const rows = progress.folds.map((f) => {
     const last = f.history[f.history.length - 1];
     return `<tr><td>fold ${f.fold + 1}</td><td class="num">${f.history.length}/${f.epochs}</td><td class="num">${last ? last.train.loss.toFixed(4) : ''}</td><td class="num">${last?.validation.accuracy !== undefined ? (100 * last.validation.accuracy).toFixed(2) : ''}</td></tr>`;
   });
-  return `<table class="epochs"><thead><tr><th>fold</th><th class="num">epochs</th><th class="num">train loss</th><th class="num">validation accuracy (%)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const table = `<table class="epochs"><thead><tr><th>fold</th><th class="num">epochs</th><th class="num">train loss</th><th class="num">validation accuracy (%)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  if (progress.folds.length === 0) return `${table}<p class="muted">No epoch has finished yet.</p>`;
+  const resolved = await readResolvedConfig(runDir);
+  const source = { folds: progress.folds, ...(resolved ? { config: { resolved } } : {}) };
+  const charts = [];
+  for (const metric of ['accuracy', 'loss'] as CurveMetric[]) charts.push(chartHtml(metric, await renderSvg(learningCurveSpec(source, metric))));
+  return `<div class="charts">${charts.join('')}</div>${table}`;
 }
 
-function documentOf(title: string, body: string): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`;
+async function readResolvedConfig(runDir: string): Promise<ExperimentSpec | undefined> {
+  try {
+    return parse(await fs.readFile(path.join(runDir, 'config.resolved.yaml'), 'utf8')) as ExperimentSpec;
+  } catch {
+    return undefined;
+  }
 }

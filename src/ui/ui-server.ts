@@ -1,8 +1,9 @@
-/** The web app over an experiments folder: runs table, run pages with live progress, compare, and the draw-a-digit page. */
+/** The web app over an experiments folder: runs table, run pages with live progress, compare. */
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import Fastify, { FastifyInstance } from 'fastify';
 import { logger } from '../log';
+import type { Report } from '../report/report-json';
 import { listRuns } from '../pipeline/run-index';
 import { listSweeps } from '../pipeline/sweep/sweep-index';
 import { readSweepRecord } from '../pipeline/sweep/sweep-record';
@@ -17,7 +18,6 @@ import { RunProgressReader } from './run-progress';
 
 /** Experiment names and run ids as the runner makes them: no separators, no leading dot. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const MODEL_FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]*\.(json|bin)$/;
 
 class NotFound extends Error {
   readonly statusCode = 404;
@@ -40,12 +40,10 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
     if (!NAME.test(experiment) || !NAME.test(runId) || !existsSync(dir)) throw new NotFound(`No run ${experiment}/${runId} under ${experimentsDir}.`);
     return dir;
   };
-  const modelDir = (run: RunRef) => path.join(runDir(run), 'model');
-  const hasModel = (run: RunRef) => existsSync(path.join(modelDir(run), 'model.json'));
-  const readReport = async (run: RunRef): Promise<unknown> => {
+  const readReport = async (run: RunRef): Promise<Report> => {
     const file = path.join(runDir(run), 'report.json');
     try {
-      return JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
+      return JSON.parse(await fs.readFile(file, 'utf8')) as Report;
     } catch {
       throw new NotFound(`${run.experiment}/${run.runId} has no readable report.json yet.`);
     }
@@ -66,28 +64,23 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
       const record = await readSweepRecord(sweep.dir).catch(() => undefined);
       sweeps.push({ sweep, trialRuns: record?.trials.flatMap((t) => (t.run ? [t.run] : [])) ?? [] });
     }
-    const withModel = new Set(runs.filter(hasModel).map((r) => `${r.experiment}/${r.runId}`));
-    return reply.type('text/html').send(runsPage(runs, sweeps, withModel));
+    return reply.type('text/html').send(runsPage(runs, sweeps));
   });
 
   app.get<RunParams>('/runs/:experiment/:runId', async (request, reply) => {
     const dir = runDir(request.params);
     const progress = await new RunProgressReader(dir).read();
-    return reply.type('text/html').send(runPage(request.params, progress, await liveCurvesHtml(progress), hasModel(request.params)));
+    return reply.type('text/html').send(runPage(request.params, progress, progress.hasReport ? '' : await liveCurvesHtml(progress, dir)));
   });
   app.get<RunParams>('/runs/:experiment/:runId/live', async (request, reply) => {
-    const progress = await new RunProgressReader(runDir(request.params)).read();
-    return reply.type('text/html').send(progress.hasReport ? reportFrame(`${runHref(request.params)}/report.html`, 'report') : await liveCurvesHtml(progress));
+    const dir = runDir(request.params);
+    const progress = await new RunProgressReader(dir).read();
+    return reply.type('text/html').send(progress.hasReport ? reportFrame(`${runHref(request.params)}/report.html`, 'report') : await liveCurvesHtml(progress, dir));
   });
   app.get<RunParams>('/runs/:experiment/:runId/events', async (request, reply) => streams.stream(reply, runDir(request.params)));
-  app.get<RunParams>('/runs/:experiment/:runId/report.html', async (request, reply) =>
-    reply.type('text/html').send(await runReportDocument((await readReport(request.params)) as Parameters<typeof runReportDocument>[0])),
-  );
-  app.get<RunParams & { Params: { file: string } }>('/runs/:experiment/:runId/model/:file', async (request, reply) => {
-    const { file } = request.params;
-    const full = path.join(modelDir(request.params), file);
-    if (!MODEL_FILE.test(file) || !existsSync(full)) throw new NotFound(`No model file ${file} in ${request.params.experiment}/${request.params.runId}.`);
-    return reply.type(file.endsWith('.json') ? 'application/json' : 'application/octet-stream').send(await fs.readFile(full));
+  app.get<RunParams>('/runs/:experiment/:runId/report.html', async (request, reply) => {
+    const { state } = await new RunProgressReader(runDir(request.params)).read();
+    return reply.type('text/html').send(await runReportDocument(await readReport(request.params), state));
   });
 
   const compareRefs = (query: unknown): RunRef[] => {
@@ -106,7 +99,7 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
     for (const ref of refs) {
       const state = (await new RunProgressReader(runDir(ref)).read()).state;
       if (state !== 'complete') throw new BadRequest(`${ref.experiment}/${ref.runId} is ${state}: only complete runs can be compared.`);
-      reports.push((await readReport(ref)) as Parameters<typeof compareDocument>[0][number]);
+      reports.push(await readReport(ref));
     }
     return reports;
   };

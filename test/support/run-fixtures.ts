@@ -77,3 +77,11 @@ export function fixtureReport(run: FixtureRun, epochs = run.epochs ?? 3): Report
     timing: { seconds: 42, trainSeconds: 40, trainImages: folds * (folds - 1) * validationSize * epochs, trainImagesPerSecond: 800 },
   };
 }
+
+/** Two complete runs, one under way (1 of 3 epochs) and one failed: what the web-app tests look at. */
+export function writeFixtureRuns(experimentsDir: string): void {
+  writeRun(experimentsDir, { experiment: 'baseline', runId: '20260101-100000-aaaa', state: 'complete', accuracies: [0.981, 0.985, 0.983] });
+  writeRun(experimentsDir, { experiment: 'batchnorm', runId: '20260102-100000-bbbb', state: 'complete', accuracies: [0.986, 0.988, 0.987] });
+  writeRun(experimentsDir, { experiment: 'deeper', runId: '20260103-100000-cccc', state: 'running', accuracies: [0.97, 0.96], epochsDone: 1 });
+  writeRun(experimentsDir, { experiment: 'quick', runId: '20260104-100000-dddd', state: 'failed', accuracies: [0.5] });
+}

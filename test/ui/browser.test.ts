@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { createUiServer } from '../../src/ui/ui-server';
 import { launchChromium, watchedPage } from '../support/browser';
 import { tempDir } from '../support/fixtures';
-import { epochLogLine, epochRecord, fixtureReport, writeRun, writeStatus } from '../support/run-fixtures';
+import { epochLogLine, epochRecord, fixtureReport, writeFixtureRuns, writeStatus } from '../support/run-fixtures';
 
 describe('pipeline ui in headless Chromium', function () {
   let browser: Browser;
@@ -16,10 +16,7 @@ describe('pipeline ui in headless Chromium', function () {
 
   before(async function () {
     experiments = path.join(tempDir(), 'experiments');
-    writeRun(experiments, { experiment: 'baseline', runId: '20260101-100000-aaaa', state: 'complete', accuracies: [0.981, 0.985, 0.983] });
-    writeRun(experiments, { experiment: 'batchnorm', runId: '20260102-100000-bbbb', state: 'complete', accuracies: [0.986, 0.988, 0.987] });
-    writeRun(experiments, { experiment: 'deeper', runId: '20260103-100000-cccc', state: 'running', accuracies: [0.97, 0.96], epochsDone: 1 });
-    writeRun(experiments, { experiment: 'quick', runId: '20260104-100000-dddd', state: 'failed', accuracies: [0.5] });
+    writeFixtureRuns(experiments);
     app = createUiServer(experiments);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchChromium();

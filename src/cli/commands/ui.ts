@@ -1,4 +1,4 @@
-/** `pipeline ui`: the web app over experiments/ — runs table, live run pages, compare, and a draw-a-digit page. */
+/** `pipeline ui`: the web app over experiments/ — runs table, live run pages, compare. */
 import type { CommandModule } from 'yargs';
 
 interface UiArgs {

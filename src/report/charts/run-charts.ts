@@ -1,19 +1,25 @@
 /** Chart specs (vega-lite, data inline) of one run's report.json: learning curves, fold accuracies, confusion matrix. */
 import type { TopLevelSpec } from 'vega-lite/build/index';
-import type { Report } from '../report-json';
+import type { FoldReport, Report } from '../report-json';
 import { CHART_CONFIG } from './chart-style';
 
 export type CurveMetric = 'loss' | 'accuracy';
 
+/** What the curves need of a report: also built from a run's log while it trains (the web app's live view). */
+export interface CurveSource {
+  folds: readonly Pick<FoldReport, 'fold' | 'history'>[];
+  config?: Pick<NonNullable<Report['config']>, 'resolved'>;
+}
+
 /** Accuracies are charted in percent, losses as they are. */
-export const metricAxisTitle = (report: Report, metric: CurveMetric): string =>
+export const metricAxisTitle = (report: CurveSource, metric: CurveMetric): string =>
   metric === 'accuracy' ? 'accuracy (%)' : `loss (${lossName(report)})`;
 
 export const chartValue = (metric: CurveMetric, value: number): number => (metric === 'accuracy' ? 100 * value : value);
 
 const LOSS_NAMES: Record<string, string> = { categoricalCrossentropy: 'cross-entropy', meanSquaredError: 'mean squared error' };
 
-function lossName(report: Report): string {
+function lossName(report: CurveSource): string {
   const loss = report.config?.resolved.training.loss;
   const type = typeof loss === 'string' ? loss : (loss?.type ?? 'per sample');
   return LOSS_NAMES[type] ?? type;
@@ -29,7 +35,7 @@ export const epochAxis = (epochs: number) => ({
 });
 
 /** The tutorial's figure: train and validation curves of every fold, per epoch. */
-export function learningCurveSpec(report: Report, metric: CurveMetric): TopLevelSpec {
+export function learningCurveSpec(report: CurveSource, metric: CurveMetric): TopLevelSpec {
   const values = report.folds.flatMap((f) =>
     f.history.flatMap((h) =>
       (['train', 'validation'] as const)

@@ -33,18 +33,19 @@ function follow(run: HTMLElement): void {
     run.dataset.state = progress.state;
     reason.textContent = progress.reason ?? '';
     const done = progress.folds.reduce((n, f) => n + f.history.length, 0);
-    if (progress.hasReport) {
-      events.close();
+    if (progress.hasReport && run.dataset.report !== 'true') {
+      run.dataset.report = 'true';
       void refresh(`${href}/live`, document.getElementById('report')!).then(() => {
         document.getElementById('live')?.remove();
-        run.dataset.report = 'true';
         fitFrames();
       });
-    } else if (done !== epochs && liveBody) {
+    } else if (!progress.hasReport && done !== epochs && liveBody) {
       epochs = done;
       void refresh(`${href}/live`, liveBody);
     }
-    if (progress.state !== 'running' && !progress.hasReport) events.close();
+    // The report and the final status are two files: keep listening until both have been seen.
+    const finished = progress.state === 'failed' || progress.state === 'interrupted' || (progress.state === 'complete' && progress.hasReport);
+    if (finished) events.close();
   });
 }
 

@@ -60,5 +60,8 @@ button:disabled { background: #9aa7b5; cursor: default; }
 .state-interrupted, .state-unknown { background: #f1e8d2; color: #7a5a12; }
 .muted { color: #66707c; }
 .report-frame { width: 100%; min-height: 600px; border: 0; background: #fff; display: block; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px 24px; align-items: flex-start; }
+figure.chart { margin: 0; }
+figure.chart svg { display: block; max-width: 100%; height: auto; }
 .panel { background: #fff; border: 1px solid #e3e6ea; border-radius: 6px; padding: 12px 16px; margin: 12px 0; }
 `;
