@@ -1,4 +1,4 @@
-/** The two kinds of failure a user can meet, each with its exit code; anything else is a bug. */
+/** The failures a user can meet, each with its exit code (a config problem, a failed run, a run stopped on request); anything else is a bug. */
 
 /** One problem found in a config, located in the YAML source. */
 export interface ConfigIssue {

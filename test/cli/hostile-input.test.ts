@@ -5,6 +5,7 @@ import * as path from 'path';
 import { RunFolder } from '../../src/pipeline/run-folder';
 import { idxBytes, tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
 import { CliResult, pipeline } from '../support/cli';
+import { pendingBecause } from '../support/pending';
 
 /** Each bad input gets one clear message, the right exit code, no stack trace, and no run that looks complete. */
 describe('hostile and broken input', () => {
@@ -116,7 +117,7 @@ describe('hostile and broken input', () => {
   it('a full disk: exit 1 naming the file that could not be written, and no complete-looking run', function () {
     const disk = tempDir('pipeline-full-disk-');
     // A tiny file system of its own; where mounting is not allowed there is no full disk to make.
-    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]).status !== 0) this.skip();
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]).status !== 0) pendingBecause(this, 'a full disk is a small tmpfs, and mounting one needs root');
     try {
       fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(56 * 1024));
       const result = pipeline(['run', path.join(cwd, 'configs', 'toy.yaml')], disk);

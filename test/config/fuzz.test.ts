@@ -75,7 +75,7 @@ describe('config fuzzing', function () {
 
   it(`answers ${CASES} mutated configs with a valid spec or a located ConfigError, never a crash`, async () => {
     const dir = tempDir('pipeline-fuzz-');
-    const bases = ['baseline', 'quick'].map(async (name) => (await loadExperiment(name, [], path.join(REPO, 'configs'))).spec as unknown as Json);
+    const bases = ['baseline', 'quick'].map(async (name) => (await loadExperiment(name, [], path.join(REPO, 'configs'))).spec as Json);
     const specs = await Promise.all(bases);
     const random = new Random(2024);
     let rejected = 0;

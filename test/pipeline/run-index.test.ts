@@ -5,6 +5,7 @@ import * as path from 'path';
 import { findRunToResume } from '../../src/pipeline/resume';
 import { listRuns, processIsAlive } from '../../src/pipeline/run-index';
 import { tempDir } from '../support/fixtures';
+import { pendingBecause } from '../support/pending';
 
 /** A shell whose first child exits at once and is never reaped: `exec sleep` replaces the shell that would reap it. */
 function startZombie(): Promise<{ zombie: number; parent: ChildProcess }> {
@@ -33,7 +34,7 @@ function writeStatus(experimentsDir: string, runId: string, pid: number): void {
 
 describe('run index: whether a running run still has its process', () => {
   it('counts a live process as running, and a gone or zombie process as interrupted, so --resume may continue it', async function () {
-    if (process.platform !== 'linux') this.skip();
+    if (process.platform !== 'linux') pendingBecause(this, 'zombie processes are told apart through /proc, which only Linux has');
     const experimentsDir = tempDir('pipeline-runs-');
     const { zombie, parent } = await startZombie();
     try {

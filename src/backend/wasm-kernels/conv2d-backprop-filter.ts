@@ -10,17 +10,12 @@ import {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { im2col, validRange } from './patches';
 
 type Values = backend_util.TypedArray;
 
 // Larger patch matrices (16 MB) take the loops below instead: the wasm heap never shrinks after growing.
 const MAX_PATCH_VALUES = 1 << 22;
-
-// Output indices [first, end) whose input tap at filter offset `offset` (already minus padding) lies in
-// [0, size): bounding the loops here keeps padding checks out of the inner loops.
-function validRange(offset: number, stride: number, size: number, outSize: number): [number, number] {
-  return [Math.max(0, Math.ceil(-offset / stride)), Math.min(outSize, Math.ceil((size - offset) / stride))];
-}
 
 // NHWC: both dy and the filter gradient keep output channels innermost, so the hot loop is a contiguous axpy.
 function channelsLast(c: backend_util.Conv2DInfo, x: Values, dy: Values, dw: Float32Array): void {
@@ -76,31 +71,6 @@ function channelsLast(c: backend_util.Conv2DInfo, x: Values, dy: Values, dw: Flo
         }
       }
       dw.set(acc, (wR * filterWidth + wC) * tapSize);
-    }
-  }
-}
-
-// The patch matrix of an NHWC input: row p holds, for output pixel p, the input values under every filter tap
-// ([filterHeight, filterWidth, inChannels], the filter's layout), zero where the tap hangs over the padding.
-function im2col(c: backend_util.Conv2DInfo, x: Values, patches: Float32Array): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = c;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth } = c;
-  let p = 0;
-  for (let b = 0; b < batchSize; ++b) {
-    for (let yR = 0; yR < outHeight; ++yR) {
-      for (let yC = 0; yC < outWidth; ++yC) {
-        for (let wR = 0; wR < filterHeight; ++wR) {
-          const xR = yR * strideHeight + wR * dilationHeight - c.padInfo.top;
-          for (let wC = 0; wC < filterWidth; ++wC) {
-            const xC = yC * strideWidth + wC * dilationWidth - c.padInfo.left;
-            if (xR < 0 || xR >= inHeight || xC < 0 || xC >= inWidth) {
-              for (let d = 0; d < inChannels; ++d) patches[p++] = 0;
-            } else {
-              for (let d = 0, at = ((b * inHeight + xR) * inWidth + xC) * inChannels; d < inChannels; ++d) patches[p++] = x[at + d];
-            }
-          }
-        }
-      }
     }
   }
 }

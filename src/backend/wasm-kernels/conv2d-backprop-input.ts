@@ -1,42 +1,10 @@
 // Conv2DBackpropInput (the input gradient of conv2d) for the tfjs wasm backend: a matmul in XNNPACK and a scatter-add, where wasm's own is a naive loop.
 import { backend_util, BatchMatMul, Conv2DBackpropInput, Conv2DBackpropInputAttrs, getKernel, TensorInfo, util } from '@tensorflow/tfjs-core';
 import { overrideWasmKernel } from './kernel-override';
+import { col2im } from './patches';
 
 // Larger column matrices (16 MB) stay with the original kernel: the wasm heap never shrinks after growing.
 const MAX_COLUMN_VALUES = 1 << 22;
-
-// Output indices [first, end) whose input tap at filter offset `offset` (already minus padding) lies in [0, size).
-function validRange(offset: number, stride: number, size: number, outSize: number): [number, number] {
-  return [Math.max(0, Math.ceil(-offset / stride)), Math.min(outSize, Math.ceil((size - offset) / stride))];
-}
-
-// col2im: row p of `columns` holds, for output pixel p, what each filter tap ([filterHeight, filterWidth,
-// inChannels], the filter's layout) sends back to the input pixel under it; adds those into the zeroed NHWC dx.
-function col2im(c: backend_util.Conv2DInfo, columns: Float32Array, dx: Float32Array): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = c;
-  const rowSize = filterHeight * filterWidth * inChannels;
-  dx.fill(0);
-  for (let b = 0; b < batchSize; ++b) {
-    for (let wR = 0; wR < filterHeight; ++wR) {
-      const rowOffset = wR - c.padInfo.top;
-      const [yRStart, yREnd] = validRange(rowOffset, strideHeight, inHeight, outHeight);
-      for (let wC = 0; wC < filterWidth; ++wC) {
-        const colOffset = wC - c.padInfo.left;
-        const [yCStart, yCEnd] = validRange(colOffset, strideWidth, inWidth, outWidth);
-        const tap = (wR * filterWidth + wC) * inChannels;
-        for (let yR = yRStart; yR < yREnd; ++yR) {
-          const dxRow = (b * inHeight + yR * strideHeight + rowOffset) * inWidth;
-          const columnsRow = (b * outHeight + yR) * outWidth;
-          for (let yC = yCStart; yC < yCEnd; ++yC) {
-            const dxPixel = (dxRow + yC * strideWidth + colOffset) * inChannels;
-            const from = (columnsRow + yC) * rowSize + tap;
-            for (let d = 0; d < inChannels; ++d) dx[dxPixel + d] += columns[from + d];
-          }
-        }
-      }
-    }
-  }
-}
 
 export const conv2DBackpropInputOverride = overrideWasmKernel<{ dy: TensorInfo; filter: TensorInfo }, Conv2DBackpropInputAttrs>(
   Conv2DBackpropInput,
