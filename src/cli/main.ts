@@ -6,6 +6,7 @@ import { componentsCommand } from './commands/components';
 import { initCommand } from './commands/init';
 import { listCommand } from './commands/list';
 import { profileCommand } from './commands/profile';
+import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { sweepCommand } from './commands/sweep';
@@ -35,8 +36,9 @@ export async function main(argv: string[]): Promise<void> {
       .command(initCommand)
       .command(schemaCommand)
       .command(profileCommand)
+      .command(reportCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, schema, profile or worker.')
+      .demandCommand(1, 'Name a command; "pipeline --help" lists them.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -10,6 +10,7 @@ import { enumOf, options } from '../registry/options';
 import type { Placement } from '../registry/registry';
 import { BACKEND_NAMES, BLAS_NAMES } from './backend-names';
 import { sweepSchema } from './sweep-schema';
+import { earlyStoppingSettings } from './early-stopping-settings';
 
 export const SCHEMA_ID = 'pipeline:experiment.schema.json';
 
@@ -70,6 +71,7 @@ function assemble() {
         ...settingsIn('training'),
         epochs: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Passes over the training data.' }),
         batchSize: Type.Integer({ minimum: 1, maximum: 65536, default: 32, description: 'Images per gradient step.' }),
+        earlyStopping: Type.Optional(earlyStoppingSettings),
       }),
       ...topLevelSettings(),
       sweep: Type.Optional(sweepSchema),

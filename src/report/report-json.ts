@@ -3,6 +3,7 @@ import * as os from 'os';
 import type { BackendInfo } from '../backend/select';
 import { classCounts, datasetSize } from '../data/dataset';
 import { LayerSummary, summarize as summarizeLayers } from '../pipeline/model-builder';
+import type { StoppingSummary } from '../pipeline/early-stopping';
 import type { RunContext } from '../pipeline/run-context';
 import type { EpochRecord, Scores } from '../pipeline/trainer';
 import { resolveRef } from '../registry/registry';
@@ -25,6 +26,8 @@ export interface FoldReport {
   loss?: number;
   scores?: Scores;
   history: EpochRecord[];
+  /** With early stopping: the best epoch and, when it stopped early, where. */
+  earlyStopping?: StoppingSummary;
   /** The fold model's predictions on its validation samples (the gallery is kept over all folds, in `predictions`). */
   predictions?: { confusion: number[][]; perClass: ClassMetrics[] };
 }
@@ -100,6 +103,7 @@ export async function buildReport(context: RunContext): Promise<Report> {
       validationSize: f.validationSize,
       ...(f.evaluation ? { accuracy: f.evaluation.accuracy, loss: f.evaluation.loss, scores: withoutSeconds(f.evaluation) } : {}),
       history: f.history,
+      ...(f.stopping ? { earlyStopping: f.stopping } : {}),
       ...(f.predictions ? { predictions: { confusion: f.predictions.confusion, perClass: f.predictions.perClass } } : {}),
     })),
     summary,

@@ -1,4 +1,5 @@
 /** Summary statistics of fold scores. */
+import tQuantile = require('@stdlib/stats-base-dists-t-quantile');
 
 export interface Summary {
   mean: number;
@@ -23,4 +24,11 @@ export function summarize(values: readonly number[]): Summary {
     max: Math.max(...values),
     n,
   };
+}
+
+/** A two-sided confidence interval of the mean of the values: mean ± t(n − 1) · sampleStd / √n; undefined for one value. */
+export function meanInterval(summary: Summary, level = 0.95): { low: number; high: number; level: number } | undefined {
+  if (summary.n < 2) return undefined;
+  const half = tQuantile(1 - (1 - level) / 2, summary.n - 1) * (summary.sampleStd / Math.sqrt(summary.n));
+  return { low: summary.mean - half, high: summary.mean + half, level };
 }

@@ -1,19 +1,20 @@
-/** Writes report.json, the record every later view and comparison of the run is made from. */
+/** Writes report.json, the record every later view and comparison of the run is made from, and the views of it. */
 import { logger } from '../../log';
 import { writeJsonAtomic } from '../../pipeline/atomic-write';
+import { REPORT_JSON, writeReportViews } from '../../report/report-files';
 import { buildReport } from '../../report/report-json';
 import { options } from '../options';
 import { step } from './step-component';
 
 export const report = step({
   name: 'report',
-  description: 'Writes report.json into the run folder.',
+  description: 'Writes report.json into the run folder, then report.html and report.md rendered from it.',
   optionsSchema: options({}),
   create: () => ({
     requires: ['train'],
     async run(context) {
       const built = await buildReport(context);
-      await writeJsonAtomic(context.folder.file('report.json'), built);
+      await writeJsonAtomic(context.folder.file(REPORT_JSON), built);
       const accuracy = built.summary.accuracy;
       if (accuracy) {
         const percent = (v: number) => (100 * v).toFixed(3);
@@ -24,7 +25,9 @@ export const report = step({
             : `accuracy: mean ${percent(accuracy.mean)}% ± ${percent(accuracy.std)} (population std over ${accuracy.n} folds)`,
         );
       }
-      logger.info(`report: ${context.folder.file('report.json')}`);
+      // Rendered from the JSON as written, exactly as `pipeline report` re-renders it later.
+      const [html] = await writeReportViews(context.folder.dir, JSON.parse(JSON.stringify(built)));
+      logger.info(`report: ${html}`);
     },
   }),
 });

@@ -1,0 +1,23 @@
+/** Renders vega-lite specs to SVG strings in Node: vega-lite compiles, vega's headless view draws. */
+// The types by path: this project's moduleResolution (node) does not read package exports.
+import type { TopLevelSpec } from 'vega-lite/build/index';
+
+type VegaModule = typeof import('vega');
+type VegaLiteModule = typeof import('vega-lite/build/index');
+
+// vega and vega-lite are ESM-only; TypeScript's commonjs output would turn a plain import() into require().
+const importEsm = new Function('specifier', 'return import(specifier)') as <T>(specifier: string) => Promise<T>;
+
+let modules: Promise<[VegaModule, VegaLiteModule]> | undefined;
+
+/** The chart as a standalone SVG document. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  modules ??= Promise.all([importEsm<VegaModule>('vega'), importEsm<VegaLiteModule>('vega-lite')]);
+  const [vega, vegaLite] = await modules;
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
