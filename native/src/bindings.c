@@ -122,6 +122,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"unary", NULL, unary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

@@ -1,10 +1,13 @@
-// Elementwise kernels in float32, as tfjs computes them: add, subtract, multiply, divide (with a repeated operand),
+// Elementwise kernels in float32, as tfjs computes them: add, subtract, multiply, divide, squared difference (with a
+// repeated operand),
 // relu, step, relu's gradient fused, a dense or conv layer's bias and relu epilogue, and momentum SGD's update.
 #include "kernels.h"
 
-enum { OP_ADD = 0, OP_SUBTRACT = 1, OP_MULTIPLY = 2, OP_DIVIDE = 3 };
+enum { OP_ADD = 0, OP_SUBTRACT = 1, OP_MULTIPLY = 2, OP_DIVIDE = 3, OP_SQUARED_DIFFERENCE = 4 };
 
-#define APPLY(op, a, b) ((op) == OP_ADD ? (a) + (b) : (op) == OP_SUBTRACT ? (a) - (b) : (op) == OP_MULTIPLY ? (a) * (b) : (a) / (b))
+#define APPLY(op, a, b)                                                                                                                       \
+  ((op) == OP_ADD ? (a) + (b) : (op) == OP_SUBTRACT ? (a) - (b) : (op) == OP_MULTIPLY ? (a) * (b) : (op) == OP_DIVIDE ? (a) / (b) \
+                                                                                                  : ((a) - (b)) * ((a) - (b)))
 
 // out[j] = a[j·step_a] op b[j·step_b] for j < count: steps of 0 repeat a scalar. One loop per operation and shape,
 // so that each vectorizes.
@@ -24,19 +27,21 @@ VECTOR_LOOPS static void apply_binary(int64_t op, const float *restrict a, int64
     case OP_ADD: LOOPS(OP_ADD) break;
     case OP_SUBTRACT: LOOPS(OP_SUBTRACT) break;
     case OP_MULTIPLY: LOOPS(OP_MULTIPLY) break;
-    default: LOOPS(OP_DIVIDE) break;
+    case OP_DIVIDE: LOOPS(OP_DIVIDE) break;
+    default: LOOPS(OP_SQUARED_DIFFERENCE) break;
   }
 #undef LOOPS
 }
 
-// binary(heap, op, a, b, out, size, periodA, periodB): out[i] = a[i % periodA] op b[i % periodB], where one period
+// binary(heap, op, a, b, out, size, periodA, periodB): out[i] = a[i % periodA] op b[i % periodB] (op: add,
+// subtract, multiply, divide, squared difference), where one period
 // is `size` and the other divides it (the other operand repeats: a bias, a scalar).
 napi_value binary(napi_env env, napi_callback_info info) {
   Args args;
   if (!read_args(env, info, 8, &args)) return NULL;
   const int64_t op = int_arg(&args, 1), size = int_arg(&args, 5), period_a = int_arg(&args, 6), period_b = int_arg(&args, 7);
   const int64_t period = min64(period_a, period_b);
-  if (!args.failed && (op < OP_ADD || op > OP_DIVIDE || size < 0 || period <= 0 || max64(period_a, period_b) != size || size % period != 0))
+  if (!args.failed && (op < OP_ADD || op > OP_SQUARED_DIFFERENCE || size < 0 || period <= 0 || max64(period_a, period_b) != size || size % period != 0))
     fail(&args, "invalid arguments");
   const float *a = region(&args, int_arg(&args, 2), period_a);
   const float *b = region(&args, int_arg(&args, 3), period_b);

@@ -16,5 +16,6 @@ napi_value binary(napi_env env, napi_callback_info info);
 napi_value unary(napi_env env, napi_callback_info info);
 napi_value relu_grad(napi_env env, napi_callback_info info);
 napi_value batch_norm(napi_env env, napi_callback_info info);
+napi_value batch_norm_grad(napi_env env, napi_callback_info info);
 
 #endif

@@ -107,6 +107,32 @@ if (testedBackends.includes('native')) {
         }));
     });
 
+    describe('batch normalization while training', () => {
+      // Batch statistics (moments), the normalization, and the gradients of x, scale and offset through both.
+      const training = (shape: number[], axes: number[], seed: number) => {
+        const channels = shape[shape.length - 1];
+        const weights = tensor(shape, seed + 3);
+        const loss = (x: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor) => {
+          const { mean, variance } = tf.moments(x, axes);
+          return tf.sum(tf.mul(tf.batchNorm(x, mean, variance, offset, scale, 1e-3), weights));
+        };
+        const inputs = [tensor(shape, seed), tf.add(tensor([channels], seed + 1), 1), tensor([channels], seed + 2)];
+        return [...tf.grads(loss)(inputs), tf.moments(inputs[0], axes).variance];
+      };
+
+      it('matches the cpu backend for conv and dense activations', async () => {
+        await compareWithCpu('conv activations', () => training([4, 5, 6, 3], [0, 1, 2], 920));
+        await compareWithCpu('dense activations', () => training([7, 10], [0], 930));
+      });
+
+      it('takes its gradients in one native kernel', async () => {
+        const profile = await tf.profile(() => training([4, 5, 6, 3], [0, 1, 2], 940));
+        const kernels = profile.kernels.map((k) => k.name);
+        assert.ok(kernels.includes('NativeBatchNormGrad') && !kernels.includes('Rsqrt') && !kernels.includes('Tile'), kernels.join(' '));
+        tf.dispose(profile.result as tf.Tensor[]);
+      });
+    });
+
     describe('Add, Sub, Multiply, RealDiv, Mean, Relu and Step', () => {
       // [a shape, b shape]: equal shapes, a bias either side, scalars, then broadcasting and dtypes it leaves to the original.
       const binaryCases: [number[], number[]][] = [

@@ -51,6 +51,22 @@ export interface MatMulDescriptor {
   strideB: number;
 }
 
+/** The tensors of batchNormGrad (float32 offsets; scale -1 when absent), `size` values of x in `channels` channels. */
+export interface BatchNormGradTensors {
+  x: number;
+  dy: number;
+  mean: number;
+  variance: number;
+  scale: number;
+  dx: number;
+  dMean: number;
+  dVariance: number;
+  dScale: number;
+  dOffset: number;
+  size: number;
+  channels: number;
+}
+
 /**
  * The addon's kernels read and write tensors in place in the wasm heap, at float32 element offsets. Each checks
  * its geometry (with overflow-checked sizes) and its tensors' bounds before touching memory, and throws a
@@ -79,6 +95,7 @@ export interface NativeAddon {
     heap: ArrayBuffer, x: number, mean: number, variance: number, offset: number, scale: number, out: number,
     size: number, channels: number, epsilon: number,
   ): void;
+  batchNormGrad(heap: ArrayBuffer, tensors: BatchNormGradTensors, epsilon: number): void;
   reluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, size: number): void;
   sumRows(heap: ArrayBuffer, x: number, out: number, rows: number, columns: number, mean: number): void;
   maxPoolGrad(heap: ArrayBuffer, tensors: { x: number; dy: number; dx: number; dyHeight: number; dyWidth: number }, geometry: ConvGeometry): void;

@@ -1,13 +1,13 @@
-// Add, Sub, Multiply, RealDiv, Relu and Step on the native backend, for float32 operands of the same shape or with
+// Add, Sub, Multiply, RealDiv, SquaredDifference (batch statistics), Relu and Step on the native backend, for float32 operands of the same shape or with
 // one operand repeated along the leading axes (a bias, a scalar): the cases training hits on every step. Others stay
 // with the original.
-import { Add, backend_util, BinaryInputs, Multiply, RealDiv, Relu, Step, StepAttrs, Sub, TensorInfo, UnaryInputs, util } from '@tensorflow/tfjs-core';
+import { Add, backend_util, BinaryInputs, Multiply, RealDiv, Relu, SquaredDifference, Step, StepAttrs, Sub, TensorInfo, UnaryInputs, util } from '@tensorflow/tfjs-core';
 import { overrideKernel } from '../wasm-kernels/kernel-override';
 import { nativeAddon } from './addon';
 import { heapOf, offsetOf } from './heap';
 
 // The addon's operation codes.
-const BINARY = { add: 0, subtract: 1, multiply: 2, divide: 3 };
+const BINARY = { add: 0, subtract: 1, multiply: 2, divide: 3, squaredDifference: 4 };
 const UNARY = { relu: 0, step: 1 };
 
 /** How often an operand repeats over `shape`: 1 when it is the whole, 0 when (past leading 1s) it is not a trailing block. */
@@ -50,5 +50,6 @@ export const nativeAdd = binaryOverride(Add, BINARY.add);
 export const nativeSub = binaryOverride(Sub, BINARY.subtract);
 export const nativeMultiply = binaryOverride(Multiply, BINARY.multiply);
 export const nativeRealDiv = binaryOverride(RealDiv, BINARY.divide);
+export const nativeSquaredDifference = binaryOverride(SquaredDifference, BINARY.squaredDifference);
 export const nativeRelu = unaryOverride(Relu, UNARY.relu);
 export const nativeStep = unaryOverride(Step, UNARY.step);

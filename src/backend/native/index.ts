@@ -1,16 +1,16 @@
 // The native backend: the tfjs wasm backend (tensors in its heap, its kernels and ours) with the kernels a training
 // step spends its time in (matrix products and convolutions through OpenBLAS or the built-in product, pooling, elementwise ops, reductions,
-// batch normalization, relu's gradient, the momentum update) run as native code over that heap.
+// batch normalization and its gradients, relu's gradient, the momentum update) run as native code over that heap.
 import { findBackendFactory, getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
 import { registerWasmTrainingKernels } from '../wasm-kernels';
 import { WasmKernelOverride } from '../wasm-kernels/kernel-override';
 import type { BlasName } from '../../config/backend-names';
 import { loadNativeAddon } from './addon';
 import { BlasSelection, selectBlas } from './blas-choice';
-import { nativeBatchNorm } from './batch-norm';
+import { nativeBatchNorm, nativeBatchNormGradKernel, registerBatchNormGradient } from './batch-norm';
 import { NATIVE_BACKEND } from './backend-name';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
-import { nativeAdd, nativeMultiply, nativeRealDiv, nativeRelu, nativeStep, nativeSub } from './elementwise';
+import { nativeAdd, nativeMultiply, nativeRealDiv, nativeRelu, nativeSquaredDifference, nativeStep, nativeSub } from './elementwise';
 import { nativeFusedConv2D, nativeFusedMatMul } from './fused';
 import { nativeMatMul } from './mat-mul';
 import { nativeMaxPool, nativeMaxPoolGrad } from './pooling';
@@ -34,6 +34,7 @@ export const nativeKernels: readonly WasmKernelOverride[] = [
   nativeMultiply,
   nativeRealDiv,
   nativeRelu,
+  nativeSquaredDifference,
   nativeStep,
   nativeSub,
   nativeSum,
@@ -58,6 +59,8 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     for (const kernel of nativeKernels) kernel.install();
     registerKernel(nativeReluGradKernel);
     registerReluGradient();
+    registerKernel(nativeBatchNormGradKernel);
+    registerBatchNormGradient();
     const wasmFactory = findBackendFactory('wasm');
     // Priority below every other backend's: tfjs never picks it by itself; selectBackend does.
     registerBackend(NATIVE_BACKEND, () => wasmFactory(), -1);
