@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
+import { compareCommand } from './commands/compare';
 import { componentsCommand } from './commands/components';
 import { listCommand } from './commands/list';
 import { profileCommand } from './commands/profile';
@@ -30,11 +31,12 @@ export async function main(argv: string[]): Promise<void> {
       .command(validateCommand)
       .command(componentsCommand)
       .command(listCommand)
+      .command(compareCommand)
       .command(schemaCommand)
       .command(profileCommand)
       .command(reportCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, validate, components, list, report, schema, profile or worker.')
+      .demandCommand(1, 'Name a command: run, validate, components, list, compare, report, schema, profile or worker.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {
