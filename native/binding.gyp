@@ -1,9 +1,13 @@
-# The native kernels of the "native" backend. OpenBLAS is loaded at run time (dlopen), so no BLAS headers are needed here.
+# The native kernels of the "native" backend, one file per kind (src/). OpenBLAS is loaded at run time (dlopen), so
+# no BLAS headers are needed here. scripts/build-native-sanitized.js builds the same sources under the sanitizers.
 {
   "targets": [
     {
       "target_name": "pipeline_native",
-      "sources": ["kernels.c"],
+      "sources": [
+        "src/bindings.c", "src/kernel-args.c", "src/blas-library.c", "src/gemm.c", "src/conv-geometry.c", "src/conv.c",
+        "src/mat-mul.c", "src/pooling.c", "src/elementwise.c", "src/reduction.c", "src/batch-norm.c"
+      ],
       # No fused multiply-add contraction: the momentum update must round like tfjs's separate multiply and add.
       "cflags_c": ["-O3", "-std=gnu11", "-ffp-contract=off", "-Wall", "-Wextra"],
       "libraries": ["-ldl"]

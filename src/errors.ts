@@ -9,6 +9,8 @@ export interface ConfigIssue {
   file?: string;
   line?: number;
   column?: number;
+  /** The setting as keys, e.g. ['model', 'layers', 3, 'units'], when the problem was found after loading and is still to be located in the config. */
+  keys?: readonly (string | number)[];
 }
 
 /** Invalid config, arguments or input that the user can fix: exit code 2. */

@@ -4,11 +4,14 @@ import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
 import { compareCommand } from './commands/compare';
 import { componentsCommand } from './commands/components';
+import { initCommand } from './commands/init';
 import { listCommand } from './commands/list';
 import { profileCommand } from './commands/profile';
 import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
+import { showCommand } from './commands/show';
+import { sweepCommand } from './commands/sweep';
 import { validateCommand } from './commands/validate';
 import { workerCommand } from './commands/worker';
 import { globalOptions } from './global-options';
@@ -28,15 +31,18 @@ export async function main(argv: string[]): Promise<void> {
       .usage('$0 <command> [options]\n\nDeclarative ML experiments: a YAML file in, a trained, cross-validated model and a report out.')
       .middleware((args) => setConsoleLevel(args.verbose ? 'debug' : args.logLevel))
       .command(runCommand)
+      .command(sweepCommand)
       .command(validateCommand)
       .command(componentsCommand)
       .command(listCommand)
+      .command(initCommand)
       .command(compareCommand)
+      .command(showCommand)
       .command(schemaCommand)
       .command(profileCommand)
       .command(reportCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, validate, components, list, compare, report, schema, profile or worker.')
+      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, compare, show, report, schema, profile or worker.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -1,6 +1,8 @@
-/** Resolves `extends` chains: the parent is read first and the child deep-merged over it (lists replaced). */
+/** Resolves `extends` chains: the parent is read first and the child merged over it by the one merge rule. */
+import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError } from '../errors';
+import { ConfigError, ConfigIssue } from '../errors';
+import { isPlainObject, mergeConfig } from './merge';
 import { readYamlSource, YamlSource } from './yaml-source';
 
 /** Keys that describe one file, not the experiment it inherits: a child never takes its parent's name. */
@@ -12,8 +14,14 @@ export interface ResolvedConfig {
   sources: YamlSource[];
 }
 
-export async function resolveExtends(file: string, display = displayPath(file), chain: string[] = []): Promise<ResolvedConfig> {
+export interface ExtendsOptions {
+  /** The project's config folder, searched for a bare parent name after the child's own folder. */
+  configDir?: string;
+}
+
+export async function resolveExtends(file: string, options: ExtendsOptions = {}, chain: string[] = []): Promise<ResolvedConfig> {
   const absolute = path.resolve(file);
+  const display = displayPath(absolute);
   const source = await readYamlSource(absolute, display);
   const data = source.data;
   if (!isPlainObject(data)) {
@@ -29,45 +37,33 @@ export async function resolveExtends(file: string, display = displayPath(file), 
   if (typeof parentRef !== 'string' || parentRef.length === 0) {
     throw new ConfigError(`Invalid "extends" in ${display}:`, [{ ...locatedAt, message: 'must be a config name or path' }]);
   }
-  const parentFile = resolveParent(path.dirname(absolute), parentRef);
+  const parentFile = findParent(path.dirname(absolute), parentRef, options.configDir ?? 'configs', `${display} extends "${parentRef}"`, locatedAt);
   const visiting = [...chain, absolute];
   if (visiting.includes(parentFile)) {
     const cycle = [...visiting.slice(visiting.indexOf(parentFile)), parentFile].map(displayPath).join(' → ');
     throw new ConfigError(`"extends" forms a cycle: ${cycle}.`, [{ ...locatedAt, message: `extends "${parentRef}"` }]);
   }
-  let parent: ResolvedConfig;
-  try {
-    parent = await resolveExtends(parentFile, displayPath(parentFile), visiting);
-  } catch (error) {
-    if (error instanceof ConfigError && error.message.startsWith(`Cannot read config ${displayPath(parentFile)}`)) {
-      throw new ConfigError(`${display} extends "${parentRef}", which cannot be read:`, [
-        { ...locatedAt, message: `${displayPath(parentFile)} does not exist or is not readable` },
-      ]);
-    }
-    throw error;
-  }
+  const parent = await resolveExtends(parentFile, options, visiting);
   const inherited = Object.fromEntries(Object.entries(parent.data).filter(([key]) => !NOT_INHERITED.includes(key)));
   const own = Object.fromEntries(Object.entries(data).filter(([key]) => key !== 'extends'));
-  return { data: deepMerge(inherited, own) as Record<string, unknown>, sources: [source, ...parent.sources] };
+  return { data: mergeConfig(inherited, own) as Record<string, unknown>, sources: [source, ...parent.sources] };
 }
 
-/** A bare name means a sibling `<name>.yaml`; anything with a slash or an extension is a path. */
-function resolveParent(dir: string, ref: string): string {
+/**
+ * The parent file `ref` names. A bare name is looked up the way the CLI looks up a config name: `<name>.yaml` next
+ * to the child, then in the project's config folder; anything with a slash or a .yaml ending is a path from the
+ * child's folder. When nothing fits, the error lists every place looked and what was there instead.
+ */
+function findParent(dir: string, ref: string, configDir: string, header: string, locatedAt: Omit<ConfigIssue, 'message'>): string {
   const isName = !ref.includes('/') && !/\.ya?ml$/.test(ref);
-  return path.resolve(dir, isName ? `${ref}.yaml` : ref);
-}
-
-export function deepMerge(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override)) return override;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    merged[key] = key in base ? deepMerge(base[key], value) : value;
+  const candidates = isName ? [...new Set([path.resolve(dir, `${ref}.yaml`), path.resolve(configDir, `${ref}.yaml`)])] : [path.resolve(dir, ref)];
+  const found: string[] = [];
+  for (const candidate of candidates) {
+    const stat = fs.statSync(candidate, { throwIfNoEntry: false });
+    if (stat?.isFile()) return candidate;
+    found.push(`${displayPath(candidate)} (${stat?.isDirectory() ? 'a directory, not a config file' : stat ? 'not a regular file' : 'no such file'})`);
   }
-  return merged;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  throw new ConfigError(`${header}, which cannot be found:`, [{ ...locatedAt, message: `looked for ${found.join(' and ')}` }]);
 }
 
 export function displayPath(file: string): string {

@@ -1,7 +1,7 @@
 /** Applies `--set key.path=value` overrides: the value is read as YAML, so numbers, lists and booleans work. */
 import { parse } from 'yaml';
 import { ConfigError } from '../errors';
-import { isPlainObject } from './extends';
+import { isPlainObject, mergeConfig, replacesComponent, setOwn } from './merge';
 import { formatPath } from './validate';
 import type { PathKey } from './yaml-source';
 
@@ -32,7 +32,11 @@ export function parseOverride(text: string): Override {
   return { text, keys, value: value ?? null };
 }
 
-/** Sets each override into `data`; a path through a list index must name an existing item. */
+/**
+ * Sets each override into `data` by the merge rule `extends` uses: a mapping value merges into the mapping there,
+ * a list replaces, and a new `type` for a component (`--set evaluation.type=holdout`) replaces the whole
+ * component, since the old type's options mean nothing to the new one. A list index must name an existing item.
+ */
 export function applyOverrides(data: Record<string, unknown>, overrides: Override[]): void {
   for (const override of overrides) {
     let node: unknown = data;
@@ -43,14 +47,18 @@ export function applyOverrides(data: Record<string, unknown>, overrides: Overrid
         if (!Array.isArray(node) || key >= node.length) {
           throw new ConfigError(`--set ${override.text}: ${formatPath(where)} does not exist (the list has ${Array.isArray(node) ? node.length : 0} items)`);
         }
-        if (last) node[key] = override.value;
+        if (last) node[key] = mergeConfig(node[key], override.value);
         else node = node[key];
         return;
       }
       if (!isPlainObject(node)) throw new ConfigError(`--set ${override.text}: ${formatPath(where.slice(0, -1)) || '(document)'} is not a mapping`);
-      if (last) node[key] = override.value;
-      else {
-        if (node[key] === undefined) node[key] = {};
+      if (last) {
+        if (key === 'type' && replacesComponent(node, { type: override.value })) {
+          for (const option of Object.keys(node)) delete node[option];
+        }
+        setOwn(node, key, Object.hasOwn(node, key) ? mergeConfig(node[key], override.value) : override.value);
+      } else {
+        if (!Object.hasOwn(node, key) || node[key] === undefined) setOwn(node, key, {});
         node = node[key];
       }
     });

@@ -9,6 +9,7 @@ import type { JsonSchema } from '../registry/json-schema';
 import { enumOf, options } from '../registry/options';
 import type { Placement } from '../registry/registry';
 import { BACKEND_NAMES } from './backend-names';
+import { sweepSchema } from './sweep-schema';
 
 export const SCHEMA_ID = 'pipeline:experiment.schema.json';
 
@@ -48,6 +49,12 @@ function assemble() {
             default: 'auto',
             description: 'Processes training folds in parallel: auto is one per core (at most one per fold).',
           }),
+          queue: Type.Optional(
+            Type.String({
+              pattern: '^rediss?://',
+              description: 'A Redis URL (redis://host:port): folds go on its BullMQ queue and `pipeline worker` processes on any machine train them.',
+            }),
+          ),
         },
         { default: {} },
       ),
@@ -59,6 +66,7 @@ function assemble() {
         batchSize: Type.Integer({ minimum: 1, maximum: 65536, default: 32, description: 'Images per gradient step.' }),
       }),
       ...topLevelSettings(),
+      sweep: Type.Optional(sweepSchema),
     },
     {
       $schema: 'https://json-schema.org/draft/2020-12/schema',

@@ -4,22 +4,7 @@ import { ConfigError, ConfigIssue } from '../errors';
 import { stream } from '../random';
 import { logger } from '../log';
 import { EXPERIMENT_NAME_PATTERN } from './schema';
-
-export type Distribution =
-  | { type: 'choice'; values: unknown[] }
-  | { type: 'uniform'; min: number; max: number }
-  | { type: 'logUniform'; min: number; max: number }
-  | { type: 'int'; min: number; max: number };
-
-export interface SweepSpec {
-  /** The summary metric trials are ranked by (`accuracy`, `loss`, ...). */
-  metric: string;
-  goal?: 'maximize' | 'minimize';
-  /** Values per key path; every combination is a trial. */
-  grid?: Record<string, unknown[]>;
-  /** `trials` draws of every parameter's distribution; crossed with the grid when both are given. */
-  random?: { trials: number; seed?: number; parameters: Record<string, Distribution> };
-}
+import { Distribution, KEY_PATH_PATTERN, SweepSpec } from './sweep-schema';
 
 export interface TrialSetting {
   path: string;
@@ -39,8 +24,6 @@ export interface Trial {
 export const MAX_TRIALS = 1000;
 /** Drawn floats keep this many significant digits: readable names and configs, and finer than any sweep needs. */
 const SIGNIFICANT_DIGITS = 4;
-/** Key paths as `--set` writes them: names and [index]; never a key that reaches an object's prototype. */
-export const KEY_PATH_PATTERN = '^(?!(.*[.\\]])?(__proto__|constructor|prototype)([.\\[]|$))[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])*(\\.[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])*)*$';
 /** Settings a trial may not change: they name the experiment or are the sweep itself. */
 const NOT_SWEPT = ['name', 'extends', 'description', 'sweep'];
 

@@ -3,6 +3,13 @@ import * as fs from 'fs';
 import { gunzipSync } from 'zlib';
 import { RunError } from '../errors';
 
+/** What a file holds, which fixes its dimensions: images count × height × width, labels one count. */
+export type IdxRole = 'images' | 'labels';
+const ROLE_DIMENSIONS: Record<IdxRole, { rank: number; what: string }> = {
+  images: { rank: 3, what: 'count × height × width' },
+  labels: { rank: 1, what: 'the label count' },
+};
+
 export interface IdxTensor {
   dims: number[];
   data: Uint8Array;
@@ -13,7 +20,7 @@ const UNSIGNED_BYTE = 0x08;
 const TYPE_NAMES: Record<number, string> = { 0x08: 'ubyte', 0x09: 'byte', 0x0b: 'short', 0x0c: 'int', 0x0d: 'float', 0x0e: 'double' };
 
 export class IdxReader {
-  static read(file: string): IdxTensor {
+  static read(file: string, role: IdxRole): IdxTensor {
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(file);
@@ -28,10 +35,11 @@ export class IdxReader {
         throw new RunError(`IDX file ${file} looks gzipped but cannot be decompressed: ${(error as Error).message}.`);
       }
     }
-    return IdxReader.parse(bytes, file);
+    return IdxReader.parse(bytes, file, role);
   }
 
-  static parse(bytes: Uint8Array, file: string): IdxTensor {
+  /** The header must declare `role`'s dimensions: checked first, so a wrong file is named as such, not as truncated. */
+  static parse(bytes: Uint8Array, file: string, role: IdxRole): IdxTensor {
     if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
       throw new RunError(`${file} is not an IDX file: it must start with two zero bytes (the magic number), found ${hex(bytes.subarray(0, 4))}.`);
     }
@@ -40,13 +48,19 @@ export class IdxReader {
     if (type !== UNSIGNED_BYTE) {
       throw new RunError(`${file}: IDX data type ${TYPE_NAMES[type] ?? `0x${type.toString(16)}`} is not supported; expected unsigned bytes (0x08).`);
     }
-    if (rank === 0) throw new RunError(`${file}: IDX header declares no dimensions.`);
     const headerLength = 4 + 4 * rank;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const declared = Array.from({ length: rank }, (_, i) => (8 + 4 * i <= bytes.length ? view.getUint32(4 + 4 * i, false) : undefined));
+    if (rank !== ROLE_DIMENSIONS[role].rank) {
+      const { rank: wanted, what } = ROLE_DIMENSIONS[role];
+      const shown = declared.every((d) => d !== undefined) && rank > 0 ? ` (${declared.join('×')})` : '';
+      const guess = rank === ROLE_DIMENSIONS.labels.rank ? ' Is it a labels file?' : rank === ROLE_DIMENSIONS.images.rank ? ' Is it an images file?' : '';
+      throw new RunError(`${file} was given as ${role}, but its IDX header declares ${rank} dimension${rank === 1 ? '' : 's'}${shown}; ${role} have ${wanted} (${what}).${guess}`);
+    }
     if (bytes.length < headerLength) {
       throw new RunError(`${file} is truncated: the header declares ${rank} dimensions but the file has only ${bytes.length} bytes.`);
     }
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
+    const dims = declared.map((d) => d ?? 0);
     const expected = headerLength + dims.reduce((a, b) => a * b, 1);
     if (bytes.length !== expected) {
       const problem = bytes.length < expected ? 'is truncated' : 'has trailing bytes';

@@ -21,8 +21,11 @@ export function buildModel(layers: readonly ComponentRef[], inputShape: number[]
   layers.forEach((ref, index) => {
     const type = resolveRef(ref).type;
     const previous = index === 0 ? [null, ...inputShape] : model.outputs[0].shape;
+    const keys = ['model', 'layers', index];
     const fail = (reason: string) =>
-      new ConfigError(`The model cannot be built: model.layers[${index}] (${type}) cannot take an input of shape ${shapeText(previous)}: ${reason}.`);
+      new ConfigError('The model cannot be built:', [
+        { path: `model.layers[${index}]`, keys, message: `${type} cannot take an input of shape ${shapeText(previous)}${index === 0 ? ' (one sample after data.stages)' : ''}: ${reason}.` },
+      ]);
     const component = registry.layers.get(type);
     if (component.input && previous.length !== component.input.rank) throw fail(component.input.hint);
     try {
@@ -37,7 +40,7 @@ export function buildModel(layers: readonly ComponentRef[], inputShape: number[]
   return model;
 }
 
-function shapeText(shape: readonly (number | null)[]): string {
+export function shapeText(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => d ?? 'batch').join(', ')}]`;
 }
 

@@ -4,11 +4,13 @@ import type { BackendInfo } from '../backend/select';
 import type { ExperimentSpec } from '../config/experiment-spec';
 import { Dataset, datasetSize } from '../data/dataset';
 import type { Split } from '../data/splits';
+import { ConfigError } from '../errors';
 import { logger } from '../log';
 import { Random, stream } from '../random';
 import type { PredictionSummary } from '../report/predictions';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
+import type { FoldScheduler } from './scheduling/fold-scheduler';
 import type { Objective, EpochRecord, Scores } from './trainer';
 import type { RunFolder } from './run-folder';
 
@@ -40,6 +42,8 @@ export class RunContext {
     readonly configFile: string,
     readonly folder: RunFolder,
     readonly backend: BackendInfo,
+    /** Where the train step sends folds (a pool of processes, or a queue); without one, folds train in this process. */
+    readonly foldScheduler?: FoldScheduler,
   ) {}
 
   requestStop(): void {
@@ -63,7 +67,16 @@ export class RunContext {
       let dataset = registry.sources.instantiate(source, undefined);
       logger.info(`data: ${dataset.origin}, ${datasetSize(dataset)} samples of [${dataset.sampleShape.join(', ')}]`);
       stages.forEach((ref, i) => {
-        dataset = registry.stages.instantiate(ref, { random: this.random(`data.stages[${i}]`) })(dataset);
+        try {
+          dataset = registry.stages.instantiate(ref, { random: this.random(`data.stages[${i}]`) })(dataset);
+        } catch (error) {
+          // A stage refuses data its settings cannot apply to: a config problem, pinned on the stage.
+          if (!(error instanceof ConfigError)) throw error;
+          const type = resolveRef(ref).type;
+          throw new ConfigError(`Data stage data.stages[${i}] (${type}) cannot apply to ${dataset.origin}:`, [
+            { path: `data.stages[${i}]`, keys: ['data', 'stages', i], message: error.message },
+          ]);
+        }
       });
       this.cachedDataset = dataset;
     }

@@ -1,5 +1,5 @@
 /** Finds past runs under experiments/ and reads their status and headline numbers. */
-import { promises as fs } from 'fs';
+import { promises as fs, readFileSync } from 'fs';
 import * as path from 'path';
 import type { Summary } from '../report/stats';
 import { EXPERIMENTS_DIR, RunState, RunStatus } from './run-folder';
@@ -10,7 +10,7 @@ export interface RunEntry {
   dir: string;
   state: RunState | 'unknown';
   startedAt?: string;
-  accuracy?: Pick<Summary, 'mean' | 'std'>;
+  accuracy?: Pick<Summary, 'mean' | 'std' | 'n'>;
 }
 
 export async function listRuns(experimentsDir = EXPERIMENTS_DIR): Promise<RunEntry[]> {
@@ -27,22 +27,39 @@ export async function listRuns(experimentsDir = EXPERIMENTS_DIR): Promise<RunEnt
         dir,
         state: status ? currentState(status) : 'unknown',
         startedAt: status?.startedAt,
-        ...(accuracy ? { accuracy: { mean: accuracy.mean, std: accuracy.std } } : {}),
+        ...(accuracy ? { accuracy: { mean: accuracy.mean, std: accuracy.std, n: accuracy.n } } : {}),
       });
     }
   }
   return runs.sort((a, b) => `${a.experiment}/${a.runId}`.localeCompare(`${b.experiment}/${b.runId}`));
 }
 
-/** A run still marked running whose process is gone was interrupted. */
+/** A run still marked running whose process is gone (or dead and not yet reaped) was interrupted. */
 function currentState(status: RunStatus): RunState {
   if (status.state !== 'running') return status.state;
+  return processIsAlive(status.pid) ? 'running' : 'interrupted';
+}
+
+/**
+ * Whether `pid` is a live process. A killed process stays in the process table as a zombie until its parent
+ * reaps it, and signal 0 still reaches it; on Linux its state in /proc says so ("Z", or "X" while it is removed).
+ */
+export function processIsAlive(pid: number): boolean {
   try {
-    process.kill(status.pid, 0);
-    return 'running';
-  } catch {
-    return 'interrupted';
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return process.platform !== 'linux';
+  }
+  // The state follows the command name, which is in parentheses and may itself contain ") ".
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== 'Z' && state !== 'X';
 }
 
 async function subdirs(dir: string): Promise<string[]> {

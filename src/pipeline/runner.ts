@@ -8,9 +8,11 @@ import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
 import type { Step } from '../registry/steps/step-component';
 import { writeFileAtomic } from './atomic-write';
-import { buildModel } from './model-builder';
+import { preflight } from './preflight';
 import { RunContext } from './run-context';
 import { EXPERIMENTS_DIR, RunFolder } from './run-folder';
+import type { FoldScheduler } from './scheduling/fold-scheduler';
+import { openFoldScheduler } from './scheduling/open-scheduler';
 
 export interface RunResult {
   folder: RunFolder;
@@ -21,8 +23,14 @@ export interface RunOptions {
   experimentsDir?: string;
   /** Continue this existing run folder (from its checkpoints) instead of starting a new one. */
   resume?: RunFolder;
+  /** A fresh folder the caller made for the run (a sweep records it before the run starts). */
+  folder?: RunFolder;
   /** How the user named the config, for the resume hint. */
   configRef?: string;
+  /** Where folds train when the caller shares one scheduler among runs (a sweep); else the run opens its own. */
+  scheduler?: FoldScheduler;
+  /** `--queue`: a Redis URL that overrides `runtime.queue`. */
+  queue?: string;
 }
 
 /** Checks the plan before anything runs: every step's prerequisites come earlier in the list. */
@@ -41,7 +49,15 @@ export function planSteps(loaded: LoadedExperiment): { name: string; step: Step 
 export async function runExperiment(loaded: LoadedExperiment, options: RunOptions = {}): Promise<RunResult> {
   const plan = planSteps(loaded);
   const { spec } = loaded;
-  const folder = options.resume ?? (await RunFolder.create(options.experimentsDir ?? EXPERIMENTS_DIR, spec.name));
+  const ownScheduler = options.scheduler ? undefined : await openFoldScheduler(spec.runtime, options.queue);
+  const scheduler = options.scheduler ?? ownScheduler;
+  let folder: RunFolder;
+  try {
+    folder = options.resume ?? options.folder ?? (await RunFolder.create(options.experimentsDir ?? EXPERIMENTS_DIR, spec.name));
+  } catch (error) {
+    await ownScheduler?.close();
+    throw error;
+  }
   await folder.setStatus('running');
   const detachLog = attachLogFile(folder.file('log.jsonl'));
   const resumeHint = `pipeline run ${options.configRef ?? spec.name} --resume ${folder.runId}`;
@@ -63,9 +79,9 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
     await writeFileAtomic(folder.file('config.resolved.yaml'), stringify(spec));
     logger.info(`${options.resume ? 'resuming' : 'run'} ${spec.name}/${folder.runId} → ${folder.dir}`);
     const backend = await selectBackend(spec.runtime.backend);
-    context = new RunContext(spec, loaded.file, folder, backend);
-    // Build the model once up front, so an impossible layer stack fails before any training starts.
-    buildModel(spec.model.layers, context.dataset().sampleShape, context.random('preflight')).dispose();
+    context = new RunContext(spec, loaded.file, folder, backend, scheduler);
+    // Stages, model, data and loss checked against each other before any training starts.
+    preflight(loaded, context);
     for (const [i, { name, step }] of plan.entries()) {
       logger.info(`step ${i + 1}/${plan.length}: ${name}`);
       await step.run(context);
@@ -84,6 +100,7 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await ownScheduler?.close();
     await detachLog();
   }
 }

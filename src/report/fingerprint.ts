@@ -3,9 +3,9 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import type { ExperimentSpec } from '../config/experiment-spec';
 
-/** Names, descriptions and the worker count do not change results, so they are left out of the hash. */
+/** Names, descriptions, where folds train and a sweep section do not change results, so they are left out of the hash. */
 export function configHash(spec: ExperimentSpec): string {
-  const { name: _name, description: _description, runtime, ...rest } = spec;
+  const { name: _name, description: _description, runtime, sweep: _sweep, ...rest } = spec;
   const settings = { ...rest, runtime: { backend: runtime.backend } };
   return `sha256:${createHash('sha256').update(canonicalJson(settings)).digest('hex')}`;
 }

@@ -230,7 +230,8 @@ if (testedBackends.includes('native')) {
       const out = tf.fill([3, 4], NaN);
       const backend = tf.backend() as BackendWasm;
       const offset = backend.getMemoryOffset(out.dataId) / 4;
-      nativeAddon().matMul(backend.typedArrayFromHeap(out).buffer as ArrayBuffer, offset, offset, offset, 1, 3, 4, 0, 0, 0, 0, 0);
+      const product = { a: offset, b: offset, c: offset, batches: 1, m: 3, n: 4, k: 0, transposeA: 0, transposeB: 0, strideA: 0, strideB: 0 };
+      nativeAddon().matMul(backend.typedArrayFromHeap(out).buffer as ArrayBuffer, product);
       assert.deepEqual(Array.from(out.dataSync()), new Array(12).fill(0));
       out.dispose();
     });
@@ -241,7 +242,8 @@ if (testedBackends.includes('native')) {
       const backend = tf.backend() as BackendWasm;
       const heap = backend.typedArrayFromHeap(a).buffer as ArrayBuffer;
       const beyond = heap.byteLength / 4 - 2;
-      assert.throws(() => nativeAddon().matMul(heap, 0, 0, beyond, 1, 2, 2, 2, 0, 0, 0, 0), { name: 'RangeError', message: "tensor out of the heap's bounds" });
+      const product = { a: 0, b: 0, c: beyond, batches: 1, m: 2, n: 2, k: 2, transposeA: 0, transposeB: 0, strideA: 0, strideB: 0 };
+      assert.throws(() => nativeAddon().matMul(heap, product), { name: 'RangeError', message: "tensor out of the heap's bounds" });
       assert.throws(() => nativeAddon().sumRows(heap, -1, 0, 1, 1, 0), { name: 'RangeError', message: "tensor out of the heap's bounds" });
       a.dispose();
     });

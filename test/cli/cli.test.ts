@@ -121,6 +121,14 @@ describe('pipeline CLI', () => {
     assert.match(unknown.stderr, /Unknown component kind "layer"\. Did you mean "layers"\?/);
   });
 
+  it('prints the accuracy of a single split without a spread', () => {
+    const result = pipeline(['run', 'toy', '--set', 'name=toy-holdout', '--set', 'evaluation={type: holdout}', '--set', 'training.epochs=1'], cwd);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stderr, /info accuracy: \d+\.\d{3}% \(one validation split\)\n/);
+    assert.doesNotMatch(result.stderr, /±/);
+    assert.match(pipeline(['list'], cwd).stdout, /toy-holdout\/\S+\s+complete\s+\d+\.\d\d%\n/);
+  });
+
   it('lists configs and past runs with their state', () => {
     const result = pipeline(['list'], cwd);
     assert.equal(result.status, 0);

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { makeBatch } from '../../src/data/batches';
 import { createDataset, Dataset, subset } from '../../src/data/dataset';
-import { RunError } from '../../src/errors';
+import { ConfigError } from '../../src/errors';
 import { Random } from '../../src/random';
 import { registry } from '../../src/registry';
 import type { ComponentRef } from '../../src/registry/registry';
@@ -38,7 +38,7 @@ describe('data stages and batches', () => {
   });
 
   it('refuses a reshape that changes the element count', () => {
-    assert.throws(() => apply(toy(), { type: 'reshape', shape: [3, 3] }), new RunError('reshape: a sample of shape [2, 2, 1] has 4 values and cannot become [3, 3] (9 values).'));
+    assert.throws(() => apply(toy(), { type: 'reshape', shape: [3, 3] }), new ConfigError('a sample of shape [2, 2, 1] has 4 values and cannot become [3, 3] (9 values).'));
   });
 
   it('shuffles with the seed and limits to the first samples', () => {

@@ -55,22 +55,30 @@ describe('model builder', () => {
   it('names the layer whose window is larger than its input', () => {
     assert.throws(
       () => buildModel([{ type: 'maxPooling2d', poolSize: 2 }, { type: 'conv2d', filters: 2, kernelSize: 5 }], [6, 6, 1], new Random(1)),
-      new ConfigError('The model cannot be built: model.layers[1] (conv2d) cannot take an input of shape [batch, 3, 3, 1]: its window is larger than its input.'),
+      new ConfigError('The model cannot be built:', [
+        { path: 'model.layers[1]', keys: ['model', 'layers', 1], message: 'conv2d cannot take an input of shape [batch, 3, 3, 1]: its window is larger than its input.' },
+      ]),
     );
     assert.throws(
       () => buildModel([{ type: 'maxPooling2d', poolSize: 8 }], [6, 6, 1], new Random(1)),
-      /model\.layers\[0\] \(maxPooling2d\) cannot take an input of shape \[batch, 6, 6, 1\]: its (window is larger than its input|output would be \[batch, 0, 0, 1\])\./,
+      /model\.layers\[0\]: maxPooling2d cannot take an input of shape \[batch, 6, 6, 1\] \(one sample after data\.stages\): its (window is larger than its input|output would be \[batch, 0, 0, 1\])\./,
     );
   });
 
   it('names a dense layer whose input is not flat, and a conv layer whose input is not an image', () => {
     assert.throws(
       () => buildModel([{ type: 'conv2d', filters: 2, kernelSize: 3 }, { type: 'dense', units: 3 }], [6, 6, 1], new Random(1)),
-      new ConfigError('The model cannot be built: model.layers[1] (dense) cannot take an input of shape [batch, 4, 4, 2]: it needs a flat input [batch, features]: add a flatten layer before it.'),
+      new ConfigError('The model cannot be built:', [
+        {
+          path: 'model.layers[1]',
+          keys: ['model', 'layers', 1],
+          message: 'dense cannot take an input of shape [batch, 4, 4, 2]: it needs a flat input [batch, features]: add a flatten layer before it.',
+        },
+      ]),
     );
     assert.throws(
       () => buildModel([{ type: 'conv2d', filters: 2, kernelSize: 3 }], [784], new Random(1)),
-      /model\.layers\[0\] \(conv2d\) cannot take an input of shape \[batch, 784\]: it needs \[batch, height, width, channels\]/,
+      /model\.layers\[0\]: conv2d cannot take an input of shape \[batch, 784\] \(one sample after data\.stages\): it needs \[batch, height, width, channels\]/,
     );
   });
 });

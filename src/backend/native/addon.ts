@@ -1,23 +1,58 @@
 /** Loads the native kernel addon (native/, compiled by `npm install` where a C compiler is present) and its OpenBLAS. */
 import * as path from 'path';
 
-/** The addon's kernels read and write tensors in place in the wasm heap, at float32 element offsets. */
+/** A convolution's or a pooling window's geometry, as the addon reads it (NHWC; the filter [height, width, in, out]). */
+export interface ConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** A batch of products c[i] = op(a[i])·op(b[i]); a stride of 0 repeats one operand (broadcasting). Offsets are float32 indices. */
+export interface MatMulDescriptor {
+  a: number;
+  b: number;
+  c: number;
+  batches: number;
+  m: number;
+  n: number;
+  k: number;
+  transposeA: number;
+  transposeB: number;
+  strideA: number;
+  strideB: number;
+}
+
+/**
+ * The addon's kernels read and write tensors in place in the wasm heap, at float32 element offsets. Each checks
+ * its geometry (with overflow-checked sizes) and its tensors' bounds before touching memory, and throws a
+ * RangeError for anything that does not fit.
+ */
 export interface NativeAddon {
   /** Describes the BLAS library loaded; throws why none loaded. */
   blas(): string;
-  matMul(
-    heap: ArrayBuffer, a: number, b: number, c: number,
-    batches: number, m: number, n: number, k: number, transposeA: number, transposeB: number, strideA: number, strideB: number,
-  ): void;
-  conv2D(heap: ArrayBuffer, x: number, filter: number, y: number, ...geometry: number[]): void;
-  conv2DBackpropFilter(heap: ArrayBuffer, x: number, dy: number, dw: number, ...geometry: number[]): void;
-  conv2DBackpropInput(heap: ArrayBuffer, dy: number, filter: number, dx: number, ...geometry: number[]): void;
+  matMul(heap: ArrayBuffer, product: MatMulDescriptor): void;
+  conv2D(heap: ArrayBuffer, tensors: { x: number; filter: number; y: number }, geometry: ConvGeometry): void;
+  conv2DBackpropFilter(heap: ArrayBuffer, tensors: { x: number; dy: number; dw: number }, geometry: ConvGeometry): void;
+  conv2DBackpropInput(heap: ArrayBuffer, tensors: { dy: number; filter: number; dx: number }, geometry: ConvGeometry): void;
   momentumUpdate(
     heap: ArrayBuffer, value: number, accumulation: number, gradient: number, size: number,
     negativeLearningRate: number, momentum: number, nesterov: number,
   ): void;
   biasActivation(heap: ArrayBuffer, y: number, bias: number, rows: number, columns: number, activation: number): void;
-  maxPool(heap: ArrayBuffer, x: number, y: number, ...geometry: number[]): void;
+  maxPool(heap: ArrayBuffer, tensors: { x: number; y: number }, geometry: ConvGeometry): void;
   binary(heap: ArrayBuffer, op: number, a: number, b: number, out: number, size: number, periodA: number, periodB: number): void;
   unary(heap: ArrayBuffer, op: number, x: number, y: number, size: number, alpha: number): void;
   batchNorm(
@@ -26,13 +61,14 @@ export interface NativeAddon {
   ): void;
   reluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, size: number): void;
   sumRows(heap: ArrayBuffer, x: number, out: number, rows: number, columns: number, mean: number): void;
-  maxPoolGrad(heap: ArrayBuffer, x: number, dy: number, dx: number, dyHeight: number, dyWidth: number, ...geometry: number[]): void;
+  maxPoolGrad(heap: ArrayBuffer, tensors: { x: number; dy: number; dx: number; dyHeight: number; dyWidth: number }, geometry: ConvGeometry): void;
 }
 
 export type AddonLoad = { addon: NativeAddon; blas: string } | { reason: string };
 
-// From dist/src/backend/native to the package's root.
-const ADDON_PATH = path.join(__dirname, '..', '..', '..', '..', 'native', 'build', 'Release', 'pipeline_native.node');
+// From dist/src/backend/native to the package's root. PIPELINE_NATIVE_ADDON names another build of the addon (the
+// sanitizer build of `npm run test:sanitize`).
+const ADDON_PATH = process.env.PIPELINE_NATIVE_ADDON ?? path.join(__dirname, '..', '..', '..', '..', 'native', 'build', 'Release', 'pipeline_native.node');
 
 let loaded: AddonLoad | undefined;
 

@@ -1,6 +1,7 @@
 /** Where a wasm-backend tensor lives, for native kernels that work in place on the wasm heap. */
 import type { TensorInfo, backend_util } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { ConvGeometry } from './addon';
 
 /** The heap `t` lives in, as it is now: take it after every allocation, which can grow (and so replace) it. */
 export function heapOf(backend: BackendWasm, t: TensorInfo): ArrayBuffer {
@@ -12,11 +13,12 @@ export function offsetOf(backend: BackendWasm, t: TensorInfo): number {
   return backend.getMemoryOffset(t.dataId) / Float32Array.BYTES_PER_ELEMENT;
 }
 
-/** The 15 integers the addon reads a convolution's geometry from, in its order. */
-export function convGeometry(c: backend_util.Conv2DInfo): number[] {
-  return [
-    c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth, c.outChannels,
-    c.filterHeight, c.filterWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth,
-    c.padInfo.top, c.padInfo.left,
-  ];
+/** The addon's descriptor of a convolution's geometry, from tfjs's. */
+export function convGeometry(c: backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    batch: c.batchSize, inHeight: c.inHeight, inWidth: c.inWidth, inChannels: c.inChannels,
+    outHeight: c.outHeight, outWidth: c.outWidth, outChannels: c.outChannels,
+    filterHeight: c.filterHeight, filterWidth: c.filterWidth, strideHeight: c.strideHeight, strideWidth: c.strideWidth,
+    dilationHeight: c.dilationHeight, dilationWidth: c.dilationWidth, padTop: c.padInfo.top, padLeft: c.padInfo.left,
+  };
 }

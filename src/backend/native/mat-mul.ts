@@ -22,10 +22,10 @@ export function nativeMatMulOf(backend: BackendWasm, a: TensorInfo, b: TensorInf
   if ((batchesA !== batches && batchesA !== 1) || (batchesB !== batches && batchesB !== 1)) return undefined;
   const out = backend.makeOutput([...batchShape, m, n], 'float32');
   if (batches * m * n > 0) {
-    nativeAddon().matMul(
-      heapOf(backend, out), offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out),
-      batches, m, n, k, +transposeA, +transposeB, batchesA === 1 ? 0 : m * k, batchesB === 1 ? 0 : k * n,
-    );
+    nativeAddon().matMul(heapOf(backend, out), {
+      a: offsetOf(backend, a), b: offsetOf(backend, b), c: offsetOf(backend, out), batches, m, n, k,
+      transposeA: +transposeA, transposeB: +transposeB, strideA: batchesA === 1 ? 0 : m * k, strideB: batchesB === 1 ? 0 : k * n,
+    });
   }
   return out;
 }

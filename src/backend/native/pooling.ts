@@ -12,7 +12,7 @@ export const nativeMaxPool = overrideKernel<{ x: TensorInfo }, MaxPoolAttrs>('na
   const c = backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const y = backend.makeOutput(c.outShape, 'float32');
   if (util.sizeFromShape(c.outShape) > 0) {
-    nativeAddon().maxPool(heapOf(backend, y), offsetOf(backend, x), offsetOf(backend, y), ...convGeometry(c));
+    nativeAddon().maxPool(heapOf(backend, y), { x: offsetOf(backend, x), y: offsetOf(backend, y) }, convGeometry(c));
   }
   return y;
 });
@@ -31,9 +31,8 @@ export const nativeMaxPoolGrad = overrideKernel<{ dy: TensorInfo; input: TensorI
     if (batch !== c.batchSize || dyHeight < c.outHeight || dyWidth < c.outWidth || channels !== c.outChannels) return original(args);
     const dx = backend.makeOutput(input.shape, 'float32');
     if (util.sizeFromShape(input.shape) > 0) {
-      nativeAddon().maxPoolGrad(
-        heapOf(backend, dx), offsetOf(backend, input), offsetOf(backend, dy), offsetOf(backend, dx), dyHeight, dyWidth, ...convGeometry(c),
-      );
+      const tensors = { x: offsetOf(backend, input), dy: offsetOf(backend, dy), dx: offsetOf(backend, dx), dyHeight, dyWidth };
+      nativeAddon().maxPoolGrad(heapOf(backend, dx), tensors, convGeometry(c));
     }
     return dx;
   },

@@ -1,4 +1,4 @@
-/** `pipeline list`: the configs that can be run and the runs already made, with their state and accuracy. */
+/** `pipeline list`: the configs that can be run, the runs already made with their state and accuracy, and the sweeps with their best trial. */
 import type { CommandModule } from 'yargs';
 
 interface ListArgs {
@@ -12,16 +12,24 @@ export const listCommand: CommandModule<object, ListArgs> = {
   async handler(args) {
     const { listConfigNames } = await import('../../config/load');
     const { listRuns } = await import('../../pipeline/run-index');
+    const { listSweeps } = await import('../../pipeline/sweep/sweep-index');
     const configs = listConfigNames();
     const runs = await listRuns();
+    const sweeps = await listSweeps();
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ configs, runs }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ configs, runs, sweeps }, null, 2)}\n`);
       return;
     }
     const lines = [`configs (${configs.length}): ${configs.join(', ') || '(none)'}`, '', `runs (${runs.length}):`];
     for (const run of runs) {
-      const accuracy = run.accuracy ? `${(100 * run.accuracy.mean).toFixed(2)}% ± ${(100 * run.accuracy.std).toFixed(2)}` : '';
+      const spread = run.accuracy && run.accuracy.n > 1 ? ` ± ${(100 * run.accuracy.std).toFixed(2)}` : '';
+      const accuracy = run.accuracy ? `${(100 * run.accuracy.mean).toFixed(2)}%${spread}` : '';
       lines.push(`  ${`${run.experiment}/${run.runId}`.padEnd(42)} ${run.state.padEnd(11)} ${accuracy}`);
+    }
+    if (sweeps.length > 0) lines.push('', `sweeps (${sweeps.length}):`);
+    for (const sweep of sweeps) {
+      const best = sweep.best?.score ? `best ${sweep.best.name} ${sweep.metric} ${sweep.best.score.mean.toFixed(4)} ± ${sweep.best.score.std.toFixed(4)}` : '';
+      lines.push(`  ${`${sweep.experiment}/${sweep.sweepId}`.padEnd(42)} ${sweep.state.padEnd(11)} ${`${sweep.complete}/${sweep.trials} trials`.padEnd(12)} ${best}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   },

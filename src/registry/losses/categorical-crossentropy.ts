@@ -7,6 +7,7 @@ import { loss } from './loss-component';
 export const categoricalCrossentropy = loss({
   name: 'categoricalCrossentropy',
   description: 'For one-hot labels and a softmax output.',
+  expectsProbabilities: true,
   optionsSchema: options({
     epsilon: Type.Number({ exclusiveMinimum: 0, maximum: 0.1, default: 1e-7, description: 'Probabilities are clipped to [epsilon, 1 - epsilon] so log stays finite.' }),
   }),

@@ -6,6 +6,7 @@ import { loss } from './loss-component';
 export const meanSquaredError = loss({
   name: 'meanSquaredError',
   description: 'Mean of squared differences.',
+  expectsProbabilities: false,
   optionsSchema: options({}),
   create: () => (yTrue, yPred) => tf.tidy(() => tf.mean(tf.squaredDifference(yTrue, yPred))),
 });

@@ -4,10 +4,8 @@ import { IdxReader } from '../../data/idx';
 import { RunError } from '../../errors';
 
 export function readIdxPair(imagesFile: string, labelsFile: string): Dataset {
-  const images = IdxReader.read(imagesFile);
-  const labels = IdxReader.read(labelsFile);
-  if (images.dims.length < 2) throw new RunError(`${imagesFile}: expected images (at least 2 dimensions), found ${images.dims.length}.`);
-  if (labels.dims.length !== 1) throw new RunError(`${labelsFile}: expected labels (1 dimension), found ${labels.dims.length}.`);
+  const images = IdxReader.read(imagesFile, 'images');
+  const labels = IdxReader.read(labelsFile, 'labels');
   if (images.dims[0] !== labels.dims[0]) {
     throw new RunError(`${imagesFile} has ${images.dims[0]} images but ${labelsFile} has ${labels.dims[0]} labels; the counts must match.`);
   }

@@ -1,6 +1,6 @@
 /** Encodes labels as one-hot rows, as categorical cross-entropy expects. */
 import { Type } from '@sinclair/typebox';
-import { RunError } from '../../errors';
+import { ConfigError } from '../../errors';
 import { options } from '../options';
 import { stage } from './stage-component';
 
@@ -11,7 +11,7 @@ export const oneHot = stage({
   create: (o) => (dataset) => {
     const depth = o.depth ?? dataset.numClasses;
     if (depth < dataset.numClasses) {
-      throw new RunError(`oneHot: depth ${depth} is less than the ${dataset.numClasses} classes in ${dataset.origin}.`);
+      throw new ConfigError(`depth ${depth} is less than the ${dataset.numClasses} classes in ${dataset.origin}.`);
     }
     return { ...dataset, numClasses: depth, labelEncoding: 'oneHot' };
   },

@@ -1,6 +1,6 @@
 /** Gives each sample the shape the model expects, e.g. [28, 28, 1]. */
 import { Type } from '@sinclair/typebox';
-import { RunError } from '../../errors';
+import { ConfigError } from '../../errors';
 import { options } from '../options';
 import { stage } from './stage-component';
 
@@ -13,8 +13,8 @@ export const reshape = stage({
   create: (o) => (dataset) => {
     const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
     if (size(o.shape) !== size(dataset.sampleShape)) {
-      throw new RunError(
-        `reshape: a sample of shape [${dataset.sampleShape.join(', ')}] has ${size(dataset.sampleShape)} values and cannot become [${o.shape.join(', ')}] (${size(o.shape)} values).`,
+      throw new ConfigError(
+        `a sample of shape [${dataset.sampleShape.join(', ')}] has ${size(dataset.sampleShape)} values and cannot become [${o.shape.join(', ')}] (${size(o.shape)} values).`,
       );
     }
     return { ...dataset, sampleShape: [...o.shape] };

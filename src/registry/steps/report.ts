@@ -18,7 +18,12 @@ export const report = step({
       const accuracy = built.summary.accuracy;
       if (accuracy) {
         const percent = (v: number) => (100 * v).toFixed(3);
-        logger.info(`accuracy: mean ${percent(accuracy.mean)}% ± ${percent(accuracy.std)} (population std over ${accuracy.n} ${accuracy.n === 1 ? 'split' : 'folds'})`);
+        // One split has no spread to show: a "± 0" would claim a certainty one measurement cannot give.
+        logger.info(
+          accuracy.n === 1
+            ? `accuracy: ${percent(accuracy.mean)}% (one validation split)`
+            : `accuracy: mean ${percent(accuracy.mean)}% ± ${percent(accuracy.std)} (population std over ${accuracy.n} folds)`,
+        );
       }
       // Rendered from the JSON as written, exactly as `pipeline report` re-renders it later.
       const [html] = await writeReportViews(context.folder.dir, JSON.parse(JSON.stringify(built)));

@@ -1,8 +1,7 @@
-/** Trains one fresh model per split (k for k-fold, one for holdout), in worker processes when there are cores to spare. */
-import * as os from 'os';
+/** Trains one fresh model per split (k for k-fold, one for holdout), through the run's fold scheduler when it has one. */
 import { logger } from '../../log';
 import { FoldListener, trainFold } from '../../pipeline/fold-training';
-import { trainFoldsInWorkers } from '../../pipeline/fold-pool';
+import { trainFoldsThrough } from '../../pipeline/scheduling/fold-dispatch';
 import type { RunContext } from '../../pipeline/run-context';
 import { options } from '../options';
 import { step } from './step-component';
@@ -16,11 +15,12 @@ export const train = step({
     async run(context) {
       const splits = context.splits();
       const folds = splits.map((_, f) => f);
-      const workers = workerCount(context.spec.runtime.workers, folds.length);
-      const listener = progressLogger(context, workers);
-      if (workers > 1) {
-        logger.info(`training ${folds.length} folds in ${workers} worker processes`);
-        const results = await trainFoldsInWorkers(context, folds, workers, listener);
+      const scheduler = context.foldScheduler;
+      // Folds train at once when the scheduler says how many it can take; a queue's workers are not known.
+      const listener = progressLogger(context, Math.min(folds.length, scheduler ? (scheduler.slots ?? folds.length) : 1));
+      if (scheduler) {
+        logger.info(`training ${folds.length} folds in ${scheduler.description}`);
+        const results = await trainFoldsThrough(context, scheduler, folds, listener);
         results.forEach((result) => (context.folds[result.fold] = result));
       } else {
         for (const fold of folds) context.folds[fold] = await trainFold(context, fold, listener);
@@ -28,11 +28,6 @@ export const train = step({
     },
   }),
 });
-
-/** `auto`: one process per core, never more than there are folds. */
-function workerCount(setting: number | 'auto', folds: number): number {
-  return Math.max(1, Math.min(folds, setting === 'auto' ? os.cpus().length : setting));
-}
 
 /** Logs each epoch (and, in long epochs, progress) with an ETA over all folds. */
 function progressLogger(context: RunContext, workers: number): FoldListener {

@@ -1,0 +1,146 @@
+// Elementwise kernels in float32, as tfjs computes them: add, subtract, multiply, divide (with a repeated operand),
+// relu, step, relu's gradient fused, a dense or conv layer's bias and relu epilogue, and momentum SGD's update.
+#include "kernels.h"
+
+enum { OP_ADD = 0, OP_SUBTRACT = 1, OP_MULTIPLY = 2, OP_DIVIDE = 3 };
+
+#define APPLY(op, a, b) ((op) == OP_ADD ? (a) + (b) : (op) == OP_SUBTRACT ? (a) - (b) : (op) == OP_MULTIPLY ? (a) * (b) : (a) / (b))
+
+// out[j] = a[j·step_a] op b[j·step_b] for j < count: steps of 0 repeat a scalar. One loop per operation and shape,
+// so that each vectorizes.
+VECTOR_LOOPS static void apply_binary(int64_t op, const float *restrict a, int64_t step_a, const float *restrict b, int64_t step_b, float *restrict out,
+                                      int64_t count) {
+#define LOOPS(OP)                                                                          \
+  if (step_a == 0) {                                                                       \
+    const float scalar = a[0];                                                             \
+    for (int64_t j = 0; j < count; ++j) out[j] = APPLY(OP, scalar, b[j]);                  \
+  } else if (step_b == 0) {                                                                \
+    const float scalar = b[0];                                                             \
+    for (int64_t j = 0; j < count; ++j) out[j] = APPLY(OP, a[j], scalar);                  \
+  } else {                                                                                 \
+    for (int64_t j = 0; j < count; ++j) out[j] = APPLY(OP, a[j], b[j]);                    \
+  }
+  switch (op) {
+    case OP_ADD: LOOPS(OP_ADD) break;
+    case OP_SUBTRACT: LOOPS(OP_SUBTRACT) break;
+    case OP_MULTIPLY: LOOPS(OP_MULTIPLY) break;
+    default: LOOPS(OP_DIVIDE) break;
+  }
+#undef LOOPS
+}
+
+// binary(heap, op, a, b, out, size, periodA, periodB): out[i] = a[i % periodA] op b[i % periodB], where one period
+// is `size` and the other divides it (the other operand repeats: a bias, a scalar).
+napi_value binary(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!read_args(env, info, 8, &args)) return NULL;
+  const int64_t op = int_arg(&args, 1), size = int_arg(&args, 5), period_a = int_arg(&args, 6), period_b = int_arg(&args, 7);
+  const int64_t period = min64(period_a, period_b);
+  if (!args.failed && (op < OP_ADD || op > OP_DIVIDE || size < 0 || period <= 0 || max64(period_a, period_b) != size || size % period != 0))
+    fail(&args, "invalid arguments");
+  const float *a = region(&args, int_arg(&args, 2), period_a);
+  const float *b = region(&args, int_arg(&args, 3), period_b);
+  float *out = region(&args, int_arg(&args, 4), size);
+  if (args.failed) return NULL;
+  if (period == 1 || period == size) {
+    // Equal shapes, or a scalar against the whole.
+    apply_binary(op, a, period_a == size, b, period_b == size, out, size);
+  } else {
+    // A block repeated along the leading axes (a bias): one pass per repeat.
+    for (int64_t start = 0; start < size; start += period) {
+      apply_binary(op, period_a == size ? a + start : a, 1, period_b == size ? b + start : b, 1, out + start, period);
+    }
+  }
+  return undefined(env);
+}
+
+enum { OP_RELU = 0, OP_STEP = 1 };
+
+// unary(heap, op, x, y, size, alpha): relu (x < 0 ? 0 : x) or step (x > 0 ? 1 : alpha, NaN for NaN).
+napi_value unary(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!read_args(env, info, 6, &args)) return NULL;
+  const int64_t op = int_arg(&args, 1), size = int_arg(&args, 4);
+  const float alpha = (float)number_arg(&args, 5);
+  if (!args.failed && ((op != OP_RELU && op != OP_STEP) || size < 0)) fail(&args, "invalid arguments");
+  const float *restrict x = region(&args, int_arg(&args, 2), size);
+  float *restrict y = region(&args, int_arg(&args, 3), size);
+  if (args.failed) return NULL;
+  if (op == OP_RELU)
+    for (int64_t i = 0; i < size; ++i) y[i] = x[i] < 0.0f ? 0.0f : x[i];
+  else
+    for (int64_t i = 0; i < size; ++i) y[i] = x[i] > 0.0f ? 1.0f : (x[i] != x[i] ? x[i] : alpha);
+  return undefined(env);
+}
+
+// The gradient of relu, fused: dy · step(x), with step(x) = 1 above 0, NaN for NaN, else 0, as tfjs computes it
+// with two kernels.
+VECTOR_LOOPS static void relu_grad_loop(const float *restrict dy, const float *restrict x, float *restrict dx, int64_t size) {
+  for (int64_t i = 0; i < size; ++i) {
+    const float step = x[i] > 0.0f ? 1.0f : (x[i] != x[i] ? x[i] : 0.0f);
+    dx[i] = dy[i] * step;
+  }
+}
+
+// reluGrad(heap, dy, x, dx, size)
+napi_value relu_grad(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!read_args(env, info, 5, &args)) return NULL;
+  const int64_t size = int_arg(&args, 4);
+  if (!args.failed && size < 0) fail(&args, "invalid arguments");
+  const float *dy = region(&args, int_arg(&args, 1), size);
+  const float *x = region(&args, int_arg(&args, 2), size);
+  float *dx = region(&args, int_arg(&args, 3), size);
+  if (args.failed) return NULL;
+  relu_grad_loop(dy, x, dx, size);
+  return undefined(env);
+}
+
+// biasActivation(heap, y, bias, rows, columns, activation): y[r][c] += bias[c] (when bias >= 0), then relu when
+// activation is 1: the epilogue of the fused matMul and conv2D kernels.
+napi_value bias_activation(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!read_args(env, info, 6, &args)) return NULL;
+  const int64_t bias_at = int_arg(&args, 2), rows = int_arg(&args, 3), columns = int_arg(&args, 4), activation = int_arg(&args, 5);
+  if (!args.failed && (rows < 0 || columns < 0 || activation < 0 || activation > 1)) fail(&args, "invalid arguments");
+  float *restrict y = region(&args, int_arg(&args, 1), checked_mul(&args, rows, columns));
+  const float *restrict bias = bias_at >= 0 ? region(&args, bias_at, columns) : NULL;
+  if (args.failed || columns == 0) return args.failed ? NULL : undefined(env);
+  for (int64_t r = 0; r < rows; ++r) {
+    float *restrict row = y + r * columns;
+    if (bias != NULL)
+      for (int64_t c = 0; c < columns; ++c) row[c] += bias[c];
+    if (activation == 1)
+      for (int64_t c = 0; c < columns; ++c) row[c] = row[c] < 0.0f ? 0.0f : row[c];
+  }
+  return undefined(env);
+}
+
+// momentumUpdate(heap, value, accumulation, gradient, size, negativeLearningRate, momentum, nesterov): the update of
+// tfjs's MomentumOptimizer, operation for operation in float32 (so with the same roundings), in place, in one pass:
+// accumulation = momentum·accumulation + gradient; value += -lr·accumulation (or -lr·(gradient + momentum·accumulation)).
+napi_value momentum_update(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!read_args(env, info, 8, &args)) return NULL;
+  const int64_t size = int_arg(&args, 4);
+  const float c = (float)number_arg(&args, 5), m = (float)number_arg(&args, 6);
+  const int nesterov = int_arg(&args, 7) != 0;
+  float *restrict value = region(&args, int_arg(&args, 1), size);
+  float *restrict accumulation = region(&args, int_arg(&args, 2), size);
+  const float *restrict gradient = region(&args, int_arg(&args, 3), size);
+  if (args.failed) return NULL;
+  if (nesterov) {
+    for (int64_t i = 0; i < size; ++i) {
+      const float a = m * accumulation[i] + gradient[i];
+      accumulation[i] = a;
+      value[i] = c * (gradient[i] + a * m) + value[i];
+    }
+  } else {
+    for (int64_t i = 0; i < size; ++i) {
+      const float a = m * accumulation[i] + gradient[i];
+      accumulation[i] = a;
+      value[i] = c * a + value[i];
+    }
+  }
+  return undefined(env);
+}

@@ -1,0 +1,26 @@
+// The matrix product behind every kernel: OpenBLAS's cblas_sgemm, loaded at run time (so the addon builds without
+// BLAS headers and reports plainly when the library is missing).
+#include "gemm.h"
+#include "blas-library.h"
+#include <limits.h>
+
+typedef void (*cblas_sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
+enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
+
+int gemm_dims_fit(Args *args, int count, const int64_t *dims) {
+  for (int i = 0; i < count; ++i)
+    if (dims[i] < 0 || dims[i] > INT_MAX) return fail(args, "a matrix dimension does not fit BLAS's int");
+  return !args->failed;
+}
+
+void gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float beta, float *c) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    // As in BLAS, a zero beta means C is not read: whatever it held (NaN included) becomes 0.
+    for (int64_t i = 0; i < m * n; ++i) c[i] = beta == 0.0f ? 0.0f : c[i] * beta;
+    return;
+  }
+  const cblas_sgemm_fn sgemm = (cblas_sgemm_fn)openblas_sgemm();
+  sgemm(CBLAS_ROW_MAJOR, trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS, trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, (int)m, (int)n, (int)k, 1.0f, a,
+        (int)(trans_a ? m : k), b, (int)(trans_b ? k : n), beta, c, (int)n);
+}

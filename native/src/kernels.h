@@ -1,0 +1,20 @@
+// The kernels the addon exports, one N-API function each (see bindings.c for their JavaScript names).
+#ifndef PIPELINE_KERNELS_H
+#define PIPELINE_KERNELS_H
+#include "kernel-args.h"
+
+napi_value mat_mul(napi_env env, napi_callback_info info);
+napi_value conv2d(napi_env env, napi_callback_info info);
+napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info);
+napi_value conv2d_backprop_input(napi_env env, napi_callback_info info);
+napi_value max_pool(napi_env env, napi_callback_info info);
+napi_value max_pool_grad(napi_env env, napi_callback_info info);
+napi_value sum_rows(napi_env env, napi_callback_info info);
+napi_value momentum_update(napi_env env, napi_callback_info info);
+napi_value bias_activation(napi_env env, napi_callback_info info);
+napi_value binary(napi_env env, napi_callback_info info);
+napi_value unary(napi_env env, napi_callback_info info);
+napi_value relu_grad(napi_env env, napi_callback_info info);
+napi_value batch_norm(napi_env env, napi_callback_info info);
+
+#endif

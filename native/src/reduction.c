@@ -1,0 +1,26 @@
+// Column sums over leading axes (bias gradients, batch statistics), in float64 like the cpu backend's sums.
+#include "kernels.h"
+#include <stdlib.h>
+
+// sumRows(heap, x, out, rows, columns, mean): out = the column sums of the [rows, columns] matrix x, or their means
+// when mean is 1.
+napi_value sum_rows(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!read_args(env, info, 6, &args)) return NULL;
+  const int64_t rows = int_arg(&args, 3), columns = int_arg(&args, 4), mean = int_arg(&args, 5);
+  if (!args.failed && (rows < 0 || columns < 0)) fail(&args, "invalid matrix sizes");
+  const float *x = region(&args, int_arg(&args, 1), checked_mul(&args, rows, columns));
+  float *out = region(&args, int_arg(&args, 2), columns);
+  apart(&args, out, columns, x, rows * columns);
+  if (args.failed || columns == 0) return args.failed ? NULL : undefined(env);
+  double *sums = calloc((size_t)max64(1, columns), sizeof(double));
+  if (sums == NULL) return fail(&args, "out of memory"), NULL;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float *row = x + r * columns;
+    for (int64_t j = 0; j < columns; ++j) sums[j] += row[j];
+  }
+  const double divisor = mean && rows > 0 ? (double)rows : 1.0;
+  for (int64_t j = 0; j < columns; ++j) out[j] = (float)(sums[j] / divisor);
+  free(sums);
+  return undefined(env);
+}
