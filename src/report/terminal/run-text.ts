@@ -23,7 +23,7 @@ export function renderRunText(report: Report, status?: string): string {
   const accuracyLine = curve('accuracy');
   const lossLine = curve('loss');
   const folds = textTable({
-    headers: ['fold', 'accuracy', 'loss', 'validation accuracy per epoch', 'validation loss per epoch'],
+    headers: ['fold', 'accuracy', 'loss', 'val. accuracy by epoch', 'val. loss by epoch'],
     numeric: [1, 2],
     rows: report.folds.map((f) => [
       String(f.fold + 1),
