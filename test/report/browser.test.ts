@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { launchBrowser, openFile } from '../../src/screenshots/headless-page';
 import { pipeline } from '../support/cli';
-import { readReport, toyStudy } from '../support/toy-study';
+import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 /** Each chart figure's name and how many drawn marks (lines, symbols, rects, text) it holds. */
 const chartMarks = (page: Page) =>
@@ -25,7 +25,8 @@ describe('views in Chromium', () => {
   let browser: Browser;
   let study: ReturnType<typeof toyStudy>;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(STUDY_TIMEOUT);
     study = toyStudy();
     browser = await launchBrowser();
   });

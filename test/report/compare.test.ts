@@ -6,14 +6,15 @@ import { compareRuns } from '../../src/report/compare';
 import type { Report } from '../../src/report/report-json';
 import { correctedPairedTTest, welchTTest } from '../../src/report/significance';
 import { pipeline } from '../support/cli';
-import { readReport, toyStudy } from '../support/toy-study';
+import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 describe('compare', () => {
   let study: ReturnType<typeof toyStudy>;
   let reports: { base: Report; toy: Report; reseeded: Report };
   const accuracies = (r: Report) => r.folds.map((f) => f.accuracy!);
 
-  before(() => {
+  before(function () {
+    this.timeout(STUDY_TIMEOUT);
     study = toyStudy();
     reports = { base: readReport(study.runs.base), toy: readReport(study.runs.toy), reseeded: readReport(study.runs.reseeded) };
   });

@@ -2,11 +2,14 @@
 import { strict as assert } from 'assert';
 import { sparkline } from '../../src/report/terminal/run-text';
 import { pipeline } from '../support/cli';
-import { readReport, toyStudy } from '../support/toy-study';
+import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 describe('show and list', () => {
   let study: ReturnType<typeof toyStudy>;
-  before(() => (study = toyStudy()));
+  before(function () {
+    this.timeout(STUDY_TIMEOUT);
+    study = toyStudy();
+  });
 
   it('draws a sparkline scaled to the range it is given', () => {
     assert.equal(sparkline([0, 0.5, 1], 0, 1), '▁▅█');

@@ -36,9 +36,8 @@ export function meanCurveSpec(runs: readonly LabelledRun[], metric: CurveMetric)
     layer: [
       {
         mark: { type: 'area', opacity: 0.18 },
-        // The legend comes from the lines: the bands' pale swatches would be hard to tell apart.
         encoding: {
-          color: { ...color, legend: null },
+          color,
           y: { field: 'min', type: 'quantitative', title: metricAxisTitle(runs[0].report, metric), scale: { zero: false } },
           y2: { field: 'max' },
           detail: { field: 'split', type: 'nominal' },
