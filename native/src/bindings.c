@@ -1,23 +1,114 @@
-// The addon's N-API module: loads OpenBLAS and exports the kernels under their JavaScript names.
+// The addon's N-API module: what the CPU runs, the choice of matrix product, and the kernels under their JavaScript
+// names. No product is selected until useOpenblas or useBuiltin is called.
 #include "blas-library.h"
+#include "cpu-features.h"
+#include "gemm.h"
 #include "kernels.h"
+#include <string.h>
 
-// blas(): a description of the loaded library; throws the reason when none loaded.
-static napi_value blas(napi_env env, napi_callback_info info) {
+static void set_string(napi_env env, napi_value object, const char *name, const char *value) {
+  napi_value v;
+  // CPUID pads the brand string with spaces on either side.
+  while (*value == ' ') ++value;
+  size_t length = strlen(value);
+  while (length > 0 && value[length - 1] == ' ') --length;
+  napi_create_string_utf8(env, value, length, &v);
+  napi_set_named_property(env, object, name, v);
+}
+
+static void set_number(napi_env env, napi_value object, const char *name, double value) {
+  napi_value v;
+  napi_create_double(env, value, &v);
+  napi_set_named_property(env, object, name, v);
+}
+
+static void set_boolean(napi_env env, napi_value object, const char *name, int value) {
+  napi_value v;
+  napi_get_boolean(env, value, &v);
+  napi_set_named_property(env, object, name, v);
+}
+
+// cpu(): {vendor, name, family, model, avx2Fma, avx512, avx512Bf16, openblasCore (the best core type it runs, or
+// ""), builtinKernel (the widest built-in kernel it runs)}.
+static napi_value cpu(napi_env env, napi_callback_info info) {
   (void)info;
-  if (openblas_sgemm() == NULL) {
-    napi_throw_error(env, "ENOBLAS", openblas_error());
-    return NULL;
-  }
+  const CpuFeatures *f = cpu_features();
   napi_value result;
-  napi_create_string_utf8(env, openblas_description(), NAPI_AUTO_LENGTH, &result);
+  napi_create_object(env, &result);
+  set_string(env, result, "vendor", f->vendor);
+  set_string(env, result, "name", f->name);
+  set_number(env, result, "family", f->family);
+  set_number(env, result, "model", f->model);
+  set_boolean(env, result, "avx2Fma", f->avx2_fma);
+  set_boolean(env, result, "avx512", f->avx512);
+  set_boolean(env, result, "avx512Bf16", f->avx512_bf16);
+  set_string(env, result, "openblasCore", best_openblas_core() ? best_openblas_core() : "");
+  set_string(env, result, "builtinKernel", builtin_kernel_name(builtin_best_kernel()));
   return result;
 }
 
+// A string argument, or NULL for undefined and null.
+static int optional_string(napi_env env, napi_value value, char *buffer, size_t size, int *given) {
+  napi_valuetype type;
+  napi_typeof(env, value, &type);
+  *given = type == napi_string;
+  if (type == napi_undefined || type == napi_null) return 1;
+  size_t length;
+  return type == napi_string && napi_get_value_string_utf8(env, value, buffer, size, &length) == napi_ok && length < size - 1;
+}
+
+// useOpenblas(core?): loads OpenBLAS (with OPENBLAS_CORETYPE=core while it loads, when given) and selects its
+// product; returns {config, core}. Throws (code ENOBLAS) why it cannot load.
+static napi_value use_openblas(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char core[64];
+  int given = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc > 0 && !optional_string(env, argv[0], core, sizeof core, &given)) {
+    napi_throw_range_error(env, NULL, "the core type must be a short string");
+    return NULL;
+  }
+  if (!load_openblas(given ? core : NULL)) {
+    napi_throw_error(env, "ENOBLAS", openblas_error());
+    return NULL;
+  }
+  gemm_use_openblas();
+  napi_value result;
+  napi_create_object(env, &result);
+  set_string(env, result, "config", openblas_config());
+  set_string(env, result, "core", openblas_core());
+  return result;
+}
+
+// useBuiltin(kernel): selects the built-in product with the named micro-kernel ("avx512", "avx2", "portable");
+// throws a RangeError when this CPU does not run it.
+static napi_value use_builtin(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char name[16] = "";
+  int given = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc > 0) optional_string(env, argv[0], name, sizeof name, &given);
+  for (BuiltinKernel kernel = KERNEL_PORTABLE; kernel <= KERNEL_AVX512; ++kernel) {
+    if (strcmp(name, builtin_kernel_name(kernel)) != 0) continue;
+    if (!builtin_kernel_runs(kernel)) break;
+    if (!builtin_prepare()) {
+      napi_throw_error(env, NULL, "out of memory for the matrix product's buffers");
+      return NULL;
+    }
+    gemm_use_builtin(kernel);
+    return undefined(env);
+  }
+  napi_throw_range_error(env, NULL, "not a built-in kernel this CPU runs");
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
-  load_openblas();
   const napi_property_descriptor functions[] = {
-      {"blas", NULL, blas, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"cpu", NULL, cpu, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"useOpenblas", NULL, use_openblas, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"useBuiltin", NULL, use_builtin, NULL, NULL, NULL, napi_enumerable, NULL},
       {"matMul", NULL, mat_mul, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2D", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2DBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},

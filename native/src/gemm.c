@@ -1,5 +1,5 @@
-// The matrix product behind every kernel: OpenBLAS's cblas_sgemm, loaded at run time (so the addon builds without
-// BLAS headers and reports plainly when the library is missing).
+// The matrix product behind every kernel: OpenBLAS's cblas_sgemm (loaded at run time, so the addon builds without
+// BLAS headers) or the built-in one, whichever was selected.
 #include "gemm.h"
 #include "blas-library.h"
 #include <limits.h>
@@ -7,7 +7,22 @@
 typedef void (*cblas_sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
 enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
 
+static cblas_sgemm_fn openblas;
+static int builtin_selected;
+static BuiltinKernel builtin_kernel;
+
+void gemm_use_openblas(void) {
+  openblas = (cblas_sgemm_fn)openblas_sgemm();
+  builtin_selected = 0;
+}
+
+void gemm_use_builtin(BuiltinKernel kernel) {
+  builtin_kernel = kernel;
+  builtin_selected = 1;
+}
+
 int gemm_dims_fit(Args *args, int count, const int64_t *dims) {
+  if (!builtin_selected && openblas == NULL) return fail(args, "no matrix product is selected");
   for (int i = 0; i < count; ++i)
     if (dims[i] < 0 || dims[i] > INT_MAX) return fail(args, "a matrix dimension does not fit BLAS's int");
   return !args->failed;
@@ -20,7 +35,10 @@ void gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float
     for (int64_t i = 0; i < m * n; ++i) c[i] = beta == 0.0f ? 0.0f : c[i] * beta;
     return;
   }
-  const cblas_sgemm_fn sgemm = (cblas_sgemm_fn)openblas_sgemm();
-  sgemm(CBLAS_ROW_MAJOR, trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS, trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, (int)m, (int)n, (int)k, 1.0f, a,
-        (int)(trans_a ? m : k), b, (int)(trans_b ? k : n), beta, c, (int)n);
+  if (builtin_selected) {
+    builtin_sgemm(builtin_kernel, trans_a, trans_b, m, n, k, a, b, beta, c);
+    return;
+  }
+  openblas(CBLAS_ROW_MAJOR, trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS, trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, (int)m, (int)n, (int)k, 1.0f, a,
+           (int)(trans_a ? m : k), b, (int)(trans_b ? k : n), beta, c, (int)n);
 }

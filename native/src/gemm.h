@@ -1,13 +1,19 @@
-// The single-precision matrix product every kernel calls, and the check that its dimensions fit BLAS's int.
+// The single-precision matrix product every kernel calls (OpenBLAS's or the built-in one, as selected), and the
+// check that its dimensions fit BLAS's int.
 #ifndef PIPELINE_GEMM_H
 #define PIPELINE_GEMM_H
+#include "builtin-gemm.h"
 #include "kernel-args.h"
 
-// C = op(A)·op(B) + beta·C for row-major matrices, with op(A) m×k and op(B) k×n, by the product selected with
-// selectGemm. Its dimensions must have passed gemm_dims_fit.
+// Selects the product gemm runs: the loaded OpenBLAS's, or the built-in one with `kernel`.
+void gemm_use_openblas(void);
+void gemm_use_builtin(BuiltinKernel kernel);
+
+// C = op(A)·op(B) + beta·C for row-major matrices, with op(A) m×k and op(B) k×n. Its dimensions must have passed
+// gemm_dims_fit.
 void gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float beta, float *c);
 
-// Whether each of `dims` fits BLAS's int (throws a RangeError when one does not).
+// Whether a product is selected and each of `dims` fits BLAS's int (throws a RangeError otherwise).
 int gemm_dims_fit(Args *args, int count, const int64_t *dims);
 
 #endif

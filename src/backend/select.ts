@@ -1,20 +1,30 @@
 /**
  * Picks and starts the tfjs backend: tfjs-node when it loads, else native (wasm with its heaviest kernels in native
- * code over OpenBLAS) when its addon and OpenBLAS load, else wasm (with the training kernels it lacks); cpu on request.
+ * code, over OpenBLAS or the built-in matrix product) when its addon loads, else wasm (with the training kernels it
+ * lacks); cpu on request.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName } from '../config/backend-names';
+import type { BackendName, BlasName } from '../config/backend-names';
 import { RunError } from '../errors';
 import { logger } from '../log';
 import { NATIVE_BACKEND, registerNativeBackend } from './native';
+import type { BlasSelection } from './native/blas-choice';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
 export interface BackendInfo {
   name: Exclude<BackendName, 'auto'>;
   versions: Record<string, string>;
+  /** The native backend's matrix product, and why it is that one. */
+  blas?: BlasSelection;
 }
 
-export async function selectBackend(requested: BackendName, options: { quiet?: boolean } = {}): Promise<BackendInfo> {
+export interface BackendOptions {
+  quiet?: boolean;
+  /** runtime.blas: the native backend's matrix product. */
+  blas?: BlasName;
+}
+
+export async function selectBackend(requested: BackendName, options: BackendOptions = {}): Promise<BackendInfo> {
   if (requested === 'tensorflow' || requested === 'auto') {
     const loaded = tryLoadTfjsNode();
     if (loaded === true) return activate(options, 'tensorflow', { 'tfjs-node': packageVersion('@tensorflow/tfjs-node') });
@@ -24,10 +34,15 @@ export async function selectBackend(requested: BackendName, options: { quiet?: b
     logger.debug(`tfjs-node not available (${loaded})`);
   }
   if (requested === 'native' || requested === 'auto') {
-    const native = registerNativeBackend();
+    const native = registerNativeBackend(options.blas);
     const wasmVersion = { 'tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm') };
-    if ('blas' in native) return activate(options, NATIVE_BACKEND, { ...wasmVersion, blas: native.blas });
-    const hint = native.reason.startsWith('OpenBLAS') ? ' Install it with: apt-get install libopenblas0-pthread' : '';
+    if ('blas' in native) {
+      const { library, kernels, build, reason } = native.blas;
+      const blas = library === 'openblas' ? `${build}, core ${kernels}` : `built-in, ${kernels} kernels`;
+      logger.log(options.quiet ? 'debug' : 'info', `matrix product: ${blas} (${reason})`);
+      return activate(options, NATIVE_BACKEND, { ...wasmVersion, blas }, native.blas);
+    }
+    const hint = native.reason.startsWith('OpenBLAS') ? ' Install it with: apt-get install libopenblas0-pthread, or set runtime.blas: builtin' : '';
     if (requested === 'native') throw new RunError(`runtime.backend is "native" but it is unavailable here: ${native.reason}.${hint}`);
     logger.log(options.quiet ? 'debug' : 'info', `native backend unavailable (${native.reason}); using wasm, several times slower.${hint}`);
   }
@@ -49,12 +64,17 @@ function tryLoadTfjsNode(): true | string {
   }
 }
 
-async function activate(options: { quiet?: boolean }, name: BackendInfo['name'], versions: Record<string, string>): Promise<BackendInfo> {
+/** Runs that share a process (a sweep's trials) select backends at once; tfjs fails a start begun during another. */
+let switching: Promise<unknown> = Promise.resolve();
+
+async function activate(options: BackendOptions, name: BackendInfo['name'], versions: Record<string, string>, blas?: BlasSelection): Promise<BackendInfo> {
   // Production mode silences tfjs's console banners (such as its advice to install tfjs-node); we log the backend ourselves.
   tf.env().set('PROD', true);
-  if (!(await tf.setBackend(name))) throw new RunError(`The ${name} backend failed to start.`);
+  const started = switching.then(() => (tf.engine().backendName === name ? true : tf.setBackend(name)));
+  switching = started.catch(() => undefined);
+  if (!(await started)) throw new RunError(`The ${name} backend failed to start.`);
   await tf.ready();
-  const info: BackendInfo = { name, versions: { 'tfjs-core': tf.version_core, ...versions, node: process.versions.node } };
+  const info: BackendInfo = { name, versions: { 'tfjs-core': tf.version_core, ...versions, node: process.versions.node }, ...(blas ? { blas } : {}) };
   logger.log(options.quiet ? 'debug' : 'info', `backend: ${name} (${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   return info;
 }

@@ -10,6 +10,7 @@ import * as path from 'path';
 import yargs from 'yargs';
 import type { BackendName } from '../config/experiment-spec';
 import { mnistDataDir } from '../registry/sources/mnist';
+import { AugmentTiming, timeAugmentation } from './augment-timing';
 import { BackendTiming, timeSeedModel } from './seed-model-timing';
 
 const PYTHON = '/usr/bin/python3';
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     if (child.status === 0 && line.startsWith('{')) backends.push(JSON.parse(line) as BackendTiming);
     else backends.push({ backend, skipped: lastLine(child.stderr).replace(/^bench failed: /, '') || `exit code ${child.status}` });
   }
+  process.stderr.write(`timing the augment stage on ${args.images} images...\n`);
+  const augmentation = timeAugmentation(args.images);
   const peers = runPeer(args.peer, args.images);
   const timed = backends.filter((b): b is BackendTiming => 'trainImagesPerSecond' in b);
   const ours = timed[0];
@@ -55,12 +58,14 @@ async function main(): Promise<void> {
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node },
     images: args.images,
     backends,
+    augmentation,
     peers,
     ...(ours && fastestPeer ? { ratio: { backend: ours.backend, peer: `pytorch threads=${fastestPeer.threads}`, trainSpeedup: Math.round((100 * ours.trainImagesPerSecond) / fastestPeer.images_per_second) / 100 } } : {}),
   };
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
   fs.writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(table(results.backends, peers, results.ratio));
+  process.stdout.write(augmentLine(augmentation));
   process.stdout.write(`\nwritten to ${args.out}\n`);
 }
 
@@ -96,6 +101,10 @@ function table(backends: (BackendTiming | { backend: string; skipped: string })[
   lines.splice(1, 0, `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   if (ratio) lines.push('', `${ratio.backend} / ${ratio.peer}: ${ratio.trainSpeedup}× training throughput`);
   return `${lines.join('\n')}\n`;
+}
+
+function augmentLine(timing: AugmentTiming): string {
+  return `\naugment stage alone (batches of ${timing.batchSize}, no model, per CPU second): ${timing.augmentedImagesPerSecond} img/s augmented, ${timing.plainImagesPerSecond} img/s plain\n`;
 }
 
 function lastLine(text: string): string {

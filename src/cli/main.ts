@@ -12,6 +12,8 @@ import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { showCommand } from './commands/show';
 import { sweepCommand } from './commands/sweep';
+import { serveCommand } from './commands/serve';
+import { uiCommand } from './commands/ui';
 import { validateCommand } from './commands/validate';
 import { workerCommand } from './commands/worker';
 import { globalOptions } from './global-options';
@@ -42,7 +44,9 @@ export async function main(argv: string[]): Promise<void> {
       .command(profileCommand)
       .command(reportCommand)
       .command(workerCommand)
-      .demandCommand(1, 'Name a command: run, sweep, validate, components, list, init, compare, show, report, schema, profile or worker.')
+      .command(serveCommand)
+      .command(uiCommand)
+      .demandCommand(1, 'Name a command; "pipeline --help" lists them.')
       .strict()
       .recommendCommands()
       .fail((message, error) => {

@@ -1,6 +1,7 @@
 /** Applies `--set key.path=value` overrides: the value is read as YAML, so numbers, lists and booleans work. */
 import { parse } from 'yaml';
 import { ConfigError } from '../errors';
+import { hostileKeyMessage, hostileKeyPaths, isHostileKey } from './hostile-keys';
 import { isPlainObject, mergeConfig, replacesComponent, setOwn } from './merge';
 import { formatPath } from './validate';
 import type { PathKey } from './yaml-source';
@@ -21,6 +22,7 @@ export function parseOverride(text: string): Override {
   for (const segment of pathText.split('.')) {
     const match = SEGMENT.exec(segment);
     if (!match) throw new ConfigError(`--set ${text}: "${segment}" is not a valid path segment (use names and [index], e.g. model.layers[0].filters)`);
+    if (isHostileKey(match[1])) throw new ConfigError(`--set ${text}: ${hostileKeyMessage(match[1])}.`);
     keys.push(match[1], ...[...match[2].matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   }
   let value: unknown;
@@ -29,6 +31,8 @@ export function parseOverride(text: string): Override {
   } catch (error) {
     throw new ConfigError(`--set ${text}: the value is not valid YAML (${(error as Error).message.split('\n')[0]})`);
   }
+  const [hostile] = hostileKeyPaths(value, keys);
+  if (hostile) throw new ConfigError(`--set ${text}: ${formatPath(hostile)}: ${hostileKeyMessage(String(hostile[hostile.length - 1]))}.`);
   return { text, keys, value: value ?? null };
 }
 

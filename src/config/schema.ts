@@ -8,8 +8,9 @@ import { registry } from '../registry';
 import type { JsonSchema } from '../registry/json-schema';
 import { enumOf, options } from '../registry/options';
 import type { Placement } from '../registry/registry';
-import { BACKEND_NAMES } from './backend-names';
+import { BACKEND_NAMES, BLAS_NAMES } from './backend-names';
 import { sweepSchema } from './sweep-schema';
+import { earlyStoppingSettings } from './early-stopping-settings';
 
 export const SCHEMA_ID = 'pipeline:experiment.schema.json';
 
@@ -45,6 +46,12 @@ function assemble() {
             title: 'backend',
             description: 'auto takes tensorflow (tfjs-node) when it loads, else native (wasm with OpenBLAS kernels) when it loads, else wasm.',
           }),
+          blas: enumOf(BLAS_NAMES, {
+            default: 'auto',
+            title: 'blas',
+            description:
+              "The native backend's matrix product: auto times OpenBLAS (at its own core type and at the best one this CPU runs) and the built-in product once per machine and keeps the fastest correct one; openblas or builtin picks one.",
+          }),
           workers: Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 1, maximum: 64 })], {
             default: 'auto',
             description: 'Processes training folds in parallel: auto is one per core (at most one per fold).',
@@ -64,6 +71,7 @@ function assemble() {
         ...settingsIn('training'),
         epochs: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Passes over the training data.' }),
         batchSize: Type.Integer({ minimum: 1, maximum: 65536, default: 32, description: 'Images per gradient step.' }),
+        earlyStopping: Type.Optional(earlyStoppingSettings),
       }),
       ...topLevelSettings(),
       sweep: Type.Optional(sweepSchema),

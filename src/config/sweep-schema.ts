@@ -1,9 +1,10 @@
 /** The `sweep:` section of a config: the settings to vary (a grid, random draws) and the metric that ranks the trials. */
 import { Static, Type } from '@sinclair/typebox';
 import { enumOf, options } from '../registry/options';
+import { HOSTILE_KEYS } from './hostile-keys';
 
 /** Key paths as `--set` writes them: names and [index]; never a key that reaches an object's prototype. */
-export const KEY_PATH_PATTERN = '^(?!(.*[.\\]])?(__proto__|constructor|prototype)([.\\[]|$))[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])*(\\.[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])*)*$';
+export const KEY_PATH_PATTERN = `^(?!(.*[.\\]])?(${HOSTILE_KEYS.join('|')})([.\\[]|$))[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])*(\\.[A-Za-z_][A-Za-z0-9_]*(\\[\\d+\\])*)*$`;
 
 const range = (type: 'uniform' | 'logUniform' | 'int', description: string) =>
   options({ type: Type.Literal(type), min: Type.Number(), max: Type.Number() }, { description });

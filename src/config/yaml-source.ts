@@ -2,6 +2,8 @@
 import { promises as fs } from 'fs';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { ConfigError, ConfigIssue } from '../errors';
+import { hostileKeyMessage, hostileKeyPaths } from './hostile-keys';
+import { formatPath } from './validate';
 
 /** Files larger than this are not configs; refusing them early keeps a stray data file from eating memory. */
 export const MAX_CONFIG_BYTES = 1 << 20;
@@ -53,7 +55,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     const hint = /alias/i.test(message) ? ` (YAML aliases may expand to at most ${MAX_ALIAS_COUNT} copies)` : '';
     throw new ConfigError(`${file} cannot be read: ${message}${hint}.`);
   }
-  return {
+  const source: YamlSource = {
     file,
     data: data ?? {},
     locate(path) {
@@ -66,6 +68,21 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       return path.length === 0 || doc.hasIn(path);
     },
   };
+  refuseHostileKeys(source);
+  return source;
+}
+
+/** Refuses `__proto__`, `constructor` and `prototype` as keys anywhere in the file, each at its line and column. */
+function refuseHostileKeys(source: YamlSource): void {
+  const found = hostileKeyPaths(source.data);
+  if (found.length === 0) return;
+  throw new ConfigError(
+    `${source.file} uses ${found.length === 1 ? 'a key' : 'keys'} that no config may use:`,
+    found.map((keys) => {
+      const pos = source.locate(keys);
+      return { path: formatPath(keys), file: source.file, line: pos?.line, column: pos?.column, message: hostileKeyMessage(String(keys[keys.length - 1])) };
+    }),
+  );
 }
 
 function readable(message: string): string {

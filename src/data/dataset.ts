@@ -1,5 +1,6 @@
 /** An in-memory image dataset kept as uint8 pixels; stages change how batches are formed, not the pixels. */
 import { RunError } from '../errors';
+import type { Augmentation } from './augment';
 
 export interface Dataset {
   /** Every sample's pixels, uint8, row-major, one after another. Shared, never copied per fold. */
@@ -15,6 +16,8 @@ export interface Dataset {
   readonly offset: number;
   /** Labels as class indices (`index`) or one-hot rows of `numClasses` (`oneHot`). */
   readonly labelEncoding: 'index' | 'oneHot';
+  /** Set by the augment stage: how training batches are varied (never validation or test batches). */
+  readonly augmentation?: Augmentation;
   /** Where the data came from, for the report. */
   readonly origin: string;
   /** The files read, so a report can record their checksums. */

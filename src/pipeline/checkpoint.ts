@@ -29,9 +29,11 @@ export interface FoldCheckpoint {
   tensorsFile: string;
   weights: TensorEntry[];
   optimizer: TensorEntry[];
+  /** The best epoch's weights, kept by early stopping to restore at the end. */
+  bestWeights?: TensorEntry[];
 }
 
-export type CheckpointContent = Omit<FoldCheckpoint, 'version' | 'fold' | 'tensorsFile' | 'weights' | 'optimizer'>;
+export type CheckpointContent = Omit<FoldCheckpoint, 'version' | 'fold' | 'tensorsFile' | 'weights' | 'optimizer' | 'bestWeights'>;
 
 const manifestFile = (dir: string, fold: number) => path.join(dir, CHECKPOINT_DIR, `fold-${fold}.json`);
 
@@ -39,14 +41,22 @@ const manifestFile = (dir: string, fold: number) => path.join(dir, CHECKPOINT_DI
  * Tensors go to a file named after the step they hold and the manifest is renamed into place last, so a kill
  * at any moment leaves the previous checkpoint or the new one, never a mix.
  */
-export async function saveCheckpoint(runDir: string, fold: number, model: tf.LayersModel, optimizer: tf.Optimizer, content: CheckpointContent): Promise<void> {
+export async function saveCheckpoint(
+  runDir: string,
+  fold: number,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  content: CheckpointContent,
+  bestWeights: tf.Tensor[] = [],
+): Promise<void> {
   const dir = path.join(runDir, CHECKPOINT_DIR);
   await fs.mkdir(dir, { recursive: true }).catch((error: unknown) => {
     throw new RunError(`Cannot create the checkpoint folder ${dir}: ${describeFsError(error)}.`);
   });
   const weights = model.getWeights().map((w, i) => ({ name: `w${i}`, tensor: w }));
   const slots = await optimizer.getWeights();
-  const all = [...weights, ...slots];
+  const best = bestWeights.map((tensor, i) => ({ name: `best${i}`, tensor }));
+  const all = [...weights, ...slots, ...best];
   const entries: TensorEntry[] = [];
   let offset = 0;
   for (const { name, tensor } of all) {
@@ -64,7 +74,8 @@ export async function saveCheckpoint(runDir: string, fold: number, model: tf.Lay
     ...content,
     tensorsFile,
     weights: entries.slice(0, weights.length),
-    optimizer: entries.slice(weights.length),
+    optimizer: entries.slice(weights.length, weights.length + slots.length),
+    ...(best.length > 0 ? { bestWeights: entries.slice(weights.length + slots.length) } : {}),
   };
   await writeJsonAtomic(manifestFile(runDir, fold), checkpoint);
   if (previous && previous.tensorsFile !== tensorsFile) await fs.rm(path.join(dir, previous.tensorsFile), { force: true });
@@ -82,8 +93,8 @@ export async function readManifest(runDir: string, fold: number): Promise<FoldCh
   return checkpoint;
 }
 
-/** Loads a checkpoint's tensors into a freshly built model and optimizer. */
-export async function restoreCheckpoint(runDir: string, checkpoint: FoldCheckpoint, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<void> {
+/** Loads a checkpoint's tensors into a freshly built model and optimizer; returns the best epoch's weights when it holds them. */
+export async function restoreCheckpoint(runDir: string, checkpoint: FoldCheckpoint, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<tf.Tensor[] | undefined> {
   const file = path.join(runDir, CHECKPOINT_DIR, checkpoint.tensorsFile);
   const bytes = await fs.readFile(file).catch(() => {
     throw new RunError(`Checkpoint data ${file} is missing; the run cannot be resumed from fold ${checkpoint.fold + 1}.`);
@@ -98,6 +109,7 @@ export async function restoreCheckpoint(runDir: string, checkpoint: FoldCheckpoi
     await optimizer.setWeights(slots);
     tf.dispose(slots.map((s) => s.tensor));
   }
+  return checkpoint.bestWeights?.map(tensor);
 }
 
 /** Writes a fold's checkpoint made in another process or on another machine into this run folder, as saveCheckpoint would. */

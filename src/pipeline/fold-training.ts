@@ -24,9 +24,12 @@ export async function trainFold(context: RunContext, fold: number, listener: Fol
   const optimizer = registry.optimizers.instantiate(spec.training.optimizer, undefined);
   const checkpoint = await readManifest(context.folder.dir, fold);
   const label = `fold ${fold + 1}`;
+  const training = trainingOptions(context, `fold${fold}`, split.train.length, optimizer);
+  const { earlyStopping } = training;
   try {
     if (checkpoint) {
-      await restoreCheckpoint(context.folder.dir, checkpoint, model, optimizer);
+      const bestWeights = await restoreCheckpoint(context.folder.dir, checkpoint, model, optimizer);
+      if (checkpoint.train.stopping) earlyStopping?.resume(checkpoint.train.stopping, bestWeights);
       layerRandom.restore(checkpoint.layerRandomState);
       logger.info(`${label}: resuming after epoch ${checkpoint.train.epoch}${checkpoint.train.batch ? `, step ${checkpoint.train.batch}` : ''}`);
     }
@@ -36,32 +39,47 @@ export async function trainFold(context: RunContext, fold: number, listener: Fol
     const history = checkpoint?.complete
       ? checkpoint.train.history
       : await trainModel(model, optimizer, context.objective(), subset(dataset, split.train), subset(dataset, split.validation), {
-          ...trainingOptions(context, `fold${fold}`, split.train.length, optimizer),
+          ...training,
           label,
           resumeFrom: checkpoint?.train,
           onEpoch: (record) => listener.onEpoch(fold, record),
           onProgress: (done, total, rate) => listener.onProgress(fold, done, total, rate),
           shouldStop: () => context.stopRequested,
           onCheckpoint: (state) =>
-            saveCheckpoint(context.folder.dir, fold, model, optimizer, {
-              complete: state.epoch === spec.training.epochs,
-              train: state,
-              layerRandomState: layerRandom.currentState,
-              trainSeconds: trainSeconds(),
-            }),
+            saveCheckpoint(
+              context.folder.dir,
+              fold,
+              model,
+              optimizer,
+              {
+                complete: state.epoch === spec.training.epochs || state.stopping?.stoppedEpoch !== undefined,
+                train: state,
+                layerRandomState: layerRandom.currentState,
+                trainSeconds: trainSeconds(),
+              },
+              earlyStopping?.savedWeights,
+            ),
         });
+    const stopping = earlyStopping?.summary();
+    if (stopping?.stoppedEpoch !== undefined) {
+      logger.info(
+        `${label}: stopped early after epoch ${stopping.stoppedEpoch}: ${stopping.monitor} last improved in epoch ${stopping.bestEpoch} (${stopping.best})${stopping.restoredBestWeights ? `, whose weights the model keeps` : ''}`,
+      );
+    }
     return {
       fold,
       trainSize: split.train.length,
       validationSize: split.validation.length,
       history,
       trainSeconds: trainSeconds(),
-      trainImages: split.train.length * spec.training.epochs,
+      trainImages: split.train.length * history.length,
+      ...(stopping ? { stopping } : {}),
       // Made where the model is, so every scheduler (worker processes, the queue) sends it back with the fold.
       predictions: summarizeModelPredictions(model, subset(dataset, split.validation), fold),
       model,
     };
   } finally {
     optimizer.dispose();
+    earlyStopping?.dispose();
   }
 }

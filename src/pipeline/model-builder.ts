@@ -18,6 +18,7 @@ export interface LayerSummary {
 export function buildModel(layers: readonly ComponentRef[], inputShape: number[], initRandom: Random, layerRandom = initRandom): tf.Sequential {
   const model = tf.sequential();
   const initializer = (ref: ComponentRef) => registry.initializers.instantiate(ref, { seed: initRandom.seed() });
+  const regularizer = (ref: ComponentRef) => registry.regularizers.instantiate(ref, undefined);
   layers.forEach((ref, index) => {
     const type = resolveRef(ref).type;
     const previous = index === 0 ? [null, ...inputShape] : model.outputs[0].shape;
@@ -29,7 +30,7 @@ export function buildModel(layers: readonly ComponentRef[], inputShape: number[]
     const component = registry.layers.get(type);
     if (component.input && previous.length !== component.input.rank) throw fail(component.input.hint);
     try {
-      model.add(registry.layers.instantiate(ref, { inputShape: index === 0 ? inputShape : undefined, initializer, random: layerRandom }));
+      model.add(registry.layers.instantiate(ref, { inputShape: index === 0 ? inputShape : undefined, initializer, regularizer, random: layerRandom }));
     } catch (error) {
       const message = (error as Error).message;
       throw fail(/Negative dimension/.test(message) ? 'its window is larger than its input' : message);

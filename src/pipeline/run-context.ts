@@ -11,6 +11,7 @@ import type { PredictionSummary } from '../report/predictions';
 import { registry } from '../registry';
 import { resolveRef } from '../registry/registry';
 import type { FoldScheduler } from './scheduling/fold-scheduler';
+import type { StoppingSummary } from './early-stopping';
 import type { Objective, EpochRecord, Scores } from './trainer';
 import type { RunFolder } from './run-folder';
 
@@ -21,6 +22,8 @@ export interface FoldResult {
   history: EpochRecord[];
   trainSeconds: number;
   trainImages: number;
+  /** With early stopping: the best epoch and, when it stopped early, where. */
+  stopping?: StoppingSummary;
   /** The trained model's predictions on the fold's validation samples, summarized. */
   predictions?: PredictionSummary;
   model?: tf.LayersModel;
@@ -52,8 +55,10 @@ export class RunContext {
     this.stopListeners.forEach((listener) => listener());
   }
 
+  /** Calls `listener` on stop, or at once when the stop came already. */
   onStop(listener: () => void): void {
-    this.stopListeners.push(listener);
+    if (this.stopRequested) listener();
+    else this.stopListeners.push(listener);
   }
 
   /** A named stream of the run's seed; the same name always gives the same numbers. */

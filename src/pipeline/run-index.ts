@@ -11,6 +11,9 @@ export interface RunEntry {
   state: RunState | 'unknown';
   startedAt?: string;
   accuracy?: Pick<Summary, 'mean' | 'std' | 'n'>;
+  /** From report.json, once the run has one. */
+  backend?: string;
+  seconds?: number;
 }
 
 export async function listRuns(experimentsDir = EXPERIMENTS_DIR): Promise<RunEntry[]> {
@@ -19,7 +22,7 @@ export async function listRuns(experimentsDir = EXPERIMENTS_DIR): Promise<RunEnt
     for (const runId of await subdirs(path.join(experimentsDir, experiment))) {
       const dir = path.join(experimentsDir, experiment, runId);
       const status = await readJson<RunStatus>(path.join(dir, 'status.json'));
-      const report = await readJson<{ summary?: { accuracy?: Summary } }>(path.join(dir, 'report.json'));
+      const report = await readJson<{ summary?: { accuracy?: Summary }; runtime?: { backend?: string }; timing?: { seconds?: number } }>(path.join(dir, 'report.json'));
       const accuracy = report?.summary?.accuracy;
       runs.push({
         experiment,
@@ -28,6 +31,8 @@ export async function listRuns(experimentsDir = EXPERIMENTS_DIR): Promise<RunEnt
         state: status ? currentState(status) : 'unknown',
         startedAt: status?.startedAt,
         ...(accuracy ? { accuracy: { mean: accuracy.mean, std: accuracy.std, n: accuracy.n } } : {}),
+        ...(report?.runtime?.backend ? { backend: report.runtime.backend } : {}),
+        ...(report?.timing?.seconds !== undefined ? { seconds: report.timing.seconds } : {}),
       });
     }
   }
@@ -35,7 +40,7 @@ export async function listRuns(experimentsDir = EXPERIMENTS_DIR): Promise<RunEnt
 }
 
 /** A run still marked running whose process is gone (or dead and not yet reaped) was interrupted. */
-function currentState(status: RunStatus): RunState {
+export function currentState(status: RunStatus): RunState {
   if (status.state !== 'running') return status.state;
   return processIsAlive(status.pid) ? 'running' : 'interrupted';
 }

@@ -62,10 +62,13 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   const detachLog = attachLogFile(folder.file('log.jsonl'));
   const resumeHint = `pipeline run ${options.configRef ?? spec.name} --resume ${folder.runId}`;
   let context: RunContext | undefined;
+  // A signal before the context exists (data still loading) stops the run as soon as it has one.
+  let stopSignal: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (context && !context.stopRequested) {
+    if (!stopSignal) {
+      stopSignal = signal;
       logger.warn(`${signal}: stopping at the next step boundary and saving a checkpoint (press Ctrl-C again to stop at once)`);
-      context.requestStop();
+      context?.requestStop();
       return;
     }
     // A second signal: stop now; the last epoch checkpoints remain for --resume.
@@ -78,8 +81,9 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
   try {
     await writeFileAtomic(folder.file('config.resolved.yaml'), stringify(spec));
     logger.info(`${options.resume ? 'resuming' : 'run'} ${spec.name}/${folder.runId} → ${folder.dir}`);
-    const backend = await selectBackend(spec.runtime.backend);
+    const backend = await selectBackend(spec.runtime.backend, { blas: spec.runtime.blas });
     context = new RunContext(spec, loaded.file, folder, backend, scheduler);
+    if (stopSignal) context.requestStop();
     // Stages, model, data and loss checked against each other before any training starts.
     preflight(loaded, context);
     for (const [i, { name, step }] of plan.entries()) {

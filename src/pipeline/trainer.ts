@@ -1,6 +1,6 @@
 /** The training loop: seeded batch order, one optimizer step per batch, per-epoch train and validation metrics. */
 import * as tf from '@tensorflow/tfjs';
-import { allPositions, makeBatch } from '../data/batches';
+import { allPositions, Batch, makeBatch } from '../data/batches';
 import { Dataset } from '../data/dataset';
 import { InterruptedError, RunError } from '../errors';
 import { permutation, Random } from '../random';
@@ -8,6 +8,7 @@ import type { LossFunction } from '../registry/losses/loss-component';
 import type { MetricFunction } from '../registry/metrics/metric-component';
 import { learningRateOf, setLearningRate } from '../registry/optimizers/optimizer-component';
 import type { LearningRateSchedule } from '../registry/schedules/schedule-component';
+import type { EarlyStopping, StoppingState } from './early-stopping';
 
 export type Scores = Record<string, number>;
 
@@ -39,6 +40,8 @@ export interface TrainState {
   /** Seconds spent in the epoch under way so far. */
   epochSeconds: number;
   history: EpochRecord[];
+  /** Early stopping's state as of the last epoch, when the config asks for it. */
+  stopping?: StoppingState;
 }
 
 export interface TrainOptions {
@@ -48,6 +51,10 @@ export interface TrainOptions {
   random: Random;
   /** The rate of each step; without one the optimizer's own rate stays. */
   schedule?: LearningRateSchedule;
+  /** Keys the augment stage's draws for this model (one per fold), so folds are varied independently. */
+  augmentSeed?: number;
+  /** Ends training when its score stops improving; a resumed run hands it its state first. */
+  earlyStopping?: EarlyStopping;
   /** Names what is trained in messages, e.g. "fold 2". */
   label?: string;
   resumeFrom?: TrainState;
@@ -79,7 +86,8 @@ export async function trainModel(
   const resume = options.resumeFrom;
   const history = [...(resume?.history ?? [])];
   if (resume) options.random.restore(resume.epochRandomState);
-  for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= options.epochs; epoch++) {
+  const stopped = () => options.earlyStopping?.state.stoppedEpoch !== undefined;
+  for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= options.epochs && !stopped(); epoch++) {
     const resuming = resume && epoch === resume.epoch + 1 ? resume : undefined;
     const epochRandomState = options.random.currentState;
     const order = permutation(count, options.random);
@@ -96,6 +104,7 @@ export async function trainModel(
       totals: [...totals],
       epochSeconds: (Date.now() - started) / 1000,
       history: [...history],
+      ...stoppingState(options),
     });
     for (let b = startBatch; b < batches; b++) {
       if (b > startBatch && b % YIELD_EVERY === 0) {
@@ -108,7 +117,8 @@ export async function trainModel(
       if (options.schedule) setLearningRate(optimizer, options.schedule((epoch - 1) * batches + b));
       const start = b * options.batchSize;
       const end = Math.min(count, start + options.batchSize);
-      trainStep(model, optimizer, objective, variables, train, order, start, end).forEach((sum, i) => (totals[i] += sum));
+      const pass = { epoch, seed: options.augmentSeed ?? 0 };
+      trainStep(model, optimizer, objective, variables, () => makeBatch(train, order, start, end, pass)).forEach((sum, i) => (totals[i] += sum));
       const lossSoFar = totals[0];
       if (!Number.isFinite(lossSoFar)) {
         throw new RunError(
@@ -132,30 +142,41 @@ export async function trainModel(
     };
     history.push(record);
     options.onEpoch?.(record);
-    await options.onCheckpoint?.({ epoch, batch: 0, epochRandomState: options.random.currentState, totals: [], epochSeconds: 0, history: [...history] });
+    // The model the last checkpoint holds is the one training ends with: the best epoch's, when asked for.
+    if (options.earlyStopping?.afterEpoch(record, model) || epoch === options.epochs) options.earlyStopping?.restoreBest(model);
+    await options.onCheckpoint?.({
+      epoch,
+      batch: 0,
+      epochRandomState: options.random.currentState,
+      totals: [],
+      epochSeconds: 0,
+      history: [...history],
+      ...stoppingState(options),
+    });
   }
   return history;
 }
 
-/** One optimizer step on samples order[start..end); returns the batch's loss sum and metric sums. */
+function stoppingState(options: TrainOptions): Pick<TrainState, 'stopping'> {
+  return options.earlyStopping ? { stopping: options.earlyStopping.state } : {};
+}
+
+/** One optimizer step on the batch `nextBatch` forms (inside the step's tidy, which disposes it); returns the batch's loss sum and metric sums. */
 function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   objective: Objective,
   variables: tf.Variable[],
-  train: Dataset,
-  order: Int32Array,
-  start: number,
-  end: number,
+  nextBatch: () => Batch,
 ): number[] {
   return tf.tidy(() => {
-    const batch = makeBatch(train, order, start, end);
+    const batch = nextBatch();
     let predicted: tf.Tensor | undefined;
     const cost = optimizer.minimize(
       () => {
         // Kept: the gradient computation disposes everything else made in here.
         predicted = tf.keep(model.apply(batch.x, { training: true }) as tf.Tensor);
-        return objective.loss(batch.y, predicted);
+        return withPenalties(model, objective.loss(batch.y, predicted));
       },
       true,
       variables,
@@ -178,11 +199,17 @@ export function evaluateModel(model: tf.LayersModel, objective: Objective, data:
       const batch = makeBatch(data, positions, start, end);
       // One pass over the whole batch: predict's default splits it into slices of 32, several times slower.
       const predicted = model.predict(batch.x, { batchSize: end - start }) as tf.Tensor;
-      totals[0] += objective.loss(batch.y, predicted).dataSync()[0] * batch.size;
+      totals[0] += withPenalties(model, objective.loss(batch.y, predicted)).dataSync()[0] * batch.size;
       objective.metrics.forEach((m, i) => (totals[i + 1] += tf.sum(m.fn(batch.y, predicted)).dataSync()[0]));
     });
   }
   return scores(objective, totals, count);
+}
+
+/** The loss plus the layers' weight penalties (kernelRegularizer), which Keras counts in loss and val_loss alike. */
+function withPenalties(model: tf.LayersModel, loss: tf.Scalar): tf.Scalar {
+  const penalties = model.calculateLosses();
+  return penalties.length === 0 ? loss : tf.addN([loss, ...penalties]);
 }
 
 function scores(objective: Objective, sums: ArrayLike<number>, count: number): Scores {

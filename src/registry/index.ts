@@ -9,6 +9,7 @@ import { layers } from './layers';
 import { losses } from './losses';
 import { metrics } from './metrics';
 import { optimizers } from './optimizers';
+import { regularizers } from './regularizers';
 import { schedules } from './schedules';
 import { sources } from './sources';
 import { stages } from './stages';
@@ -17,6 +18,7 @@ import { steps } from './steps';
 export const registry = {
   layers,
   initializers,
+  regularizers,
   optimizers,
   schedules,
   losses,

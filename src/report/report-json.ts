@@ -3,6 +3,7 @@ import * as os from 'os';
 import type { BackendInfo } from '../backend/select';
 import { classCounts, datasetSize } from '../data/dataset';
 import { LayerSummary, summarize as summarizeLayers } from '../pipeline/model-builder';
+import type { StoppingSummary } from '../pipeline/early-stopping';
 import type { RunContext } from '../pipeline/run-context';
 import type { EpochRecord, Scores } from '../pipeline/trainer';
 import { resolveRef } from '../registry/registry';
@@ -25,6 +26,8 @@ export interface FoldReport {
   loss?: number;
   scores?: Scores;
   history: EpochRecord[];
+  /** With early stopping: the best epoch and, when it stopped early, where. */
+  earlyStopping?: StoppingSummary;
   /** The fold model's predictions on its validation samples (the gallery is kept over all folds, in `predictions`). */
   predictions?: { confusion: number[][]; perClass: ClassMetrics[] };
 }
@@ -38,7 +41,7 @@ export interface Report {
   /** The project's commit when the config lives in a git checkout. */
   git?: GitState;
   createdAt: string;
-  runtime: { backend: BackendInfo['name']; versions: Record<string, string>; cores: number; platform: string };
+  runtime: { backend: BackendInfo['name']; versions: Record<string, string>; blas?: BackendInfo['blas']; cores: number; platform: string };
   data: { origin: string; samples: number; sampleShape: number[]; classCounts: number[]; files: FileChecksum[] };
   model: { parameters: number; layers: LayerSummary[] };
   evaluation: { type: string; splits: number };
@@ -81,7 +84,13 @@ export async function buildReport(context: RunContext): Promise<Report> {
     config: { ...(await configLineage(context.configFile, spec)), resolved: spec },
     ...(git ? { git } : {}),
     createdAt: new Date().toISOString(),
-    runtime: { backend: context.backend.name, versions: context.backend.versions, cores: os.cpus().length, platform: `${os.platform()}-${os.arch()}` },
+    runtime: {
+      backend: context.backend.name,
+      versions: context.backend.versions,
+      ...(context.backend.blas ? { blas: context.backend.blas } : {}),
+      cores: os.cpus().length,
+      platform: `${os.platform()}-${os.arch()}`,
+    },
     data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), files: fileChecksums(dataset.files) },
     model: {
       parameters: firstModel ? firstModel.countParams() : 0,
@@ -94,6 +103,7 @@ export async function buildReport(context: RunContext): Promise<Report> {
       validationSize: f.validationSize,
       ...(f.evaluation ? { accuracy: f.evaluation.accuracy, loss: f.evaluation.loss, scores: withoutSeconds(f.evaluation) } : {}),
       history: f.history,
+      ...(f.stopping ? { earlyStopping: f.stopping } : {}),
       ...(f.predictions ? { predictions: { confusion: f.predictions.confusion, perClass: f.predictions.perClass } } : {}),
     })),
     summary,

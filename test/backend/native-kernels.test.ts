@@ -216,12 +216,14 @@ if (testedBackends.includes('native')) {
   describe('native backend', () => {
     withCpuAnd('native');
 
-    it('is what auto picks when tfjs-node is not installed, and reports the OpenBLAS it uses', async function () {
-      const info = await selectBackend('auto', { quiet: true });
+    it('is what auto picks when tfjs-node is not installed, and reports the matrix product it uses and why', async function () {
+      const info = await selectBackend('auto', { quiet: true, blas: 'openblas' });
       // tfjs-node, where it installs, comes first.
       if (info.name === 'tensorflow') this.skip();
       assert.equal(info.name, 'native');
-      assert.match(info.versions.blas, /OpenBLAS/);
+      assert.match(info.versions.blas, /^OpenBLAS .*, core \w+$/);
+      assert.equal(info.blas?.library, 'openblas');
+      assert.ok(info.blas.reason.length > 0);
     });
 
     it('multiplies by an empty inner dimension to zeros, whatever the output memory held', async () => {

@@ -1,8 +1,9 @@
 import { strict as assert } from 'assert';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { pipeline, REPO } from '../support/cli';
-import { tempDir } from '../support/fixtures';
+import { BIN, pipeline, REPO } from '../support/cli';
+import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
 import { freePort } from '../support/redis';
 
 interface Report {
@@ -54,7 +55,8 @@ describe('pipeline sweep', function () {
       assert.equal(report.summary.accuracy.mean, trial.score.mean);
       assert.match(fs.readFileSync(path.join(trialDir, 'config.resolved.yaml'), 'utf8'), new RegExp(`learningRate: ${lr}\\n`));
       assert.doesNotMatch(fs.readFileSync(path.join(trialDir, 'config.resolved.yaml'), 'utf8'), /sweep:/);
-      const alone = pipeline(['run', QUICK, ...TINY, '--set', `training.optimizer.learningRate=${lr}`, '--set', `name=alone-${i}`], cwd);
+      // Alone and in the run process itself: the sweep's pool gives the numbers of training the folds one after another.
+      const alone = pipeline(['run', QUICK, ...TINY, '--set', `training.optimizer.learningRate=${lr}`, '--set', 'runtime.workers=1', '--set', `name=alone-${i}`], cwd);
       assert.equal(alone.status, 0, alone.stderr);
       const [aloneDir] = fs.readdirSync(path.join(cwd, 'experiments', `alone-${i}`));
       const aloneReport = readJson<Report>(path.join(cwd, 'experiments', `alone-${i}`, aloneDir, 'report.json'));
@@ -67,6 +69,31 @@ describe('pipeline sweep', function () {
     assert.equal(list.status, 0, list.stderr);
     const best = record.trials.find((t) => t.id === record.ranking[0])!;
     assert.match(list.stdout, new RegExp(`^sweeps \\(1\\):\\n  quick/${path.basename(sweepDir)} +complete +3/3 trials +best ${best.name.replace(/\./g, '\\.')} accuracy ${best.score.mean.toFixed(4)} ± \\d\\.\\d{4}$`, 'm'));
+  });
+
+  it('keeps both pool processes busy across trials: the next trial\'s folds train while the last fold of one still does', () => {
+    const dir = tempDir('pipeline-sweep-toy-');
+    const data = writeToyIdx(dir, 900);
+    const config = path.join(dir, 'toy.yaml');
+    fs.writeFileSync(config, toyConfig(data.images, data.labels).replace('folds: 2', 'folds: 3').replace('epochs: 2', 'epochs: 3'));
+    const result = pipeline(['sweep', config, '--grid', 'training.optimizer.learningRate=0.1,0.05,0.01', '--set', 'runtime.workers=2'], dir);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /: 3 trials, 9 folds to train in 2 worker processes/);
+    const [sweep] = fs.readdirSync(path.join(dir, 'experiments', '_sweeps', 'toy'));
+    const { trials } = readJson<{ trials: { name: string; run: string }[] }>(path.join(dir, 'experiments', '_sweeps', 'toy', sweep, 'sweep.json'));
+    const runDir = (i: number) => path.join(dir, 'experiments', trials[i].run);
+    // 3 folds on 2 processes: trial 1's third fold trains beside trial 2's first, before trial 1 can report.
+    const firstReport = readJson<{ createdAt: string }>(path.join(runDir(0), 'report.json')).createdAt;
+    const secondLog = fs.readFileSync(path.join(runDir(1), 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string; timestamp: string });
+    const firstEpoch = secondLog.find((l) => /^fold \d\/3 epoch 1\/3: loss/.test(l.message));
+    assert.ok(firstEpoch && firstEpoch.timestamp < firstReport, `trial 2 trained an epoch (${firstEpoch?.timestamp}) before trial 1 reported (${firstReport})`);
+    for (const [i, lr] of ['0.1', '0.05', '0.01'].entries()) {
+      // The reference: every fold trained one after another in the run process itself.
+      const alone = pipeline(['run', config, '--set', `training.optimizer.learningRate=${lr}`, '--set', 'runtime.workers=1', '--set', `name=alone-${i}`], dir);
+      assert.equal(alone.status, 0, alone.stderr);
+      const [aloneDir] = fs.readdirSync(path.join(dir, 'experiments', `alone-${i}`));
+      assert.deepEqual(numbers(readJson<Report>(path.join(runDir(i), 'report.json'))), numbers(readJson<Report>(path.join(dir, 'experiments', `alone-${i}`, aloneDir, 'report.json'))));
+    }
   });
 
   it('--resume leaves complete trials alone and finishes an interrupted one from its checkpoints', () => {
@@ -93,6 +120,41 @@ describe('pipeline sweep', function () {
     assert.equal(readJson<{ trials: { state: string }[] }>(recordFile).trials[2].state, 'complete');
     assert.equal(readJson<{ state: string }>(path.join(sweepDir, 'status.json')).state, 'complete');
     assert.equal(pipeline(['sweep', QUICK, '--resume'], cwd).status, 2, 'nothing left to resume');
+  });
+
+  it('stops on Ctrl-C with every trial checkpointed, and --resume ends with the numbers of an uninterrupted sweep', async () => {
+    const dir = tempDir('pipeline-sweep-stop-');
+    const data = writeToyIdx(dir, 1200);
+    const config = path.join(dir, 'toy.yaml');
+    fs.writeFileSync(config, toyConfig(data.images, data.labels).replace('epochs: 2', 'epochs: 8'));
+    const grid = ['--grid', 'training.optimizer.learningRate=0.1,0.05,0.01', '--set', 'runtime.workers=2'];
+    const child = spawn(process.execPath, [BIN, 'sweep', config, ...grid], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (/^\[1\/6\] /m.test(stdout) && !child.killed) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(code, 130, stderr);
+    const sweeps = path.join(dir, 'experiments', '_sweeps', 'toy');
+    const [id] = fs.readdirSync(sweeps);
+    assert.match(stderr, new RegExp(`error Sweep interrupted with \\d of 3 trials not finished; finished trials are kept and interrupted ones checkpointed\\. Resume with: pipeline sweep ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --resume ${id}\\n$`));
+    assert.equal(readJson<{ state: string }>(path.join(sweeps, id, 'status.json')).state, 'interrupted');
+
+    const resumed = pipeline(['sweep', config, '--resume'], dir);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const { trials } = readJson<{ trials: { run: string; state: string }[] }>(path.join(sweeps, id, 'sweep.json'));
+    assert.deepEqual(trials.map((t) => t.state), ['complete', 'complete', 'complete']);
+    const logs = trials.map((t) => fs.readFileSync(path.join(dir, 'experiments', t.run, 'log.jsonl'), 'utf8')).join('');
+    assert.match(logs, /fold [12]: resuming after epoch [0-7]\b/, 'a fold stopped part way continued from its checkpoint');
+    for (const [i, lr] of ['0.1', '0.05', '0.01'].entries()) {
+      const alone = pipeline(['run', config, '--set', `training.optimizer.learningRate=${lr}`, '--set', 'runtime.workers=1', '--set', `name=alone-${i}`], dir);
+      assert.equal(alone.status, 0, alone.stderr);
+      const [aloneDir] = fs.readdirSync(path.join(dir, 'experiments', `alone-${i}`));
+      assert.deepEqual(numbers(readJson<Report>(path.join(dir, 'experiments', trials[i].run, 'report.json'))), numbers(readJson<Report>(path.join(dir, 'experiments', `alone-${i}`, aloneDir, 'report.json'))));
+    }
   });
 
   it('names the URL and exits 1 when the queue cannot be reached, leaving no sweep or run folder', async () => {

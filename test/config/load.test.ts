@@ -3,21 +3,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadExperiment } from '../../src/config/load';
 import { experimentSchema } from '../../src/config/schema';
-import { ConfigError } from '../../src/errors';
 import { REPO } from '../support/cli';
+import { configError } from '../support/config-error';
 import { tempDir } from '../support/fixtures';
 
 const CONFIGS = path.join(REPO, 'configs');
-
-async function configError(promise: Promise<unknown>): Promise<ConfigError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the config to be rejected');
-}
 
 function write(dir: string, name: string, text: string): string {
   const file = path.join(dir, name);

@@ -2,11 +2,11 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadExperiment } from '../../src/config/load';
-import { ConfigError } from '../../src/errors';
 import { preflight } from '../../src/pipeline/preflight';
 import { RunContext } from '../../src/pipeline/run-context';
 import { RunFolder } from '../../src/pipeline/run-folder';
 import { pipeline } from '../support/cli';
+import { configError } from '../support/config-error';
 import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
 
 /** Loads the toy config (4 classes of 8×8 images) with `sets`, and checks it the way a run does before training. */
@@ -14,16 +14,6 @@ async function check(dir: string, file: string, sets: string[]): Promise<string[
   const loaded = await loadExperiment(file, sets);
   const context = new RunContext(loaded.spec, loaded.file, await RunFolder.create(path.join(dir, 'experiments'), 'toy'), { name: 'cpu', versions: {} });
   return preflight(loaded, context);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ConfigError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the config to be rejected before training');
 }
 
 describe('checks before training: model against data and loss', () => {
@@ -44,7 +34,7 @@ describe('checks before training: model against data and loss', () => {
   });
 
   it('rejects output units that differ from the number of classes, at the units written', async () => {
-    const error = await rejection(check(dir, file, ['model.layers[3]={type: dense, units: 5, activation: softmax}']));
+    const error = await configError(check(dir, file, ['model.layers[3]={type: dense, units: 5, activation: softmax}']));
     assert.equal(error.header, 'The model does not fit the data or the loss:');
     assert.equal(error.issues.length, 1);
     const [issue] = error.issues;
@@ -56,12 +46,12 @@ describe('checks before training: model against data and loss', () => {
 
   it('locates the mismatch in the file when the file wrote it', async () => {
     fs.writeFileSync(path.join(dir, 'five.yaml'), fs.readFileSync(file, 'utf8').replace('units: 4, activation: softmax', 'units: 5, activation: softmax'));
-    const error = await rejection(check(dir, path.join(dir, 'five.yaml'), []));
+    const error = await configError(check(dir, path.join(dir, 'five.yaml'), []));
     assert.deepEqual([error.issues[0].file, error.issues[0].line, error.issues[0].column], [path.join(dir, 'five.yaml'), line('units: 4, activation: softmax'), 29]);
   });
 
   it('rejects class-index labels for a loss that compares one-hot rows, at training.loss', async () => {
-    const error = await rejection(check(dir, file, ['data.stages=[{type: reshape, shape: [8, 8, 1]}, normalize]']));
+    const error = await configError(check(dir, file, ['data.stages=[{type: reshape, shape: [8, 8, 1]}, normalize]']));
     assert.deepEqual(
       error.issues.map((i) => [i.path, i.line, i.message]),
       [['training.loss', line('loss:'), 'categoricalCrossentropy compares each output row with a one-hot label row, but the labels are class indices: add oneHot to data.stages.']],
@@ -69,13 +59,13 @@ describe('checks before training: model against data and loss', () => {
   });
 
   it('rejects a model whose output is not one value per class', async () => {
-    const error = await rejection(check(dir, file, ['model.layers=[{type: conv2d, filters: 4, kernelSize: 3}]']));
+    const error = await configError(check(dir, file, ['model.layers=[{type: conv2d, filters: 4, kernelSize: 3}]']));
     assert.equal(error.issues[0].path, 'model.layers[0]');
     assert.equal(error.issues[0].message, "the model's output is [batch, 6, 6, 4], not one value per class [batch, 4]: end the model with flatten and a dense layer of 4 units.");
   });
 
   it('rejects a first layer that does not take the sample shape left by the stages, at the layer', async () => {
-    const error = await rejection(check(dir, file, ['data.stages=[{type: reshape, shape: [64]}, normalize, oneHot]']));
+    const error = await configError(check(dir, file, ['data.stages=[{type: reshape, shape: [64]}, normalize, oneHot]']));
     assert.equal(error.header, 'The model cannot be built:');
     assert.deepEqual([error.issues[0].path, error.issues[0].line, error.issues[0].column], ['model.layers[0]', line('type: conv2d'), 7]);
     assert.match(error.issues[0].message, /^conv2d cannot take an input of shape \[batch, 64\] \(one sample after data\.stages\): it needs \[batch, height, width, channels\]/);
@@ -83,7 +73,7 @@ describe('checks before training: model against data and loss', () => {
 
   it('rejects a stage that cannot apply to the data as a config error located at the stage', async () => {
     fs.writeFileSync(path.join(dir, 'reshape.yaml'), fs.readFileSync(file, 'utf8').replace('shape: [8, 8, 1]', 'shape: [9, 9, 1]'));
-    const error = await rejection(check(dir, path.join(dir, 'reshape.yaml'), []));
+    const error = await configError(check(dir, path.join(dir, 'reshape.yaml'), []));
     assert.match(error.header, /^Data stage data\.stages\[0\] \(reshape\) cannot apply to .*images-idx3-ubyte \+ .*labels-idx1-ubyte:$/);
     assert.deepEqual(
       error.issues.map((i) => [i.path, i.line, i.column, i.message]),

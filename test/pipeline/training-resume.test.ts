@@ -31,4 +31,37 @@ describe('resume through the training vocabulary', function () {
     assert.ok(Math.abs(expected.history[2].learningRate! - 0.05 * 0.5 * (1 + Math.cos((Math.PI * 61) / 63))) < 1e-9, String(expected.history[2].learningRate));
     sameWeights();
   });
+
+  it('early stopping stops where an uninterrupted run stops and keeps the best epoch\'s weights, through a resume', async () => {
+    // A minDelta no accuracy can beat: epoch 1 stays the best, so training stops after epoch 3 with epoch 1's weights.
+    const stopping = 'training.earlyStopping={monitor: val_accuracy, patience: 2, minDelta: 1, restoreBestWeights: true}';
+    const { expected, resumed, sameWeights } = await straightAndResumed(data, [stopping, 'training.epochs=6']);
+    assert.deepEqual(expected.history.map((r) => r.epoch), [1, 2, 3]);
+    assert.deepEqual(expected.stopping, { monitor: 'val_accuracy', best: expected.history[0].validation.accuracy, bestEpoch: 1, stoppedEpoch: 3, restoredBestWeights: true });
+    assert.deepEqual(scores(resumed.history), scores(expected.history));
+    assert.deepEqual(resumed.stopping, expected.stopping);
+    sameWeights();
+    const oneEpoch = await trainFold((await toyRun(tempDir(), data, 'toy', ['training.epochs=1'])).context, 0, quiet);
+    assert.deepEqual(
+      expected.model!.getWeights().map((w) => Array.from(w.dataSync())),
+      oneEpoch.model!.getWeights().map((w) => Array.from(w.dataSync())),
+      'the weights after epoch 1',
+    );
+  });
+
+  it('an L2 penalty and label smoothing resume to identical metrics and weights', async () => {
+    const sets = ['model.layers[0].kernelRegularizer={type: l2, l2: 0.001}', 'training.loss={type: categoricalCrossentropy, labelSmoothing: 0.1}'];
+    const { expected, resumed, sameWeights } = await straightAndResumed(data, sets);
+    assert.deepEqual(scores(resumed.history), scores(expected.history));
+    sameWeights();
+  });
+
+  it('augmentation resumes to identical metrics and weights, and changes training, not validation, scores', async () => {
+    const stages = 'data.stages=[{type: reshape, shape: [8, 8, 1]}, normalize, oneHot, {type: augment, shift: 0.1, rotation: 10, zoom: 0.1}]';
+    const { expected, resumed, sameWeights } = await straightAndResumed(data, [stages]);
+    assert.deepEqual(scores(resumed.history), scores(expected.history));
+    sameWeights();
+    const plain = await trainFold((await toyRun(tempDir(), data, 'toy')).context, 0, quiet);
+    assert.notDeepEqual(expected.history[0].train, plain.history[0].train, 'training batches are augmented');
+  });
 });

@@ -40,4 +40,18 @@ describe('categoricalCrossentropy', () => {
     const value = loss(yTrue, tf.tensor2d([NaN, 0.2, 0.1, 0.4, 0.3, 0.3, 0.5, 0.4, 0.1, 0.05, 0.05, 0.9], [4, 3])).dataSync()[0];
     assert.ok(Number.isNaN(value));
   });
+
+  it('smooths labels: the loss of hand-computed targets (1 − s)·y + s/K, and the matching gradient', () => {
+    const smoothed = registry.losses.instantiate({ type: 'categoricalCrossentropy', labelSmoothing: 0.1 }, undefined);
+    const labels = tf.tensor2d([0, 1, 0, 1, 0, 0], [2, 3]);
+    const predicted = tf.tensor2d([0.2, 0.7, 0.1, 0.5, 0.25, 0.25], [2, 3]);
+    // Sample 1: −(0.1/3·ln 0.2 + (0.9 + 0.1/3)·ln 0.7 + 0.1/3·ln 0.1); sample 2 likewise; the loss is their mean.
+    const expected = (0.46329738119042185 + 0.7393569925972749) / 2;
+    assert.ok(Math.abs(smoothed(labels, predicted).dataSync()[0] - expected) < 1e-6);
+    const targets = tf.tensor2d([0.1 / 3, 0.9 + 0.1 / 3, 0.1 / 3, 0.9 + 0.1 / 3, 0.1 / 3, 0.1 / 3], [2, 3]);
+    const gradient = (f: (p: tf.Tensor) => tf.Scalar) => Array.from(tf.grad(f)(predicted).dataSync());
+    const [actual, wanted] = [gradient((p) => smoothed(labels, p)), gradient((p) => reference(1e-7)(targets, p))];
+    wanted.forEach((v, i) => assert.ok(Math.abs(actual[i] - v) < 1e-5, `element ${i}: ${actual[i]} vs ${v}`));
+    tf.dispose([labels, predicted, targets]);
+  });
 });

@@ -1,5 +1,21 @@
-/** Loads the native kernel addon (native/, compiled by `npm install` where a C compiler is present) and its OpenBLAS. */
+/** Loads the native kernel addon (native/, compiled by `npm install` where a C compiler is present). */
 import * as path from 'path';
+
+/** The built-in product's micro-kernels, widest first. */
+export const BUILTIN_KERNELS = ['avx512', 'avx2', 'portable'] as const;
+export type BuiltinKernel = (typeof BUILTIN_KERNELS)[number];
+
+export interface CpuInfo {
+  vendor: string;
+  name: string;
+  family: number;
+  model: number;
+  avx2Fma: boolean;
+  avx512: boolean;
+  avx512Bf16: boolean;
+  openblasCore: string;
+  builtinKernel: BuiltinKernel;
+}
 
 /** A convolution's or a pooling window's geometry, as the addon reads it (NHWC; the filter [height, width, in, out]). */
 export interface ConvGeometry {
@@ -41,8 +57,12 @@ export interface MatMulDescriptor {
  * RangeError for anything that does not fit.
  */
 export interface NativeAddon {
-  /** Describes the BLAS library loaded; throws why none loaded. */
-  blas(): string;
+  /** What this CPU runs (CPUID): the best OpenBLAS core type ('' for none of Haswell, SkylakeX, Cooperlake) and built-in kernel. */
+  cpu(): CpuInfo;
+  /** Loads OpenBLAS (with OPENBLAS_CORETYPE=core while it loads, when given) and makes its product the one kernels use; throws why it cannot. */
+  useOpenblas(core?: string | null): { config: string; core: string };
+  /** Makes the built-in product, with this micro-kernel, the one kernels use; throws a RangeError when this CPU does not run it. */
+  useBuiltin(kernel: BuiltinKernel): void;
   matMul(heap: ArrayBuffer, product: MatMulDescriptor): void;
   conv2D(heap: ArrayBuffer, tensors: { x: number; filter: number; y: number }, geometry: ConvGeometry): void;
   conv2DBackpropFilter(heap: ArrayBuffer, tensors: { x: number; dy: number; dw: number }, geometry: ConvGeometry): void;
@@ -64,7 +84,7 @@ export interface NativeAddon {
   maxPoolGrad(heap: ArrayBuffer, tensors: { x: number; dy: number; dx: number; dyHeight: number; dyWidth: number }, geometry: ConvGeometry): void;
 }
 
-export type AddonLoad = { addon: NativeAddon; blas: string } | { reason: string };
+export type AddonLoad = { addon: NativeAddon } | { reason: string };
 
 // From dist/src/backend/native to the package's root. PIPELINE_NATIVE_ADDON names another build of the addon (the
 // sanitizer build of `npm run test:sanitize`).
@@ -76,7 +96,7 @@ export function loadNativeAddon(): AddonLoad {
   if (loaded) return loaded;
   try {
     const addon = require(ADDON_PATH) as NativeAddon;
-    loaded = { addon, blas: addon.blas() };
+    loaded = { addon };
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     loaded = {

@@ -1,10 +1,12 @@
 // The native backend: the tfjs wasm backend (tensors in its heap, its kernels and ours) with the kernels a training
-// step spends its time in (matrix products and convolutions through OpenBLAS, pooling, elementwise ops, reductions,
+// step spends its time in (matrix products and convolutions through OpenBLAS or the built-in product, pooling, elementwise ops, reductions,
 // batch normalization, relu's gradient, the momentum update) run as native code over that heap.
 import { findBackendFactory, getKernelsForBackend, registerBackend, registerKernel } from '@tensorflow/tfjs-core';
 import { registerWasmTrainingKernels } from '../wasm-kernels';
 import { WasmKernelOverride } from '../wasm-kernels/kernel-override';
+import type { BlasName } from '../../config/backend-names';
 import { loadNativeAddon } from './addon';
+import { BlasSelection, selectBlas } from './blas-choice';
 import { nativeBatchNorm } from './batch-norm';
 import { NATIVE_BACKEND } from './backend-name';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
@@ -39,10 +41,16 @@ export const nativeKernels: readonly WasmKernelOverride[] = [
 
 let registered = false;
 
-/** Registers the backend under the name "native"; returns the BLAS library it uses, or why it is unavailable. */
-export function registerNativeBackend(): { blas: string } | { reason: string } {
+/** Registers the backend under the name "native" with the matrix product `blas` selects; returns that product, or why the backend is unavailable. */
+export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSelection } | { reason: string } {
   const load = loadNativeAddon();
   if (!('addon' in load)) return load;
+  let selection: BlasSelection;
+  try {
+    selection = selectBlas(load.addon, blas);
+  } catch (error) {
+    return { reason: (error as Error).message };
+  }
   if (!registered) {
     require('@tensorflow/tfjs-backend-wasm');
     registerWasmTrainingKernels();
@@ -55,5 +63,5 @@ export function registerNativeBackend(): { blas: string } | { reason: string } {
     registerBackend(NATIVE_BACKEND, () => wasmFactory(), -1);
     registered = true;
   }
-  return { blas: load.blas };
+  return { blas: selection };
 }

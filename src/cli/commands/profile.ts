@@ -27,7 +27,7 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
     const { RunFolder } = await import('../../pipeline/run-folder');
     const { trialTraining } = await import('../../pipeline/trial-training');
     const { spec, file } = await loadExperiment(args.config, args.set);
-    const context = new RunContext(spec, file, RunFolder.open('profile'), await selectBackend(spec.runtime.backend));
+    const context = new RunContext(spec, file, RunFolder.open('profile'), await selectBackend(spec.runtime.backend, { blas: spec.runtime.blas }));
     const { batchSize } = spec.training;
     const trial = trialTraining(context, 'profile');
     await trial.train(WARMUP_STEPS * batchSize);

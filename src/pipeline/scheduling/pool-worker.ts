@@ -13,12 +13,17 @@ function send(message: PoolReply): void {
 }
 
 let backend: BackendInfo | undefined;
+/** The backend and matrix product asked for when `backend` was started: a run asking for others starts them again. */
+let started = '';
 /** The context of the run whose fold came last: the next fold is most often of the same run, and shares its data. */
 let context: { run: string; value: RunContext } | undefined;
 let current: RunContext | undefined;
 
 async function contextFor(job: FoldJob): Promise<RunContext> {
-  if (backend?.name !== job.backend) backend = await selectBackend(job.backend, { quiet: true });
+  if (!backend || started !== `${job.backend} ${job.spec.runtime.blas}`) {
+    backend = await selectBackend(job.backend, { quiet: true, blas: job.spec.runtime.blas });
+    started = `${job.backend} ${job.spec.runtime.blas}`;
+  }
   if (context?.run !== job.run) context = { run: job.run, value: new RunContext(job.spec, job.configFile, RunFolder.open(job.runDir), backend) };
   return context.value;
 }

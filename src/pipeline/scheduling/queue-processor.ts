@@ -23,6 +23,8 @@ import type { QueuedFold, QueuedFoldResult, QueuedProgress } from './queue-job';
 process.on('disconnect', () => process.exit(1));
 
 let backend: BackendInfo | undefined;
+/** The backend and matrix product asked for when `backend` was started: a run asking for others starts them again. */
+let started = '';
 
 export default async function trainQueuedFold(job: SandboxedJob<QueuedFold, QueuedFoldResult>): Promise<QueuedFoldResult> {
   const data = job.data;
@@ -33,7 +35,10 @@ export default async function trainQueuedFold(job: SandboxedJob<QueuedFold, Queu
     if (data.version !== PROJECT_VERSION) {
       throw new RunError(`${label}: this worker runs pipeline ${PROJECT_VERSION} but the run was started with ${data.version}; every worker needs the run's project version.`);
     }
-    if (backend?.name !== data.backend) backend = await selectBackend(data.backend, { quiet: true });
+    if (!backend || started !== `${data.backend} ${data.spec.runtime.blas}`) {
+      backend = await selectBackend(data.backend, { quiet: true, blas: data.spec.runtime.blas });
+      started = `${data.backend} ${data.spec.runtime.blas}`;
+    }
     const runDir = path.join(scratch, ...data.run.split('/'));
     await fs.mkdir(runDir, { recursive: true });
     const context = new RunContext(data.spec, data.configFile, RunFolder.open(runDir), backend);

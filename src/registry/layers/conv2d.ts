@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import * as tf from '@tensorflow/tfjs';
 import { options, size2d } from '../options';
-import { activation, IMAGE_INPUT, initializerRef, inputShapeOf, layer, padding } from './layer-component';
+import { activation, IMAGE_INPUT, initializerRef, inputShapeOf, kernelRegularizer, layer, padding } from './layer-component';
 
 export const conv2d = layer({
   name: 'conv2d',
@@ -17,6 +17,7 @@ export const conv2d = layer({
     useBias: Type.Boolean({ default: true, description: 'Add a learned bias per filter.' }),
     kernelInitializer: initializerRef('glorotUniform', 'How kernel weights start.'),
     biasInitializer: initializerRef('zeros', 'How biases start.'),
+    kernelRegularizer: kernelRegularizer(),
   }),
   create(o, context) {
     return tf.layers.conv2d({
@@ -29,6 +30,7 @@ export const conv2d = layer({
       useBias: o.useBias,
       kernelInitializer: context.initializer(o.kernelInitializer),
       biasInitializer: context.initializer(o.biasInitializer),
+      ...(o.kernelRegularizer ? { kernelRegularizer: context.regularizer(o.kernelRegularizer) } : {}),
     });
   },
 });

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import * as tf from '@tensorflow/tfjs';
 import { options } from '../options';
-import { activation, initializerRef, inputShapeOf, layer } from './layer-component';
+import { activation, initializerRef, inputShapeOf, kernelRegularizer, layer } from './layer-component';
 
 export const dense = layer({
   name: 'dense',
@@ -14,6 +14,7 @@ export const dense = layer({
     useBias: Type.Boolean({ default: true, description: 'Add a learned bias per unit.' }),
     kernelInitializer: initializerRef('glorotUniform', 'How weights start.'),
     biasInitializer: initializerRef('zeros', 'How biases start.'),
+    kernelRegularizer: kernelRegularizer(),
   }),
   create(o, context) {
     return tf.layers.dense({
@@ -23,6 +24,7 @@ export const dense = layer({
       useBias: o.useBias,
       kernelInitializer: context.initializer(o.kernelInitializer),
       biasInitializer: context.initializer(o.biasInitializer),
+      ...(o.kernelRegularizer ? { kernelRegularizer: context.regularizer(o.kernelRegularizer) } : {}),
     });
   },
 });

@@ -1,8 +1,9 @@
 /** What every layer component gets and gives: options in, one tfjs layer out. */
-import type { TObject } from '@sinclair/typebox';
+import { TObject, Type } from '@sinclair/typebox';
 import type * as tf from '@tensorflow/tfjs';
 import type { Random } from '../../random';
 import type { Initializer } from '../initializers/initializer-component';
+import type { Regularizer } from '../regularizers/regularizer-component';
 import { componentRef, enumOf } from '../options';
 import type { Component, ComponentRef } from '../registry';
 
@@ -11,6 +12,8 @@ export interface LayerContext {
   inputShape?: number[];
   /** Builds an initializer from a config reference, seeded from the run's init stream. */
   initializer(ref: ComponentRef): Initializer;
+  /** Builds a weight regularizer from a config reference. */
+  regularizer(ref: ComponentRef): Regularizer;
   /** The fold's layer stream, for layers that draw randomness while training (dropout). */
   random: Random;
 }
@@ -35,6 +38,8 @@ export const PADDINGS = ['valid', 'same'] as const;
 
 export const activation = () => enumOf(ACTIVATIONS, { default: 'linear', title: 'activation', description: 'Applied to the layer output.' });
 export const initializerRef = (defaultName: string, description: string) => componentRef('initializers', { default: defaultName, description });
+export const kernelRegularizer = () =>
+  Type.Optional(componentRef('regularizers', { description: 'A penalty on the kernel weights added to the loss, e.g. { type: l2, l2: 1e-4 }.' }));
 export const padding = () =>
   enumOf(PADDINGS, { default: 'valid', title: 'padding', description: 'valid: no padding; same: output keeps the input size (at stride 1).' });
 

@@ -1,6 +1,7 @@
 /** Registers every data stage; a config lists them, in order, under `data.stages`. */
 import { Type } from '@sinclair/typebox';
 import { Registry } from '../registry';
+import { augment } from './augment';
 import { limit } from './limit';
 import { normalize } from './normalize';
 import { oneHot } from './one-hot';
@@ -14,4 +15,5 @@ export const stages = new Registry<StageComponent>('stages', 'A transformation o
   .register(oneHot)
   .register(shuffle)
   .register(limit)
+  .register(augment)
   .writtenAt('data.stages', (ref) => Type.Array(ref(), { maxItems: 100, default: [], description: 'Applied in order.' }));

@@ -49,8 +49,10 @@ function progressLogger(context: RunContext, workers: number): FoldListener {
     onEpoch(fold, r) {
       epochsDone[fold] = r.epoch;
       inEpoch[fold] = 0;
+      // The record rides along in log.jsonl, so a live view can draw the curves while the run goes on.
       logger.info(
         `${label(fold)} epoch ${r.epoch}/${epochs}: loss ${r.train.loss.toFixed(4)} acc ${fixed(r.train.accuracy)} · val_loss ${r.validation.loss.toFixed(4)} val_acc ${fixed(r.validation.accuracy)} · ${Math.round(r.imagesPerSecond)} img/s · ETA ${eta()}`,
+        { event: 'epoch', fold, epochs, record: r },
       );
     },
     onProgress(fold, done, total, rate) {

@@ -1,0 +1,165 @@
+/**
+ * runtime.blas: auto. The first time on a machine, times each candidate product on the products a training step
+ * runs, after checking it against a float64 reference on awkward shapes; keeps the fastest correct one and caches
+ * the choice in the user's cache directory ($XDG_CACHE_HOME or ~/.cache, pipeline/blas-choice.json), keyed by CPU
+ * model, OpenBLAS build and project version. Later processes (the folds' among them) read it and make the same choice.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { logger } from '../../log';
+import { PROJECT_VERSION } from '../../project-version';
+import type { MatMulDescriptor, NativeAddon } from './addon';
+import { applyCandidate, BlasCandidate, BlasSelection } from './blas-candidates';
+
+/** [m, n, k, transposeA, transposeB]: the baseline's dense layer and conv layer products, forward and backward. */
+const TIMED_SHAPES: [number, number, number, number, number][] = [
+  [32, 100, 5408, 0, 0],
+  [5408, 100, 32, 1, 0],
+  [32, 5408, 100, 0, 1],
+  [21632, 32, 9, 1, 0],
+  [9, 32, 21632, 0, 0],
+];
+/** Shapes that are no multiple of any block size, with each operand transposed. */
+const CHECKED_SHAPES: [number, number, number, number, number][] = [
+  [37, 29, 53, 0, 0],
+  [13, 97, 300, 1, 0],
+  [101, 7, 17, 0, 1],
+  [1, 1, 1, 1, 1],
+];
+
+interface CachedChoice {
+  candidate: BlasCandidate;
+  microseconds: Record<string, number>;
+  measuredAt: string;
+}
+
+/** Where the choice is cached; PIPELINE_CACHE_DIR (or XDG_CACHE_HOME) moves it. */
+export function blasCachePath(): string {
+  const base = process.env.PIPELINE_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'pipeline');
+  return path.join(base, 'blas-choice.json');
+}
+
+function cacheKey(addon: NativeAddon, candidates: BlasCandidate[]): string {
+  const cpu = addon.cpu();
+  const openblas = candidates.some((c) => c.library === 'openblas') ? addon.useOpenblas(null).config : 'no OpenBLAS';
+  return `${cpu.vendor} ${cpu.name} family ${cpu.family} model ${cpu.model} | ${openblas} | OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? ''} | pipeline ${PROJECT_VERSION}`;
+}
+
+function readCache(): Record<string, CachedChoice> {
+  try {
+    return JSON.parse(fs.readFileSync(blasCachePath(), 'utf8')) as Record<string, CachedChoice>;
+  } catch {
+    return {};
+  }
+}
+
+function writeCache(entries: Record<string, CachedChoice>): void {
+  const file = blasCachePath();
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Written aside and renamed, so a process reading it at the same time sees the old file or the new one.
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, `${JSON.stringify(entries, null, 2)}\n`);
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    logger.warn(`could not cache the matrix product choice in ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A heap with random operands, and the descriptor of one product in it. */
+function productIn(heap: Float32Array, [m, n, k, transposeA, transposeB]: number[]): MatMulDescriptor {
+  const a = 0;
+  const b = m * k;
+  return { a, b, c: b + k * n, batches: 1, m, n, k, transposeA, transposeB, strideA: 0, strideB: 0 };
+}
+
+function randomHeap(floats: number): Float32Array {
+  const heap = new Float32Array(floats);
+  let state = 12345;
+  for (let i = 0; i < floats; ++i) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    heap[i] = state / 2 ** 32 - 0.5;
+  }
+  return heap;
+}
+
+/** Whether the selected product computes CHECKED_SHAPES to within float32 rounding of a float64 reference. */
+function isCorrect(addon: NativeAddon): boolean {
+  const heap = randomHeap(80_000);
+  return CHECKED_SHAPES.every((shape) => {
+    const d = productIn(heap, shape);
+    addon.matMul(heap.buffer as ArrayBuffer, d);
+    for (let i = 0; i < d.m; ++i) {
+      for (let j = 0; j < d.n; ++j) {
+        let sum = 0;
+        let magnitude = 0;
+        for (let p = 0; p < d.k; ++p) {
+          const term = heap[d.a + (d.transposeA ? p * d.m + i : i * d.k + p)] * heap[d.b + (d.transposeB ? j * d.k + p : p * d.n + j)];
+          sum += term;
+          magnitude += Math.abs(term);
+        }
+        if (!(Math.abs(heap[d.c + i * d.n + j] - sum) <= 1e-5 * Math.max(1, magnitude))) return false;
+      }
+    }
+    return true;
+  });
+}
+
+/** CPU microseconds for one round of TIMED_SHAPES, the best of a few (CPU time: another process's load does not count). */
+function timeRound(addon: NativeAddon): number {
+  const heap = randomHeap(1_000_000);
+  const products = TIMED_SHAPES.map((shape) => productIn(heap, shape));
+  const round = () => products.forEach((d) => addon.matMul(heap.buffer as ArrayBuffer, d));
+  round();
+  let best = Infinity;
+  for (let repeat = 0; repeat < 5; ++repeat) {
+    const start = process.cpuUsage();
+    for (let i = 0; i < 3; ++i) round();
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (used.user + used.system) / 3);
+  }
+  return Math.round(best);
+}
+
+const label = (c: BlasCandidate) => `${c.library} ${c.kernels ?? 'default'}`;
+
+/** The fastest correct candidate, from the cache or measured now (and cached); made the product the kernels use. */
+export function tuneBlas(addon: NativeAddon, candidates: BlasCandidate[]): BlasSelection {
+  const key = cacheKey(addon, candidates);
+  const cache = readCache();
+  const cached = cache[key];
+  if (cached && candidates.some((c) => label(c) === label(cached.candidate))) {
+    const selection = applyCandidate(addon, cached.candidate);
+    return { ...selection, reason: `auto: ${describe(cached)} (measured ${cached.measuredAt.slice(0, 10)}, cached in ${blasCachePath()})` };
+  }
+  const microseconds: Record<string, number> = {};
+  let fastest: BlasCandidate | undefined;
+  for (const candidate of candidates) {
+    try {
+      applyCandidate(addon, candidate);
+    } catch (error) {
+      logger.debug(`matrix product ${label(candidate)} unavailable: ${(error as Error).message}`);
+      continue;
+    }
+    if (!isCorrect(addon)) {
+      logger.warn(`matrix product ${label(candidate)} disagrees with the reference product; not used`);
+      continue;
+    }
+    microseconds[label(candidate)] = timeRound(addon);
+    if (!fastest || microseconds[label(candidate)] < microseconds[label(fastest)]) fastest = candidate;
+  }
+  if (!fastest) throw new Error('no matrix product computes correctly here');
+  const choice: CachedChoice = { candidate: fastest, microseconds, measuredAt: new Date().toISOString() };
+  writeCache({ ...cache, [key]: choice });
+  const selection = applyCandidate(addon, fastest);
+  return { ...selection, reason: `auto: ${describe(choice)} (measured now, cached in ${blasCachePath()})` };
+}
+
+function describe(choice: CachedChoice): string {
+  const times = Object.entries(choice.microseconds)
+    .sort(([, a], [, b]) => a - b)
+    .map(([name, us]) => `${name} ${(us / 1000).toFixed(2)} ms`)
+    .join(', ');
+  return `fastest of ${times} for a training step's products; ${choice.candidate.reason}`;
+}
