@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { ConfigError, InterruptedError, RunError } from '../errors';
 import { logger, setConsoleLevel } from '../log';
+import { compareCommand } from './commands/compare';
 import { componentsCommand } from './commands/components';
 import { evaluateCommand } from './commands/evaluate';
 import { initCommand } from './commands/init';
@@ -11,6 +12,7 @@ import { profileCommand } from './commands/profile';
 import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
+import { showCommand } from './commands/show';
 import { sweepCommand } from './commands/sweep';
 import { serveCommand } from './commands/serve';
 import { uiCommand } from './commands/ui';
@@ -38,6 +40,8 @@ export async function main(argv: string[]): Promise<void> {
       .command(componentsCommand)
       .command(listCommand)
       .command(initCommand)
+      .command(compareCommand)
+      .command(showCommand)
       .command(schemaCommand)
       .command(profileCommand)
       .command(reportCommand)

@@ -3,13 +3,14 @@ import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
 import { PNG } from 'pngjs';
 import type { Report } from '../../src/report/report-json';
-import { readReport, toyStudy } from '../support/toy-study';
+import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 describe('report.json', () => {
   let report: Report;
   let study: ReturnType<typeof toyStudy>;
 
-  before(() => {
+  before(function () {
+    this.timeout(STUDY_TIMEOUT);
     study = toyStudy();
     report = readReport(study.runs.toy);
   });

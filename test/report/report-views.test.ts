@@ -3,13 +3,16 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pipeline } from '../support/cli';
-import { readReport, toyStudy } from '../support/toy-study';
+import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 const SECTIONS = ['accuracy', 'curves', 'spread', 'confusion', 'classes', 'misclassified', 'model', 'config', 'environment', 'timing'];
 
 describe('report views', () => {
   let study: ReturnType<typeof toyStudy>;
-  before(() => (study = toyStudy()));
+  before(function () {
+    this.timeout(STUDY_TIMEOUT);
+    study = toyStudy();
+  });
 
   it('writes a self-contained report.html with every section and a chart per figure', () => {
     const html = fs.readFileSync(path.join(study.runs.toy, 'report.html'), 'utf8');

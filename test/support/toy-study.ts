@@ -12,6 +12,9 @@ export interface ToyStudy {
   runs: { base: string; toy: string; reseeded: string };
 }
 
+/** The first test to ask for the study waits for its three runs; on a busy 2-core machine that can take minutes. */
+export const STUDY_TIMEOUT = 900_000;
+
 let study: ToyStudy | undefined;
 
 export function toyStudy(): ToyStudy {

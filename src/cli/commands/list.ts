@@ -1,21 +1,34 @@
 /** `pipeline list`: the configs that can be run, the runs already made with their state and accuracy, and the sweeps with their best trial. */
 import type { CommandModule } from 'yargs';
 
+import { RUN_SORTS, RunSort } from '../../pipeline/run-filter';
+
 interface ListArgs {
   json: boolean;
+  experiment?: string;
+  state?: string;
+  sort: RunSort;
 }
+
+const STATES = ['running', 'complete', 'failed', 'interrupted', 'unknown'];
 
 export const listCommand: CommandModule<object, ListArgs> = {
   command: 'list',
   describe: 'List configs and past runs.',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print JSON.' }),
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON.' })
+      .option('experiment', { type: 'string', describe: 'Only the runs (and sweeps) of this experiment.' })
+      .option('state', { type: 'string', choices: STATES, describe: 'Only runs in this state.' })
+      .option('sort', { type: 'string', choices: RUN_SORTS, default: 'name' as RunSort, describe: 'Order runs by name, date (newest first) or accuracy (highest first).' }),
   async handler(args) {
     const { listConfigNames } = await import('../../config/load');
     const { listRuns } = await import('../../pipeline/run-index');
     const { listSweeps } = await import('../../pipeline/sweep/sweep-index');
     const configs = listConfigNames();
-    const runs = await listRuns();
-    const sweeps = await listSweeps();
+    const { filterRuns } = await import('../../pipeline/run-filter');
+    const runs = filterRuns(await listRuns(), args);
+    const sweeps = (await listSweeps()).filter((s) => !args.experiment || s.experiment === args.experiment);
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ configs, runs, sweeps }, null, 2)}\n`);
       return;

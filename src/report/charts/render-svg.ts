@@ -2,6 +2,8 @@
 // The types by path: this project's moduleResolution (node) does not read package exports.
 import type { TopLevelSpec } from 'vega-lite/build/index';
 
+import { logger } from '../../log';
+
 type VegaModule = typeof import('vega');
 type VegaLiteModule = typeof import('vega-lite/build/index');
 
@@ -14,7 +16,10 @@ let modules: Promise<[VegaModule, VegaLiteModule]> | undefined;
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   modules ??= Promise.all([importEsm<VegaModule>('vega'), importEsm<VegaLiteModule>('vega-lite')]);
   const [vega, vegaLite] = await modules;
-  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+  // vega-lite's warnings (e.g. a property two layers set differently) go to the debug log, not to the user's terminal.
+  const warn = (...args: unknown[]) => logger.debug(`vega-lite: ${args.join(' ')}`);
+  const compiled = vegaLite.compile(spec, { logger: { level: () => 0, error: warn, warn, info: warn, debug: warn } as never });
+  const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

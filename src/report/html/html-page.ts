@@ -62,6 +62,8 @@ table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-
 th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { font-weight: 600; background: var(--band); }
 td.num, th.num { text-align: right; }
+table.nowrap td.num { white-space: nowrap; }
+.scroll { overflow-x: auto; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px 24px; align-items: flex-start; }
 figure.chart { margin: 0; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
