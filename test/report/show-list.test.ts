@@ -35,7 +35,7 @@ describe('show and list', () => {
     assert.ok(list('--state', 'complete').every((r) => r.state === 'complete'));
     const byAccuracy = list('--sort', 'accuracy', '--state', 'complete').map((r) => r.accuracy!.mean);
     assert.deepEqual(byAccuracy, [...byAccuracy].sort((a, b) => b - a));
-    const byDate = list('--sort', 'date').map((r) => r.startedAt);
+    const byDate = list('--sort', 'date', '--state', 'complete').map((r) => r.startedAt);
     assert.deepEqual(byDate, [...byDate].sort().reverse());
     const text = pipeline(['list', '--experiment', 'base'], study.cwd);
     assert.match(text.stdout, /runs \(1\):\n  base\/\S+ +complete +\d+\.\d{2}%/);
