@@ -30,11 +30,12 @@ describe('show and list', () => {
 
   it('pipeline list filters by experiment and state, sorts by accuracy or date, and prints JSON', () => {
     const list = (...args: string[]) => JSON.parse(pipeline(['list', '--json', ...args], study.cwd).stdout).runs as { experiment: string; state: string; startedAt: string; accuracy?: { mean: number } }[];
-    assert.deepEqual(list('--experiment', 'toy').map((r) => r.experiment), ['toy']);
+    const toy = list('--experiment', 'toy');
+    assert.ok(toy.length >= 1 && toy.every((r) => r.experiment === 'toy'));
     assert.ok(list('--state', 'complete').every((r) => r.state === 'complete'));
     const byAccuracy = list('--sort', 'accuracy', '--state', 'complete').map((r) => r.accuracy!.mean);
     assert.deepEqual(byAccuracy, [...byAccuracy].sort((a, b) => b - a));
-    const byDate = list('--sort', 'date').map((r) => r.startedAt);
+    const byDate = list('--sort', 'date', '--state', 'complete').map((r) => r.startedAt);
     assert.deepEqual(byDate, [...byDate].sort().reverse());
     const text = pipeline(['list', '--experiment', 'base'], study.cwd);
     assert.match(text.stdout, /runs \(1\):\n  base\/\S+ +complete +\d+\.\d{2}%/);
