@@ -19,7 +19,14 @@ export function fileModelHandler(modelJson: string): tf.io.IOHandler {
       const json = JSON.parse(await fs.readFile(modelJson, 'utf8')) as tf.io.ModelJSON;
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs = manifest.flatMap((group) => group.weights);
-        const shards = await Promise.all(manifest.flatMap((group) => group.paths).map((p) => fs.readFile(path.join(path.dirname(modelJson), p))));
+        const dir = path.resolve(path.dirname(modelJson));
+        const shardFiles = manifest.flatMap((group) => group.paths).map((shard) => {
+          // Shards sit beside model.json; a path out of the folder is refused rather than followed.
+          const file = path.resolve(dir, shard);
+          if (path.dirname(file) !== dir) throw new RunError(`${modelJson}: weight file "${shard}" is outside the model folder.`);
+          return file;
+        });
+        const shards = await Promise.all(shardFiles.map((file) => fs.readFile(file)));
         const data = Buffer.concat(shards);
         return [specs, data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)];
       });

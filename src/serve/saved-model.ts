@@ -3,6 +3,7 @@ import { promises as fs, existsSync, statSync } from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { RunError } from '../errors';
+import { fileModelHandler } from '../pipeline/saved-model';
 
 export interface SavedModel {
   /** The name clients use in /v1/models/<name>. */
@@ -32,31 +33,18 @@ export function defaultModelName(dir: string): string {
 }
 
 export async function loadSavedModel(dir: string, name = defaultModelName(dir)): Promise<SavedModel> {
-  const artifacts = await readArtifacts(dir);
-  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(fileModelHandler(path.join(dir, 'model.json')));
+  } catch (error) {
+    throw error instanceof RunError ? error : new RunError(`Cannot load the model in ${dir}: ${(error as Error).message}`);
+  }
   const inputShape = model.inputs[0].shape.slice(1).map((d) => d ?? 1);
   const outputSize = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? 1;
   const preprocessing = await readOptionalJson(path.join(dir, 'preprocessing.json'));
   const names = preprocessing?.classNames;
   const classNames = Array.isArray(names) && names.length === outputSize ? names.map(String) : Array.from({ length: outputSize }, (_, i) => String(i));
   return { name, dir, model, inputShape, outputSize, classNames, ...(preprocessing ? { preprocessing } : {}) };
-}
-
-async function readArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
-  const file = path.join(dir, 'model.json');
-  const json = (await readOptionalJson(file)) as { modelTopology?: object; weightsManifest?: tf.io.WeightsManifestConfig } | undefined;
-  if (!json?.modelTopology || !Array.isArray(json.weightsManifest)) throw new RunError(`${file} is not a TensorFlow.js layers model (no modelTopology or weightsManifest).`);
-  const buffers: Buffer[] = [];
-  for (const group of json.weightsManifest) {
-    for (const shard of group.paths) {
-      // Shards sit beside model.json; a path out of the folder is refused rather than followed.
-      const shardFile = path.resolve(dir, shard);
-      if (path.dirname(shardFile) !== path.resolve(dir)) throw new RunError(`${file}: weight file "${shard}" is outside the model folder.`);
-      buffers.push(await fs.readFile(shardFile).catch((error: Error) => Promise.reject(new RunError(`Cannot read ${shardFile}: ${error.message}.`))));
-    }
-  }
-  const weightData = new Uint8Array(Buffer.concat(buffers)).buffer;
-  return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData };
 }
 
 async function readOptionalJson(file: string): Promise<Record<string, unknown> | undefined> {
