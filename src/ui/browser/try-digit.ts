@@ -20,7 +20,7 @@ const fileInput = document.getElementById('file') as HTMLInputElement;
 const ink = pad.getContext('2d', { willReadFrequently: true })!;
 
 /** A stroke about as thick, relative to the digit, as MNIST's pen. */
-const STROKE = pad.width / 12;
+const STROKE = pad.width / 10;
 
 interface Classifier {
   model: LayersModel;
