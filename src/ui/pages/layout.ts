@@ -66,6 +66,8 @@ figure.chart svg { display: block; max-width: 100%; height: auto; }
 .panel { background: #fff; border: 1px solid #e3e6ea; border-radius: 6px; padding: 12px 16px; margin: 12px 0; }
 .panel.error, #try-status.error { background: #fbeaea; border-color: #e3b5b5; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+/* The file input is hidden behind its label: the label shows where keyboard focus is. */
+.visually-hidden:focus-visible + label { outline: 2px solid #1d4f8c; outline-offset: 2px; }
 .try { display: flex; flex-wrap: wrap; gap: 0 16px; align-items: flex-start; }
 .try .panel { margin-top: 0; }
 .try h2 { margin-top: 0; }

@@ -16,7 +16,7 @@ export function tryPage(run: RunRef): string {
 <section class="panel try-input">
 <h2>Draw a digit</h2>
 <canvas id="pad" width="280" height="280" aria-label="Drawing pad: draw one digit with the mouse, a pen or a finger"></canvas>
-<div class="toolbar"><button id="clear" type="button">Clear</button><label class="button" for="file">Choose an image…</label><input id="file" type="file" accept="image/png,image/jpeg" class="visually-hidden"></div>
+<div class="toolbar"><button id="clear" type="button">Clear</button><input id="file" type="file" accept="image/png,image/jpeg" class="visually-hidden"><label class="button" for="file">Choose an image…</label></div>
 </section>
 <section class="panel try-seen">
 <h2>What the model saw</h2>
