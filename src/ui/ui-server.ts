@@ -6,13 +6,15 @@ import { logger } from '../log';
 import type { Report } from '../report/report-json';
 import { listRuns } from '../pipeline/run-index';
 import { listSweeps } from '../pipeline/sweep/sweep-index';
+import { readTrialReports } from '../pipeline/sweep/sweep-comparison';
 import { readSweepRecord } from '../pipeline/sweep/sweep-record';
 import { BrowserBundles } from './browser-bundles';
 import { appPage, escapeHtml, reportFrame } from './pages/layout';
 import { comparePage } from './pages/compare-page';
 import { RunRef, runHref, runPage } from './pages/run-page';
 import { runsPage, SweepGroup } from './pages/runs-page';
-import { compareDocument, liveCurvesHtml, runReportDocument } from './report-views';
+import { sweepPage } from './pages/sweep-page';
+import { compareDocument, liveCurvesHtml, runReportDocument, sweepCompareDocument } from './report-views';
 import { RunEventStreams } from './run-events';
 import { RunProgressReader } from './run-progress';
 
@@ -28,6 +30,7 @@ class BadRequest extends Error {
 }
 
 type RunParams = { Params: { experiment: string; runId: string } };
+type SweepParams = { Params: { experiment: string; sweepId: string } };
 
 export function createUiServer(experimentsDir: string): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -109,6 +112,17 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
     return reply.type('text/html').send(comparePage(refs));
   });
   app.get('/compare/report.html', async (request, reply) => reply.type('text/html').send(await compareDocument(await compareReports(compareRefs(request.query)))));
+
+  const findSweep = async ({ experiment, sweepId }: SweepParams['Params']) => {
+    const sweep = NAME.test(experiment) && NAME.test(sweepId) ? (await listSweeps(experimentsDir)).find((s) => s.experiment === experiment && s.sweepId === sweepId) : undefined;
+    if (!sweep) throw new NotFound(`No sweep ${experiment}/${sweepId} under ${experimentsDir}.`);
+    return sweep;
+  };
+  app.get<SweepParams>('/sweeps/:experiment/:sweepId', async (request, reply) => reply.type('text/html').send(sweepPage(await findSweep(request.params))));
+  app.get<SweepParams>('/sweeps/:experiment/:sweepId/compare.html', async (request, reply) => {
+    const record = await readSweepRecord((await findSweep(request.params)).dir);
+    return reply.type('text/html').send(await sweepCompareDocument(record, await readTrialReports(record, experimentsDir)));
+  });
 
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const name = request.params.name.replace(/\.js$/, '');

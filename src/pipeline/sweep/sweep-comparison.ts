@@ -1,9 +1,12 @@
 /** A sweep's comparison report: its complete trials' report.json files, compared by src/report into the sweep's folder. */
+import { existsSync } from 'fs';
 import * as path from 'path';
 import { writeSweepCompareViews } from '../../report/compare-files';
 import type { Report } from '../../report/report-json';
 import { readReport } from '../../report/report-files';
-import type { SweepRecord } from './sweep-record';
+import { EXPERIMENTS_DIR } from '../run-folder';
+import { listSweeps } from './sweep-index';
+import { SWEEP_FILE, SweepRecord } from './sweep-record';
 
 /** The report.json of each complete trial that has a readable one, by trial id. */
 export async function readTrialReports(record: SweepRecord, experimentsDir: string): Promise<Map<string, Report>> {
@@ -24,3 +27,10 @@ export async function writeSweepComparison(sweepDir: string, record: SweepRecord
 
 /** The experiments folder a sweep folder (experiments/_sweeps/<experiment>/<sweepId>/) belongs to. */
 export const sweepExperimentsDir = (sweepDir: string): string => path.resolve(sweepDir, '..', '..', '..');
+
+/** The sweep folder `ref` names (a sweep folder, `<experiment>/<sweepId>` or a sweep id), or undefined when it names none. */
+export async function findSweepFolder(ref: string, experimentsDir = EXPERIMENTS_DIR): Promise<string | undefined> {
+  if (existsSync(path.join(ref, SWEEP_FILE))) return path.resolve(ref);
+  const sweeps = await listSweeps(experimentsDir);
+  return sweeps.find((s) => s.sweepId === ref || `${s.experiment}/${s.sweepId}` === ref)?.dir;
+}

@@ -23,6 +23,9 @@ const UNITS: Record<string, string> = {
   validationFraction: 'fraction',
 };
 
+/** Numbers as written (0.001, 16, 97.5), not as a tick format rounds them to its step (2e+1) or pads them (100.000000). */
+const PLAIN_NUMBER = "format(datum.value, '~g')";
+
 export interface SettingChart {
   /** The swept key path. */
   path: string;
@@ -54,11 +57,11 @@ function settingChartSpec(sweep: SweepComparison, path: string, label: string): 
   const distinct = [...new Set(means.map((m) => m.x))];
   const title = `${label}${UNITS[path.split('.').pop()!] ? ` (${UNITS[path.split('.').pop()!]})` : ''}${log ? ', log scale' : ''}`;
   const xEncoding = numeric
-    ? { field: 'x', type: 'quantitative' as const, title, scale: log ? { type: 'log' as const, padding: 16, nice: false } : { zero: false, padding: 16 }, axis: distinct.length <= 12 ? { values: distinct as number[], format: '~g' } : { format: '~g' } }
+    ? { field: 'x', type: 'quantitative' as const, title, scale: log ? { type: 'log' as const, padding: 16, nice: false } : { zero: false, padding: 16 }, axis: { ...(distinct.length <= 12 ? { values: distinct as number[] } : {}), labelExpr: PLAIN_NUMBER } }
     : { field: 'x', type: 'ordinal' as const, title, sort: distinct, axis: { labelAngle: 0, labelLimit: 200 } };
   const groups = [...new Set(means.map((m) => m.group))];
   const color = groups.length > 1 ? { field: 'group', type: 'nominal' as const, title: otherLabels.join(' · '), sort: groups, legend: { orient: 'bottom' as const } } : { value: '#0072B2' };
-  const y = { field: 'score', type: 'quantitative' as const, title: metric === 'accuracy' || metric === 'loss' ? metricAxisTitle(sweep.ranked[0].report, metric) : metric, scale: { zero: false, padding: 10 }, axis: { format: '~g' } };
+  const y = { field: 'score', type: 'quantitative' as const, title: metric === 'accuracy' || metric === 'loss' ? metricAxisTitle(sweep.ranked[0].report, metric) : metric, scale: { zero: false, padding: 10 }, axis: { labelExpr: PLAIN_NUMBER } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CHART_CONFIG,
