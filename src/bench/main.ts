@@ -9,9 +9,11 @@ import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
 import type { BackendName } from '../config/experiment-spec';
+import { setConsoleLevel } from '../log';
 import { mnistDataDir } from '../registry/sources/mnist';
 import { AugmentTiming, timeAugmentation } from './augment-timing';
 import { BackendTiming, timeSeedModel } from './seed-model-timing';
+import { threadTable, timeStepThreads, timeStudyThreads } from './thread-timing';
 
 const PYTHON = '/usr/bin/python3';
 /** The pure-JS backend trains at a few dozen images per second: time it on fewer. */
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
     .option('backends', { type: 'string', array: true, default: ['tensorflow', 'native', 'wasm', 'cpu'], describe: 'Backends to time; the first that runs is compared with PyTorch.' })
     .option('peer', { type: 'string', default: path.resolve('../shared/peers/torch_mnist.py'), describe: 'The PyTorch peer script.' })
     .option('out', { type: 'string', default: 'bench/results.json' })
+    .option('threads', { type: 'boolean', default: false, describe: 'Only time lending idle cores: the built-in product on 1 and 2 threads, per step and over a study whose last fold trains alone (bench/threads.json).' })
+    .option('rounds', { type: 'number', default: 6, describe: 'With --threads: rounds of 1 against 2 threads, and 1 study run per variant per 3 rounds.' })
     .option('child', { type: 'string', hidden: true })
     .strict()
     .parseAsync();
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(await timeSeedModel(args.child as BackendName, args.images))}\n`);
     return;
   }
+  if (args.threads) return benchThreads(args.images, args.rounds);
   const backends: (BackendTiming | { backend: string; skipped: string })[] = [];
   for (const backend of args.backends) {
     const images = backend === 'cpu' ? Math.min(CPU_IMAGES, args.images) : args.images;
@@ -67,6 +72,20 @@ async function main(): Promise<void> {
   process.stdout.write(table(results.backends, peers, results.ratio));
   process.stdout.write(augmentLine(augmentation));
   process.stdout.write(`\nwritten to ${args.out}\n`);
+}
+
+async function benchThreads(images: number, rounds: number): Promise<void> {
+  setConsoleLevel('warn');
+  process.stderr.write(`timing baseline steps on 1 and 2 threads, ${rounds} rounds of ${images} images...\n`);
+  const steps = await timeStepThreads(images, rounds);
+  const sets = ['runtime.backend=native', 'evaluation.folds=3'];
+  process.stderr.write(`timing quick ${sets.join(' ')} with and without lent cores...\n`);
+  const study = await timeStudyThreads('quick', sets, Math.max(1, Math.round(rounds / 3)), fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-bench-')));
+  const out = 'bench/threads.json';
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, loadAverage: os.loadavg() };
+  fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, steps, study }, null, 2)}\n`);
+  process.stdout.write(`${threadTable(steps, study)}\nwritten to ${out}\n`);
 }
 
 /** The peer once with one thread and once with every core, as PyTorch users run it either way. */
