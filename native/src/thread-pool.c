@@ -1,5 +1,6 @@
 // The kernels' thread pool: threads wait on a condition variable between loops, and each loop is one generation
-// that every thread sees once; a thread runs the task of its own index when the loop has one for it.
+// that every thread sees once. A thread joins a loop only while it is open: once the caller has finished the work,
+// it closes the loop and waits for the threads already in it, never for one that has not woken yet.
 #include "thread-pool.h"
 #include <pthread.h>
 #include <stdint.h>
@@ -8,17 +9,18 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
 static pthread_t threads[MAX_THREADS];
-// The generation each pool thread last ran (or was started at), so a loop begun before it first waits is not missed.
+// The generation each pool thread last saw (or was started at), so a loop begun before it first waits is not missed.
 static unsigned long seen[MAX_THREADS];
-// Pool threads run indices 1..started; the caller is index 0.
+// Pool threads are workers 1..started; the caller is worker 0.
 static int started;
 static int size = 1;
 static int stopping;
 static unsigned long generation;
-static ParallelTask current_task;
+static ParallelWork current_work;
 static void *current_context;
-static int current_tasks;
-static int pending;
+static int current_workers;
+static int open_loop;
+static int running;
 
 static void *thread_main(void *argument) {
   const int index = (int)(intptr_t)argument;
@@ -27,13 +29,14 @@ static void *thread_main(void *argument) {
     while (!stopping && seen[index] == generation) pthread_cond_wait(&wake, &lock);
     if (stopping) break;
     seen[index] = generation;
-    if (index >= current_tasks) continue;
-    const ParallelTask task = current_task;
+    if (!open_loop || index >= current_workers) continue;
+    const ParallelWork work = current_work;
     void *context = current_context;
+    ++running;
     pthread_mutex_unlock(&lock);
-    task(context, index);
+    work(context, index);
     pthread_mutex_lock(&lock);
-    if (--pending == 0) pthread_cond_signal(&finished);
+    if (--running == 0) pthread_cond_signal(&finished);
   }
   pthread_mutex_unlock(&lock);
   return NULL;
@@ -43,30 +46,29 @@ void thread_pool_set_size(int threads) { size = threads < 1 ? 1 : threads > MAX_
 
 int thread_pool_size(void) { return size; }
 
-void thread_pool_run(int tasks, ParallelTask task, void *context) {
-  if (tasks > size) tasks = size;
-  if (tasks <= 1) {
-    if (tasks == 1) task(context, 0);
+void thread_pool_run(int workers, ParallelWork work, void *context) {
+  if (workers > size) workers = size;
+  if (workers <= 1) {
+    work(context, 0);
     return;
   }
   pthread_mutex_lock(&lock);
-  while (started < tasks - 1) {
+  while (started < workers - 1) {
     seen[started + 1] = generation;
     if (pthread_create(&threads[started + 1], NULL, thread_main, (void *)(intptr_t)(started + 1)) != 0) break;
     ++started;
   }
-  const int parallel = started + 1 < tasks ? started + 1 : tasks;
-  current_task = task;
+  current_work = work;
   current_context = context;
-  current_tasks = parallel;
-  pending = parallel - 1;
+  current_workers = workers;
+  open_loop = 1;
   ++generation;
   pthread_cond_broadcast(&wake);
   pthread_mutex_unlock(&lock);
-  task(context, 0);
-  for (int t = parallel; t < tasks; ++t) task(context, t);
+  work(context, 0);
   pthread_mutex_lock(&lock);
-  while (pending > 0) pthread_cond_wait(&finished, &lock);
+  open_loop = 0;
+  while (running > 0) pthread_cond_wait(&finished, &lock);
   pthread_mutex_unlock(&lock);
 }
 

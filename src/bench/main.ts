@@ -13,7 +13,7 @@ import { setConsoleLevel } from '../log';
 import { mnistDataDir } from '../registry/sources/mnist';
 import { AugmentTiming, timeAugmentation } from './augment-timing';
 import { BackendTiming, timeSeedModel } from './seed-model-timing';
-import { threadTable, timeStepThreads, timeStudyThreads } from './thread-timing';
+import { threadTable, timeProductThreads, timeStepThreads, timeStudyThreads } from './thread-timing';
 
 const PYTHON = '/usr/bin/python3';
 /** The pure-JS backend trains at a few dozen images per second: time it on fewer. */
@@ -76,6 +76,8 @@ async function main(): Promise<void> {
 
 async function benchThreads(images: number, rounds: number): Promise<void> {
   setConsoleLevel('warn');
+  process.stderr.write(`timing the baseline's products on 1 and 2 threads...\n`);
+  const products = await timeProductThreads(10 * rounds);
   process.stderr.write(`timing baseline steps on 1 and 2 threads, ${rounds} rounds of ${images} images...\n`);
   const steps = await timeStepThreads(images, rounds);
   const sets = ['runtime.backend=native', 'evaluation.folds=3'];
@@ -84,8 +86,8 @@ async function benchThreads(images: number, rounds: number): Promise<void> {
   const out = 'bench/threads.json';
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, loadAverage: os.loadavg() };
-  fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, steps, study }, null, 2)}\n`);
-  process.stdout.write(`${threadTable(steps, study)}\nwritten to ${out}\n`);
+  fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, products, steps, study }, null, 2)}\n`);
+  process.stdout.write(`${threadTable(products, steps, study)}\nwritten to ${out}\n`);
 }
 
 /** The peer once with one thread and once with every core, as PyTorch users run it either way. */

@@ -24,6 +24,15 @@ export interface StepThreadTiming {
   medianSpeedup: number;
 }
 
+export interface ProductThreadTiming {
+  product: string;
+  /** m, n, k. */
+  shape: [number, number, number];
+  /** The fastest call of each, in microseconds: the machine is shared, and the fastest is the one least disturbed. */
+  oneThreadUs: number;
+  twoThreadsUs: number;
+}
+
 export interface StudyThreadTiming {
   config: string;
   sets: string[];
@@ -32,6 +41,36 @@ export interface StudyThreadTiming {
 }
 
 type StudyVariant = 'builtin, lent cores' | 'builtin, one thread per fold' | 'auto, one thread per fold';
+
+// The baseline's products in one training step (batch 32) as the native backend runs them: [what, m, n, k, Aᵀ, Bᵀ].
+const BASELINE_PRODUCTS: [string, number, number, number, number, number][] = [
+  ['conv2d forward', 21632, 32, 9, 0, 0],
+  ['conv2d filter gradient', 9, 32, 21632, 1, 0],
+  ['dense 5408→100 forward', 32, 100, 5408, 0, 0],
+  ['dense weight gradient', 5408, 100, 32, 1, 0],
+  ['dense input gradient', 32, 5408, 100, 0, 1],
+];
+
+/** Each of the baseline's products on 1 and 2 threads, `rounds` alternating blocks of 10 calls each. */
+export async function timeProductThreads(rounds: number): Promise<ProductThreadTiming[]> {
+  await selectBackend('native', { quiet: true, blas: 'builtin' });
+  const addon = nativeAddon();
+  return BASELINE_PRODUCTS.map(([product, m, n, k, transposeA, transposeB]) => {
+    const heap = new Float32Array(m * k + k * n + m * n).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
+    const d = { a: 0, b: m * k, c: m * k + k * n, batches: 1, m, n, k, transposeA, transposeB, strideA: 0, strideB: 0 };
+    const fastest = { 1: Infinity, 2: Infinity };
+    for (let round = 0; round < rounds; round++) {
+      for (const threads of [1, 2] as const) {
+        addon.setThreads(threads);
+        const started = process.hrtime.bigint();
+        for (let call = 0; call < 10; call++) addon.matMul(heap.buffer as ArrayBuffer, d);
+        fastest[threads] = Math.min(fastest[threads], Number(process.hrtime.bigint() - started) / 1e4);
+      }
+    }
+    addon.setThreads(1);
+    return { product, shape: [m, n, k] as [number, number, number], oneThreadUs: round2(fastest[1]), twoThreadsUs: round2(fastest[2]) };
+  });
+}
 
 /** Trains the baseline for `rounds` pairs of passes over `images` images, one thread against two (ABBA order). */
 export async function timeStepThreads(images: number, rounds: number): Promise<StepThreadTiming> {
@@ -85,16 +124,21 @@ export async function timeStudyThreads(config: string, sets: string[], repeats: 
   return { config, sets, seconds };
 }
 
-export function threadTable(steps: StepThreadTiming, study: StudyThreadTiming): string {
+export function threadTable(products: ProductThreadTiming[], steps: StepThreadTiming, study: StudyThreadTiming): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
     `${cpu}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at the end`,
     '',
+    'the baseline\'s products, built-in product, fastest of the blocks of 10 calls:',
+    '| product | m×n×k | 1 thread µs | 2 threads µs | speed-up |',
+    '|---|---|---|---|---|',
+    ...products.map((p) => `| ${p.product} | ${p.shape.join('×')} | ${p.oneThreadUs} | ${p.twoThreadsUs} | ${round2(p.oneThreadUs / p.twoThreadsUs)}× |`),
+    '',
     `baseline training step (batch ${steps.batchSize}), built-in product, ${steps.oneThread.wallMs.length} rounds of ${steps.imagesPerRound} images:`,
-    `| threads | wall ms/step (median) | each round | CPU ms/step (median) |`,
-    `|---|---|---|---|`,
-    `| 1 | ${median(steps.oneThread.wallMs)} | ${steps.oneThread.wallMs.join(' ')} | ${median(steps.oneThread.cpuMs)} |`,
-    `| 2 | ${median(steps.twoThreads.wallMs)} | ${steps.twoThreads.wallMs.join(' ')} | ${median(steps.twoThreads.cpuMs)} |`,
+    `| threads | wall ms/step (median) | fastest round | each round | CPU ms/step (median) |`,
+    `|---|---|---|---|---|`,
+    `| 1 | ${median(steps.oneThread.wallMs)} | ${Math.min(...steps.oneThread.wallMs)} | ${steps.oneThread.wallMs.join(' ')} | ${median(steps.oneThread.cpuMs)} |`,
+    `| 2 | ${median(steps.twoThreads.wallMs)} | ${Math.min(...steps.twoThreads.wallMs)} | ${steps.twoThreads.wallMs.join(' ')} | ${median(steps.twoThreads.cpuMs)} |`,
     `median speed-up of 2 threads, round by round: ${steps.medianSpeedup}×`,
     '',
     `${study.config} ${study.sets.join(' ')} on 2 slots, wall seconds:`,
