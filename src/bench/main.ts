@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     .option('peer', { type: 'string', default: path.resolve('../shared/peers/torch_mnist.py'), describe: 'The PyTorch peer script.' })
     .option('out', { type: 'string', default: 'bench/results.json' })
     .option('threads', { type: 'boolean', default: false, describe: 'Only time lending idle cores: the built-in product on 1 and 2 threads, per step and over a study whose last fold trains alone (bench/threads.json).' })
-    .option('rounds', { type: 'number', default: 6, describe: 'With --threads: rounds of 1 against 2 threads, and 1 study run per variant per 3 rounds.' })
+    .option('rounds', { type: 'number', default: 6, describe: 'With --threads: rounds of 1 against 2 threads (10 times as many for single products), and 1 study run per variant per 2 rounds.' })
     .option('child', { type: 'string', hidden: true })
     .strict()
     .parseAsync();
@@ -80,9 +80,9 @@ async function benchThreads(images: number, rounds: number): Promise<void> {
   const products = await timeProductThreads(10 * rounds);
   process.stderr.write(`timing baseline steps on 1 and 2 threads, ${rounds} rounds of ${images} images...\n`);
   const steps = await timeStepThreads(images, rounds);
-  const sets = ['runtime.backend=native', 'evaluation.folds=3'];
+  const sets = ['runtime.backend=native', 'runtime.blas=builtin', 'evaluation.folds=3'];
   process.stderr.write(`timing quick ${sets.join(' ')} with and without lent cores...\n`);
-  const study = await timeStudyThreads('quick', sets, Math.max(1, Math.round(rounds / 3)), fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-bench-')));
+  const study = await timeStudyThreads('quick', sets, Math.max(1, Math.round(rounds / 2)), fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-bench-')));
   const out = 'bench/threads.json';
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, loadAverage: os.loadavg() };

@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- --threads`: whether lending idle cores pays. Times the baseline model's training steps with the
- * built-in product on one thread and on two, and a study whose last fold trains alone with and without the lent
- * core (and as auto runs it), each pair back to back and in alternating order, so both sides see the same load.
+ * built-in product on one thread and on two (each of its products, and whole steps), and a study whose last fold
+ * trains alone with and without the lent core, each pair back to back and in alternating order, so both sides see
+ * the same load.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -40,7 +41,7 @@ export interface StudyThreadTiming {
   seconds: Record<StudyVariant, number[]>;
 }
 
-type StudyVariant = 'builtin, lent cores' | 'builtin, one thread per fold' | 'auto, one thread per fold';
+type StudyVariant = 'lent cores' | 'one thread per fold';
 
 // The baseline's products in one training step (batch 32) as the native backend runs them: [what, m, n, k, Aᵀ, Bᵀ].
 const BASELINE_PRODUCTS: [string, number, number, number, number, number][] = [
@@ -101,16 +102,15 @@ export async function timeStepThreads(images: number, rounds: number): Promise<S
 
 /** Runs `config` (with `sets`) on a pool of 2 slots, `repeats` times per variant, variants in rotating order. */
 export async function timeStudyThreads(config: string, sets: string[], repeats: number, dir: string): Promise<StudyThreadTiming> {
-  const variants: [StudyVariant, string, boolean][] = [
-    ['builtin, lent cores', 'builtin', true],
-    ['builtin, one thread per fold', 'builtin', false],
-    ['auto, one thread per fold', 'auto', false],
+  const variants: [StudyVariant, boolean][] = [
+    ['lent cores', true],
+    ['one thread per fold', false],
   ];
   const seconds = Object.fromEntries(variants.map(([name]) => [name, [] as number[]])) as Record<StudyVariant, number[]>;
   for (let repeat = 0; repeat < repeats; repeat++) {
     for (let i = 0; i < variants.length; i++) {
-      const [name, blas, lend] = variants[(i + repeat) % variants.length];
-      const loaded = await loadExperiment(config, [...sets, `runtime.blas=${blas}`]);
+      const [name, lend] = variants[(i + repeat) % variants.length];
+      const loaded = await loadExperiment(config, sets);
       const scheduler = new LocalScheduler(2, { lend });
       const started = process.hrtime.bigint();
       try {
@@ -141,7 +141,7 @@ export function threadTable(products: ProductThreadTiming[], steps: StepThreadTi
     `| 2 | ${median(steps.twoThreads.wallMs)} | ${Math.min(...steps.twoThreads.wallMs)} | ${steps.twoThreads.wallMs.join(' ')} | ${median(steps.twoThreads.cpuMs)} |`,
     `median speed-up of 2 threads, round by round: ${steps.medianSpeedup}×`,
     '',
-    `${study.config} ${study.sets.join(' ')} on 2 slots, wall seconds:`,
+    `${study.config} ${study.sets.join(' ')} on 2 slots (its 3rd fold trains alone), wall seconds:`,
     `| variant | median | each run |`,
     `|---|---|---|`,
     ...Object.entries(study.seconds).map(([name, runs]) => `| ${name} | ${median(runs)} | ${runs.join(' ')} |`),
