@@ -11,27 +11,16 @@ import { RunContext } from '../../../src/pipeline/run-context';
 import { RunFolder } from '../../../src/pipeline/run-folder';
 import { LocalScheduler } from '../../../src/pipeline/scheduling/local-scheduler';
 import { fileChecksums } from '../../../src/report/fingerprint';
+import { REPO } from '../../support/cli';
 import { tempDir, writeToyIdx } from '../../support/fixtures';
 import { comparable, quiet, trainedHere } from '../../support/fold-jobs';
 
-// MNIST-sized images through the baseline's layers, so that its products are large enough to be split.
-const config = (images: string, labels: string) => `seed: 5
+// The baseline (its layers, so its products are large enough to be split) on a few hundred MNIST-sized toy images.
+const config = (images: string, labels: string) => `extends: ${JSON.stringify(path.join(REPO, 'configs', 'baseline.yaml'))}
+seed: 5
 runtime: { backend: native, blas: builtin }
-data:
-  source: { type: idx, images: ${JSON.stringify(images)}, labels: ${JSON.stringify(labels)} }
-  stages: [{ type: reshape, shape: [28, 28, 1] }, normalize, oneHot]
-model:
-  layers:
-    - { type: conv2d, filters: 32, kernelSize: 3, activation: relu, kernelInitializer: heUniform }
-    - { type: maxPooling2d, poolSize: 2 }
-    - flatten
-    - { type: dense, units: 100, activation: relu, kernelInitializer: heUniform }
-    - { type: dense, units: 4, activation: softmax }
-training:
-  optimizer: { type: sgd, learningRate: 0.05, momentum: 0.9 }
-  loss: categoricalCrossentropy
-  epochs: 1
-  batchSize: 32
+data: { source: { type: idx, images: ${JSON.stringify(images)}, labels: ${JSON.stringify(labels)} } }
+training: { epochs: 1 }
 evaluation: { type: kfold, folds: 3 }
 `;
 
@@ -44,7 +33,7 @@ describe('idle cores lent to the folds still training', function () {
     const load = loadNativeAddon();
     if (!('addon' in load)) return this.skip();
     const cwd = tempDir('pipeline-lent-');
-    const data = writeToyIdx(cwd, 480, { size: 28 });
+    const data = writeToyIdx(cwd, 480, { size: 28, classes: 10 });
     const file = path.join(cwd, 'lent.yaml');
     fs.writeFileSync(file, config(data.images, data.labels));
     const { spec } = await loadExperiment(file, []);
