@@ -113,7 +113,7 @@ describe('pipeline CLI', () => {
     const result = pipeline(['components', 'layers'], cwd);
     assert.equal(result.status, 0);
     assert.match(result.stdout, /^layers — A layer of the model\./);
-    assert.match(result.stdout, /\n  conv2d: .*\n      filters: integer \[1, 4096\] \(required\) — Number of output channels\./);
+    assert.match(result.stdout, /\n {2}conv2d: .*\n {6}filters: integer \[1, 4096\] \(required\) — Number of output channels\./);
     assert.match(result.stdout, /kernelInitializer: initializer = "glorotUniform"/);
     assert.match(result.stdout, /rate: number \[0, 1\) \(required\) — Fraction of inputs to drop\./);
     const unknown = pipeline(['components', 'layer'], cwd);

@@ -62,7 +62,7 @@ describe('hostile and broken input', () => {
 
   it('a layer stack that cannot be built: exit 2 naming the layer and shapes, before training', () => {
     const notFlat = pipeline(['run', 'toy', '--set', 'name=not-flat', '--set', 'model.layers[2]={type: dropout, rate: 0.1}'], cwd);
-    expectFailure(notFlat, 2, /The model cannot be built:\n  - configs\/toy\.yaml:\d+:\d+ model\.layers\[3\]: dense cannot take an input of shape \[batch, 3, 3, 4\]: it needs a flat input \[batch, features\]: add a flatten layer before it\./);
+    expectFailure(notFlat, 2, /The model cannot be built:\n {2}- configs\/toy\.yaml:\d+:\d+ model\.layers\[3\]: dense cannot take an input of shape \[batch, 3, 3, 4\]: it needs a flat input \[batch, features\]: add a flatten layer before it\./);
     assert.doesNotMatch(notFlat.stderr, /epoch 1/);
     noCompleteRun('not-flat');
     expectFailure(

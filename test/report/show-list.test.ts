@@ -25,7 +25,7 @@ describe('show and list', () => {
     assert.match(result.stdout, new RegExp(`\\n  run +${report.experiment.runId}\\n`));
     const folds = result.stdout.split('\n').filter((line) => /^\d +\d+\.\d{3}% /.test(line));
     assert.equal(folds.length, 2);
-    for (const line of folds) assert.match(line, /  [▁▂▃▄▅▆▇█]{2} +[▁▂▃▄▅▆▇█]{2}$/, '2 epochs: 2 bars for accuracy and for loss');
+    for (const line of folds) assert.match(line, / {2}[▁▂▃▄▅▆▇█]{2} +[▁▂▃▄▅▆▇█]{2}$/, '2 epochs: 2 bars for accuracy and for loss');
   });
 
   it('pipeline list filters by experiment and state, sorts by accuracy or date, and prints JSON', () => {
@@ -38,6 +38,6 @@ describe('show and list', () => {
     const byDate = list('--sort', 'date', '--state', 'complete').map((r) => r.startedAt);
     assert.deepEqual(byDate, [...byDate].sort().reverse());
     const text = pipeline(['list', '--experiment', 'base'], study.cwd);
-    assert.match(text.stdout, /runs \(1\):\n  base\/\S+ +complete +\d+\.\d{2}%/);
+    assert.match(text.stdout, /runs \(1\):\n {2}base\/\S+ +complete +\d+\.\d{2}%/);
   });
 });
