@@ -1,4 +1,5 @@
-// Lint rules: typescript-eslint's type-checked recommended set on src/ and test/, JavaScript's recommended set on
+// Lint rules: typescript-eslint's type-checked recommended set on src/ and test/ (each file typed by its nearest
+// tsconfig.json, so the browser scripts in src/ui/browser by theirs, with the DOM), JavaScript's recommended set on
 // the plain scripts. Formatting is Prettier's alone (eslint-config-prettier switches off the rules it would fight).
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
@@ -26,21 +27,6 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowArray: true, allowNullish: true }],
       // Steps and schedulers implement Promise-returning interfaces; an implementation with nothing to await is fine.
       '@typescript-eslint/require-await': 'off',
-    },
-  },
-  {
-    files: ['test/**/*.ts'],
-    rules: {
-      // Tests read back the JSON files the code wrote (report.json, status.json) and assert on their fields: the
-      // assertions are the check, and typing every JSON.parse would only restate them.
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      // tfjs's generic ops (tf.mul, runKernel, ...) give the tensor type a test names with `as`; the assertion reads
-      // better there than type arguments.
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
   },
   { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: node } },

@@ -2,7 +2,8 @@
 import { strict as assert } from 'assert';
 import { sparkline } from '../../src/report/terminal/run-text';
 import { pipeline } from '../support/cli';
-import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
+import { readReport } from '../support/run-files';
+import { STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 describe('show and list', () => {
   let study: ReturnType<typeof toyStudy>;
@@ -29,7 +30,7 @@ describe('show and list', () => {
   });
 
   it('pipeline list filters by experiment and state, sorts by accuracy or date, and prints JSON', () => {
-    const list = (...args: string[]) => JSON.parse(pipeline(['list', '--json', ...args], study.cwd).stdout).runs as { experiment: string; state: string; startedAt: string; accuracy?: { mean: number } }[];
+    const list = (...args: string[]) => (JSON.parse(pipeline(['list', '--json', ...args], study.cwd).stdout) as { runs: { experiment: string; state: string; startedAt: string; accuracy?: { mean: number } }[] }).runs;
     const toy = list('--experiment', 'toy');
     assert.ok(toy.length >= 1 && toy.every((r) => r.experiment === 'toy'));
     assert.ok(list('--state', 'complete').every((r) => r.state === 'complete'));
