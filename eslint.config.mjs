@@ -15,9 +15,9 @@ export default tseslint.config(
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      // The package is CommonJS, and require() is how it loads what may be absent or must load late: the optional
-      // tfjs-node, the native addon, the wasm backend after the kernels it overrides, package.json versions.
-      '@typescript-eslint/no-require-imports': 'off',
+      // `import x = require(...)` is TypeScript's import of a CommonJS module that sets module.exports (the @stdlib
+      // packages). A bare require(), for what may be absent or must load late, says why on its line.
+      '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
       // A leading underscore names what is left out on purpose, e.g. keys dropped by `const { name: _name, ...rest }`.
       '@typescript-eslint/no-unused-vars': [
         'error',
@@ -25,7 +25,8 @@ export default tseslint.config(
       ],
       // Shapes and sizes ([2, 3]) read naturally in messages as JavaScript prints them.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowArray: true, allowNullish: true }],
-      // Steps and schedulers implement Promise-returning interfaces; an implementation with nothing to await is fine.
+      // Steps, schedulers and fastify's route handlers implement Promise-returning contracts (fastify sends what an
+      // async handler returns); an implementation with nothing to await keeps the contract's async form.
       '@typescript-eslint/require-await': 'off',
     },
   },
