@@ -4,7 +4,7 @@ import { subset } from '../data/dataset';
 import { fitSplit, Split } from '../data/splits';
 import { logger } from '../log';
 import { registry } from '../registry';
-import type { EpochRecord, FoldResult, TrainingProgress, TrainingResult, TrainingTarget } from '../registry/steps/step-context';
+import type { EpochProgress, EpochRecord, FoldResult, TrainingProgress, TrainingResult, TrainingTarget } from '../registry/steps/step-context';
 import { readManifest, restoreCheckpoint, saveCheckpoint } from './checkpoint';
 import { buildModel } from './model-builder';
 import { summarizeModelPredictions } from './model-predictions';
@@ -14,7 +14,7 @@ import { trainingOptions } from './training-options';
 
 export interface FoldListener {
   onEpoch(fold: number, record: EpochRecord): void;
-  onProgress(fold: number, done: number, total: number, imagesPerSecond: number): void;
+  onProgress(fold: number, progress: EpochProgress): void;
 }
 
 /** Where a target's data, streams and checkpoints come from. */
@@ -41,7 +41,7 @@ function resolveTarget(context: RunContext, target: TrainingTarget): ResolvedTar
 export async function trainFold(context: RunContext, fold: number, listener: FoldListener): Promise<FoldResult> {
   const result = await trainTarget(context, { kind: 'fold', fold }, {
     onEpoch: (record) => listener.onEpoch(fold, record),
-    onProgress: (done, total, rate) => listener.onProgress(fold, done, total, rate),
+    onProgress: (progress) => listener.onProgress(fold, progress),
   });
   return { fold, ...result };
 }
@@ -74,7 +74,7 @@ export async function trainTarget(context: RunContext, target: TrainingTarget, p
           label,
           resumeFrom: checkpoint?.train,
           onEpoch: (record) => progress.onEpoch(record),
-          onProgress: (done, total, rate) => progress.onProgress(done, total, rate),
+          onProgress: (p) => progress.onProgress(p),
           shouldStop: () => context.stopRequested,
           onCheckpoint: (state) =>
             saveCheckpoint(

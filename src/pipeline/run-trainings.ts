@@ -22,7 +22,7 @@ export class RunTrainings implements Trainings {
       const byFold = (fold: number) => progress(folds.indexOf(fold));
       return trainFoldsThrough(this.context, scheduler, folds, {
         onEpoch: (fold, record) => byFold(fold).onEpoch(record),
-        onProgress: (fold, done, total, rate) => byFold(fold).onProgress(done, total, rate),
+        onProgress: (fold, p) => byFold(fold).onProgress(p),
       });
     }
     const results: TrainingResult[] = [];

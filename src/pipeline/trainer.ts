@@ -6,11 +6,11 @@ import { InterruptedError, RunError } from '../errors';
 import { permutation, Random } from '../random';
 import { learningRateOf, setLearningRate } from '../registry/optimizers/optimizer-component';
 import type { LearningRateSchedule } from '../registry/schedules/schedule-component';
-import type { EpochRecord, Objective, Scores } from '../registry/steps/step-context';
+import type { EpochProgress, EpochRecord, Objective, Scores } from '../registry/steps/step-context';
 import type { EarlyStopping, StoppingState } from './early-stopping';
 
 // Defined with the step contract, which steps see without importing the runner; the runner's modules name them from here.
-export type { EpochRecord, Objective, Scores };
+export type { EpochProgress, EpochRecord, Objective, Scores };
 
 /** Everything besides weights needed to continue training exactly where it stopped. */
 export interface TrainState {
@@ -45,7 +45,7 @@ export interface TrainOptions {
   resumeFrom?: TrainState;
   onEpoch?(record: EpochRecord): void;
   /** Called now and then inside an epoch: how many images of it are done. */
-  onProgress?(done: number, total: number, imagesPerSecond: number): void;
+  onProgress?(progress: EpochProgress): void;
   /** Called after every epoch, and before stopping on request; training waits for it. */
   onCheckpoint?(state: TrainState): Promise<void>;
   /** Polled between steps: true stops training after a checkpoint, with an InterruptedError. */
@@ -112,7 +112,7 @@ export async function trainModel(
       }
       if (options.onProgress && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
-        options.onProgress(end, count, ((end - startBatch * options.batchSize) * 1000) / (lastProgress - resumedAt));
+        options.onProgress({ epoch, done: end, total: count, imagesPerSecond: ((end - startBatch * options.batchSize) * 1000) / (lastProgress - resumedAt) });
       }
     }
     const trainScores = scores(objective, totals, count);

@@ -24,7 +24,7 @@ export async function trainFoldsThrough(context: RunContext, scheduler: FoldSche
     foldJobs(context, folds).map(async (job) => {
       const outcome = await scheduler.train(job, {
         onEpoch: (record) => listener.onEpoch(job.fold, record),
-        onProgress: (done, total, rate) => listener.onProgress(job.fold, done, total, rate),
+        onProgress: (progress) => listener.onProgress(job.fold, progress),
       });
       return { ...outcome.result, model: rebuild(context, job.fold, outcome.weights) };
     }),

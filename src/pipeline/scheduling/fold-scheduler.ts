@@ -3,7 +3,7 @@ import type { BackendInfo } from '../../backend/select';
 import type { ExperimentSpec } from '../../config/experiment-spec';
 import type { FileChecksum } from '../../report/fingerprint';
 import type { FoldResult } from '../run-context';
-import type { EpochRecord } from '../trainer';
+import type { EpochProgress, EpochRecord } from '../trainer';
 
 /** One fold of one run: everything a process needs to rebuild it from scratch. */
 export interface FoldJob {
@@ -23,8 +23,7 @@ export interface FoldJob {
 
 export interface FoldProgress {
   onEpoch(record: EpochRecord): void;
-  /** Within long epochs: images done of the epoch's total. */
-  onProgress(done: number, total: number, imagesPerSecond: number): void;
+  onProgress(progress: EpochProgress): void;
 }
 
 export interface FoldWeights {

@@ -105,7 +105,7 @@ export class LocalScheduler implements FoldScheduler {
         entry?.progress.onEpoch(message.record);
         return;
       case 'progress':
-        entry?.progress.onProgress(message.done, message.total, message.imagesPerSecond);
+        entry?.progress.onProgress(message.progress);
         return;
     }
     if (!entry) return;

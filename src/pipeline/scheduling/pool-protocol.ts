@@ -1,5 +1,5 @@
 /** Messages between a run (or sweep) process and the fold-training processes of its local pool. */
-import type { EpochRecord } from '../trainer';
+import type { EpochProgress, EpochRecord } from '../trainer';
 import type { FoldJob, FoldOutcome } from './fold-scheduler';
 
 export type PoolRequest =
@@ -13,7 +13,7 @@ export type PoolReply =
   | { type: 'ready' }
   | { type: 'log'; level: string; message: string }
   | { type: 'epoch'; record: EpochRecord }
-  | { type: 'progress'; done: number; total: number; imagesPerSecond: number }
+  | { type: 'progress'; progress: EpochProgress }
   | ({ type: 'done' } & FoldOutcome)
   | { type: 'interrupted'; reason: string }
   | { type: 'error'; kind: 'config' | 'run'; message: string };

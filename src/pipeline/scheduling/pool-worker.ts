@@ -33,7 +33,7 @@ async function train(job: FoldJob): Promise<void> {
     current = await contextFor(job);
     const { model, ...result } = await trainFold(current, job.fold, {
       onEpoch: (_fold, record) => send({ type: 'epoch', record }),
-      onProgress: (_fold, done, total, imagesPerSecond) => send({ type: 'progress', done, total, imagesPerSecond }),
+      onProgress: (_fold, progress) => send({ type: 'progress', progress }),
     });
     const weights = model!.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync() as Float32Array }));
     model!.dispose();

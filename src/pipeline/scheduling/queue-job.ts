@@ -1,7 +1,7 @@
 /** What a fold job carries through the queue, what it returns and the progress it reports, as plain JSON. */
 import type { FoldCheckpoint } from '../checkpoint';
 import type { FoldJob, FoldOutcome } from './fold-scheduler';
-import type { EpochRecord } from '../trainer';
+import type { EpochProgress, EpochRecord } from '../trainer';
 
 /** A job's payload: the fold and what rebuilds it; no run folder, since a remote worker has none. */
 export type QueuedFold = Omit<FoldJob, 'runDir'> & {
@@ -18,7 +18,7 @@ export interface QueuedFoldResult {
 
 export type QueuedProgress =
   | { type: 'epoch'; record: EpochRecord }
-  | { type: 'progress'; done: number; total: number; imagesPerSecond: number };
+  | { type: 'progress'; progress: EpochProgress };
 
 /** Deterministic: adding a fold twice (a restarted run) finds the job already there instead of training it again. */
 export function foldJobId(run: string, fold: number): string {

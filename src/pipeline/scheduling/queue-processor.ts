@@ -49,7 +49,7 @@ export default async function trainQueuedFold(job: SandboxedJob<QueuedFold, Queu
         logger.info(`${label} epoch ${record.epoch}/${data.spec.training.epochs}: loss ${record.train.loss.toFixed(4)} · val_loss ${record.validation.loss.toFixed(4)} · ${Math.round(record.imagesPerSecond)} img/s`);
         report({ type: 'epoch', record });
       },
-      onProgress: (_fold, done, total, imagesPerSecond) => report({ type: 'progress', done, total, imagesPerSecond }),
+      onProgress: (_fold, progress) => report({ type: 'progress', progress }),
     });
     model?.dispose();
     const manifest = await readManifest(runDir, data.fold);

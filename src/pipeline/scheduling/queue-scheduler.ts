@@ -41,7 +41,7 @@ export class QueueScheduler implements FoldScheduler {
       const pending = this.pending.get(jobId);
       const update = data as QueuedProgress;
       if (pending && update.type === 'epoch') pending.progress.onEpoch(update.record);
-      if (pending && update.type === 'progress') pending.progress.onProgress(update.done, update.total, update.imagesPerSecond);
+      if (pending && update.type === 'progress') pending.progress.onProgress(update.progress);
     });
     events.on('stalled', ({ jobId }) => {
       const pending = this.pending.get(jobId);

@@ -1,5 +1,5 @@
 /** A sweep's progress as people read it: one line per finished fold, and an overall line with the time left. */
-import type { EpochRecord } from '../trainer';
+import type { EpochProgress, EpochRecord } from '../trainer';
 
 export interface PlannedTrial {
   name: string;
@@ -36,7 +36,8 @@ export class SweepProgress {
     this.maybeOverall();
   }
 
-  onProgress(trial: string, fold: number, done: number, total: number): void {
+  onProgress(trial: string, fold: number, { epoch, done, total }: EpochProgress): void {
+    this.epochsDone.set(key(trial, fold), epoch - 1);
     this.inEpoch.set(key(trial, fold), done / total);
     this.maybeOverall();
   }

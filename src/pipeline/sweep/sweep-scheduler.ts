@@ -23,9 +23,9 @@ export class SweepScheduler implements FoldScheduler {
         progress.onEpoch(record);
         this.progress.onEpoch(trial, job.fold, record);
       },
-      onProgress: (done, total, rate) => {
-        progress.onProgress(done, total, rate);
-        this.progress.onProgress(trial, job.fold, done, total);
+      onProgress: (p) => {
+        progress.onProgress(p);
+        this.progress.onProgress(trial, job.fold, p);
       },
     });
     this.progress.onFoldDone(trial, job.fold, outcome.result.history, outcome.result.trainSeconds);

@@ -63,10 +63,17 @@ export interface FoldResult extends TrainingResult {
   evaluation?: Scores & { seconds: number };
 }
 
+/** Within a long epoch: which epoch (1-based, counting epochs a resumed training had done) and how far into it. */
+export interface EpochProgress {
+  epoch: number;
+  done: number;
+  total: number;
+  imagesPerSecond: number;
+}
+
 export interface TrainingProgress {
   onEpoch(record: EpochRecord): void;
-  /** Within long epochs: images done of the epoch's total. */
-  onProgress(done: number, total: number, imagesPerSecond: number): void;
+  onProgress(progress: EpochProgress): void;
 }
 
 /**

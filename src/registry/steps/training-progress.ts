@@ -1,6 +1,6 @@
 /** Progress lines for trainings under way: each epoch (and, in long epochs, now and then) with an ETA over all of them. */
 import { logger } from '../../log';
-import type { TrainingProgress } from './step-context';
+import type { EpochProgress, TrainingProgress } from './step-context';
 
 export interface TrainingLabel {
   /** "fold 2/5", "holdout", "fit". */
@@ -14,16 +14,19 @@ export function progressLogger(trainings: TrainingLabel[], epochs: number, slots
   const started = Date.now();
   const epochsDone = new Array<number>(trainings.length).fill(0);
   const inEpoch = new Array<number>(trainings.length).fill(0);
+  /** Images a resumed training had trained before this process started: not part of this process's rate. */
+  const resumed = new Array<number>(trainings.length).fill(0);
   const eta = () => {
     const done = trainings.map((t, i) => epochsDone[i] * t.trainSize + inEpoch[i]);
     const remaining = trainings.map((t, i) => t.trainSize * epochs - done[i]);
     const seconds = (Date.now() - started) / 1000;
     const busy = Math.min(slots, trainings.length);
-    const perWorkerRate = done.reduce((a, b) => a + b, 0) / seconds / busy;
+    const perWorkerRate = done.reduce((a, b, i) => a + b - resumed[i], 0) / seconds / busy;
     return perWorkerRate > 0 ? formatDuration(finishTime(remaining, done, busy) / perWorkerRate) : '?';
   };
   return (index) => ({
     onEpoch(r) {
+      if (epochsDone[index] === 0 && inEpoch[index] === 0) resumed[index] = (r.epoch - 1) * trainings[index].trainSize;
       epochsDone[index] = r.epoch;
       inEpoch[index] = 0;
       const validation = r.validation.loss === undefined ? '' : ` · val_loss ${r.validation.loss.toFixed(4)} val_acc ${fixed(r.validation.accuracy)}`;
@@ -33,9 +36,11 @@ export function progressLogger(trainings: TrainingLabel[], epochs: number, slots
         { event: 'epoch', fold: index, epochs, record: r },
       );
     },
-    onProgress(done, total, rate) {
+    onProgress({ epoch, done, total, imagesPerSecond }: EpochProgress) {
+      if (epochsDone[index] === 0 && inEpoch[index] === 0) resumed[index] = (epoch - 1) * trainings[index].trainSize;
+      epochsDone[index] = epoch - 1;
       inEpoch[index] = done;
-      logger.info(`${trainings[index].label} epoch ${epochsDone[index] + 1}/${epochs}: ${Math.round((100 * done) / total)}% at ${Math.round(rate)} img/s · ETA ${eta()}`);
+      logger.info(`${trainings[index].label} epoch ${epoch}/${epochs}: ${Math.round((100 * done) / total)}% at ${Math.round(imagesPerSecond)} img/s · ETA ${eta()}`);
     },
   });
 }

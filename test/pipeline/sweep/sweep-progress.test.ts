@@ -33,10 +33,10 @@ describe('sweep progress', () => {
       'sweep: 1/4 folds · 37% · 40s elapsed · ETA 1m07s',
     ]);
     now = 50_000;
-    progress.onProgress('q.learningRate-0.01', 0, 50, 100);
+    progress.onProgress('q.learningRate-0.01', 0, { epoch: 1, done: 50, total: 100, imagesPerSecond: 500 });
     assert.equal(lines.length, 2);
     now = 75_000;
-    progress.onProgress('q.learningRate-0.01', 0, 50, 100);
+    progress.onProgress('q.learningRate-0.01', 0, { epoch: 1, done: 50, total: 100, imagesPerSecond: 500 });
     assert.equal(lines[2], 'sweep: 1/4 folds · 43% · 1m15s elapsed · ETA 1m36s');
   });
 
