@@ -33,7 +33,7 @@ export interface SweepOptions {
   queue?: string;
   experimentsDir?: string;
   /** Where progress lines and the final ranking go. */
-  print(line: string): void;
+  print: (line: string) => void;
 }
 
 export interface SweepResult {
