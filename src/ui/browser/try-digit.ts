@@ -174,21 +174,22 @@ async function start(): Promise<void> {
     clearPad();
     showEmpty('Draw a digit in the box.', changed());
   });
-  fileInput.addEventListener('change', async () => {
-    const file = fileInput.files?.[0];
-    if (!file) return;
-    const at = changed();
-    fileInput.value = '';
-    let rgba: RgbaImage;
-    try {
-      rgba = await pickedImage(file);
-    } catch {
-      showEmpty(`${file.name}: not an image this browser can read (PNG or JPEG expected).`, at);
-      return;
-    }
-    classify(classifier, rgba, at);
-  });
+  fileInput.addEventListener('change', () => void classifyPicked(classifier, fileInput, changed()));
   root.dataset.ready = 'true';
+}
+
+async function classifyPicked(classifier: Classifier, fileInput: HTMLInputElement, at: number): Promise<void> {
+  const file = fileInput.files?.[0];
+  if (!file) return;
+  fileInput.value = '';
+  let rgba: RgbaImage;
+  try {
+    rgba = await pickedImage(file);
+  } catch {
+    showEmpty(`${file.name}: not an image this browser can read (PNG or JPEG expected).`, at);
+    return;
+  }
+  classify(classifier, rgba, at);
 }
 
 start().catch((error: Error) => {
