@@ -8,8 +8,8 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** A page that records console errors and failed requests, which a test then expects to be empty. */
-export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport });
+export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }, options: { hasTouch?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport, ...options });
   const problems: string[] = [];
   page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -38,14 +38,35 @@ export const DIGIT_STROKES: Record<'1' | '7', [number, number][][]> = {
   '7': [[[85, 60], [140, 58], [200, 58], [180, 110], [155, 170], [135, 235]]],
 };
 
+/** Maps pad coordinates to the page's. */
+async function padToPage(page: Page): Promise<(point: [number, number]) => [number, number]> {
+  const box = (await page.locator('#pad').boundingBox())!;
+  return ([x, y]) => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280];
+}
+
 /** Draws each stroke with the mouse (pointer events: press, move in small steps, release). */
 export async function drawStrokes(page: Page, strokes: [number, number][][]): Promise<void> {
-  const box = (await page.locator('#pad').boundingBox())!;
-  const at = ([x, y]: [number, number]): [number, number] => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280];
+  const at = await padToPage(page);
   for (const stroke of strokes) {
     await page.mouse.move(...at(stroke[0]));
     await page.mouse.down();
     for (const point of stroke.slice(1)) await page.mouse.move(...at(point), { steps: 8 });
     await page.mouse.up();
   }
+}
+
+/** Draws each stroke with a finger: touch start, moves in small steps, end, as a phone's browser receives them. */
+export async function drawStrokesByTouch(page: Page, strokes: [number, number][][]): Promise<void> {
+  const at = await padToPage(page);
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', points: [number, number][]) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y]) => ({ x, y })) });
+  for (const stroke of strokes) {
+    await touch('touchStart', [at(stroke[0])]);
+    for (let i = 1; i < stroke.length; i++) {
+      const [from, to] = [stroke[i - 1], stroke[i]];
+      for (let step = 1; step <= 8; step++) await touch('touchMove', [at([from[0] + ((to[0] - from[0]) * step) / 8, from[1] + ((to[1] - from[1]) * step) / 8])]);
+    }
+    await touch('touchEnd', []);
+  }
+  await cdp.detach();
 }

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createUiServer } from '../../src/ui/ui-server';
 import { launchChromium, PageElement, watchedPage } from '../support/browser';
 import { tempDir } from '../support/fixtures';
-import { DIGIT_STROKES, drawStrokes, trainDigitModel } from '../support/try-digit';
+import { DIGIT_STROKES, drawStrokes, drawStrokesByTouch, trainDigitModel } from '../support/try-digit';
 
 describe('pipeline ui: Try it, in headless Chromium', function () {
   this.timeout(120_000);
@@ -59,6 +59,18 @@ describe('pipeline ui: Try it, in headless Chromium', function () {
     assert.ok(seen.centre > 100, `centre pixel ${seen.centre}`);
     await page.click('#clear');
     assert.equal(await drawAndPredict(page, DIGIT_STROKES['7']), '7');
+    assert.deepEqual(problems, []);
+  });
+
+  it('draws with a finger too: touch strokes are pointer events on the pad, not a scroll of the page', async function () {
+    const { page, problems } = await watchedPage(browser, { width: 420, height: 900 }, { hasTouch: true });
+    await page.goto(`${base}/runs/digits/${runId}/try`);
+    await page.waitForSelector('#try[data-ready="true"]');
+    await drawStrokesByTouch(page, DIGIT_STROKES['7']);
+    const version = await page.getAttribute('#pad', 'data-version');
+    assert.equal(version, '1');
+    await page.waitForSelector(`#try[data-version="${version}"]`);
+    assert.equal(await page.getAttribute('#try', 'data-predicted'), '7');
     assert.deepEqual(problems, []);
   });
 

@@ -8,7 +8,7 @@ interface UiArgs {
 
 export const uiCommand: CommandModule<object, UiArgs> = {
   command: 'ui',
-  describe: 'Browse, watch and compare runs in a web browser.',
+  describe: 'Browse, watch and compare runs, and try saved models, in a web browser.',
   builder: (y) =>
     y
       .option('port', { type: 'number', default: 4000, describe: 'Port to listen on (0 picks a free one).' })

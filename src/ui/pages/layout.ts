@@ -52,6 +52,7 @@ tr.trial td:nth-child(2) { padding-left: 26px; }
 .toolbar { display: flex; gap: 12px; align-items: center; margin: 8px 0 12px; flex-wrap: wrap; }
 .toolbar input, .toolbar select { font: inherit; padding: 5px 8px; border: 1px solid #c4cad2; border-radius: 4px; }
 button, .button { font: inherit; padding: 6px 14px; border: 0; border-radius: 4px; background: #2166ac; color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
+h1 .button { font-size: 14px; font-weight: 600; vertical-align: middle; margin-left: 8px; }
 button:disabled { background: #9aa7b5; cursor: default; }
 .state { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; }
 .state-complete { background: #d9efe1; color: #1c6b3a; }

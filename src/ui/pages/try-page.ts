@@ -21,7 +21,7 @@ export function tryPage(run: RunRef): string {
 <section class="panel try-seen">
 <h2>What the model saw</h2>
 <canvas id="seen" width="28" height="28" aria-label="The 28×28 image given to the model"></canvas>
-<p id="seen-note" class="muted"></p>
+<p id="seen-note" class="muted">Nothing drawn yet.</p>
 </section>
 <section class="panel try-result">
 <h2>Prediction</h2>
