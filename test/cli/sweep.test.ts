@@ -110,6 +110,7 @@ describe('pipeline sweep', function () {
     const result = pipeline(['sweep', QUICK, '--resume'], cwd);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /: 3 trials \(2 already complete\), 2 folds to train in /);
+    assert.ok(result.stdout.endsWith(`comparison: ${path.join(sweepDir, 'compare.html')}\n`), 'the finished sweep writes its comparison again');
     assert.equal(fs.readFileSync(path.join(kept, 'report.json'), 'utf8'), keptReport, 'a complete trial is not run again');
     assert.deepEqual(numbers(readJson<Report>(path.join(interrupted, 'report.json'))), numbers(interruptedReport));
     const log = fs.readFileSync(path.join(interrupted, 'log.jsonl'), 'utf8');
