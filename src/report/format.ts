@@ -28,6 +28,8 @@ export function metricFormat(metric: string): MetricFormat {
   return { value: (v) => v.toFixed(4), spread: (v) => v.toFixed(4), delta: (v) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`, interval: (low, high) => `${low.toFixed(4)} … ${high.toFixed(4)}` };
 }
 
+export const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 export const count = (value: number): string => Math.round(value).toLocaleString('en-US');
 
 export const fixed = (value: number | undefined, digits = 4): string => (value === undefined ? '–' : value.toFixed(digits));

@@ -69,5 +69,3 @@ export function sweepTestNote(metric: string): string {
   const unit = /accuracy/i.test(metric) ? ' in percentage points' : '';
   return `Mean and std (population) of the fold ${metric}; Δ${unit} against the best trial. A trial that shares its folds with the best (same data, split, seed and fold count) is compared with the corrected resampled paired t-test of Nadeau and Bengio, which allows for the overlap of k-fold training sets; otherwise with Welch's t-test. Two-sided p-values: a small one says the gap to the best is unlikely to be chance.`;
 }
-
-export const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

@@ -56,6 +56,6 @@ describe('sweep comparison', () => {
     const [narrow] = settingChartSpecs(lr([0.1, 0.05, 0.01]));
     assert.deepEqual([x(narrow).title, x(narrow).scale.type], ['learningRate', undefined]);
     const svg = await renderSvg(wide.spec);
-    for (const text of ['accuracy against learningRate', 'learningRate, log scale', 'accuracy (%)', 'batchSize 16', 'batchSize 32']) assert.ok(svg.includes(`>${text}<`), text);
+    for (const text of ['Accuracy against learningRate', 'learningRate, log scale', 'accuracy (%)', 'batchSize 16', 'batchSize 32']) assert.ok(svg.includes(`>${text}<`), text);
   });
 });

@@ -1,6 +1,7 @@
 /** Chart specs (vega-lite, data inline) of a sweep: its metric against each swept setting, a point per fold and the trials' means. */
 import type { TopLevelSpec } from 'vega-lite/build/index';
 import { foldScores } from '../compare';
+import { capitalized } from '../format';
 import { settingLabels, settingsLabel, settingText, settingValue, SweepComparison } from '../sweep-compare';
 import { summarize } from '../stats';
 import { CHART_CONFIG } from './chart-style';
@@ -65,7 +66,7 @@ function settingChartSpec(sweep: SweepComparison, path: string, label: string): 
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CHART_CONFIG,
-    title: { text: `${metric} against ${label}`, subtitle: 'dots: folds · line: mean of each trial · ring: best trial' },
+    title: { text: `${capitalized(metric)} against ${label}`, subtitle: 'dots: folds · line: mean of each trial · ring: best trial' },
     width: 380,
     height: 240,
     encoding: { x: xEncoding, y },

@@ -3,10 +3,11 @@ import { compareChartSpecs } from '../charts/compare-charts';
 import { renderSvg } from '../charts/render-svg';
 import { settingChartSpecs } from '../charts/sweep-charts';
 import { comparisonNotes } from '../compare-tables';
+import { capitalized } from '../format';
 import type { Report } from '../report-json';
 import { chartedTrials, compareSweep } from '../sweep-compare';
 import type { SweepRecord } from '../sweep-json';
-import { capitalized, otherTrialsTable, runFolderHref, sweepRankingTable, sweepSummary, sweepTestNote, TrialHref } from '../sweep-tables';
+import { otherTrialsTable, runFolderHref, sweepRankingTable, sweepSummary, sweepTestNote, TrialHref } from '../sweep-tables';
 import { chartHtml, escapeHtml, htmlPage, sectionHtml, tableHtml } from './html-page';
 
 /** Beyond this many trials the runs' curves and boxes crowd one chart past reading (and past the palette). */

@@ -4,10 +4,11 @@ import { renderSvg } from '../charts/render-svg';
 import { settingChartSpecs } from '../charts/sweep-charts';
 import { comparisonNotes } from '../compare-tables';
 import { MAX_TRIALS_CHARTED, SweepViewOptions } from '../html/sweep-compare-html';
+import { capitalized } from '../format';
 import type { Report } from '../report-json';
 import { chartedTrials, compareSweep } from '../sweep-compare';
 import type { SweepRecord } from '../sweep-json';
-import { capitalized, otherTrialsTable, runFolderHref, sweepRankingTable, sweepSummary, sweepTestNote } from '../sweep-tables';
+import { otherTrialsTable, runFolderHref, sweepRankingTable, sweepSummary, sweepTestNote } from '../sweep-tables';
 import { escapeMarkdown, tableMarkdown } from './markdown-text';
 import { CHART_DIR, MarkdownView } from './report-markdown';
 
