@@ -1,77 +1,109 @@
 /**
- * `npm run bench`: times the seed model on every backend that loads here (one child process each, so peak RSS is
- * per backend), runs the PyTorch peer on the same images when Debian's python3-torch is installed, and writes
- * bench/results.json.
+ * `npm run bench`: times the study's models (baseline, batchnorm, deeper) beside the PyTorch peer's one-thread pass,
+ * the baseline on every backend and with every matrix product this CPU runs, and with `--study` the whole k-fold
+ * studies beside the peer's; one child process per timing, so peak RSS is per process. Writes bench/results.json.
+ * `--threads` instead times lending idle cores to the last folds (bench/threads.json).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
-import type { BackendName } from '../config/experiment-spec';
+import { selectBackend } from '../backend/select';
+import type { BackendName, BlasName } from '../config/backend-names';
 import { setConsoleLevel } from '../log';
-import { mnistDataDir } from '../registry/sources/mnist';
-import { AugmentTiming, timeAugmentation } from './augment-timing';
-import { BackendTiming, timeSeedModel } from './seed-model-timing';
+import { timeAugmentation } from './augment-timing';
+import { augmentLine, backendTable, KernelRow, kernelTable, ModelRow, modelTable, Skipped, StudyRow, studyTable } from './bench-tables';
+import { cpuKernels, KernelChoice } from './kernel-choices';
+import { PytorchPeer } from './pytorch-peer';
+import { timeStudy } from './study-timing';
+import { PassTiming, timeTrainingPass } from './training-pass-timing';
 import { threadTable, timeProductThreads, timeStepThreads, timeStudyThreads } from './thread-timing';
 
-const PYTHON = '/usr/bin/python3';
 /** The pure-JS backend trains at a few dozen images per second: time it on fewer. */
 const CPU_IMAGES = 256;
-
-interface PeerTiming {
-  peer: string;
-  version: string;
-  threads: number;
-  images: number;
-  images_per_second: number;
-}
+const STUDY = { kfold: 5, epochs: 10, workers: 2 };
 
 async function main(): Promise<void> {
   const args = await yargs(process.argv.slice(2))
-    .option('images', { type: 'number', default: 8192, describe: 'Training images timed per backend.' })
-    .option('backends', { type: 'string', array: true, default: ['tensorflow', 'native', 'wasm', 'cpu'], describe: 'Backends to time; the first that runs is compared with PyTorch.' })
+    .option('images', { type: 'number', default: 8192, describe: 'Training images per timed pass.' })
+    .option('models', { type: 'string', array: true, default: ['baseline', 'batchnorm', 'deeper'], describe: 'Study configs timed on the native backend beside the peer.' })
+    .option('backends', { type: 'string', array: true, default: ['tensorflow', 'native', 'wasm', 'cpu'], describe: 'Backends the baseline is timed on.' })
+    .option('kernels', { type: 'boolean', default: true, describe: 'Time the baseline with each matrix product this CPU runs (--no-kernels to skip).' })
+    .option('study', { type: 'boolean', default: false, describe: 'Also time the whole k-fold study of each model, ours and the peer’s (minutes each).' })
     .option('peer', { type: 'string', default: path.resolve('../shared/peers/torch_mnist.py'), describe: 'The PyTorch peer script.' })
     .option('out', { type: 'string', default: 'bench/results.json' })
     .option('threads', { type: 'boolean', default: false, describe: 'Only time lending idle cores: the built-in product on 1 and 2 threads, per step and over a study whose last fold trains alone (bench/threads.json).' })
     .option('rounds', { type: 'number', default: 6, describe: 'With --threads: rounds of 1 against 2 threads (10 times as many for single products), and 1 study run per variant per 2 rounds.' })
     .option('child', { type: 'string', hidden: true })
+    .option('model', { type: 'string', default: 'baseline', hidden: true })
+    .option('blas', { type: 'string', default: 'auto', hidden: true })
     .strict()
     .parseAsync();
   if (args.child) {
-    process.stdout.write(`${JSON.stringify(await timeSeedModel(args.child as BackendName, args.images))}\n`);
+    const timing = await timeTrainingPass(args.child as BackendName, args.model, args.images, args.blas as BlasName);
+    process.stdout.write(`${JSON.stringify(timing)}\n`);
     return;
   }
   if (args.threads) return benchThreads(args.images, args.rounds);
-  const backends: (BackendTiming | { backend: string; skipped: string })[] = [];
-  for (const backend of args.backends) {
-    const images = backend === 'cpu' ? Math.min(CPU_IMAGES, args.images) : args.images;
-    process.stderr.write(`timing ${backend} on ${images} images...\n`);
-    const child = spawnSync(process.execPath, [__filename, '--child', backend, '--images', String(images)], { encoding: 'utf8' });
-    const line = child.stdout.trim().split('\n').pop() ?? '';
-    if (child.status === 0 && line.startsWith('{')) backends.push(JSON.parse(line) as BackendTiming);
-    else backends.push({ backend, skipped: lastLine(child.stderr).replace(/^bench failed: /, '') || `exit code ${child.status}` });
-  }
-  process.stderr.write(`timing the augment stage on ${args.images} images...\n`);
+  const kernels = cpuKernels();
+  const peer = new PytorchPeer(args.peer, kernels.bestCoreType);
+  if (peer.unavailable) progress(`PyTorch peer not run: ${peer.unavailable}`);
+
+  const backends = args.backends.map((backend) => {
+    const timing = child(backend as BackendName, 'baseline', backend === 'cpu' ? Math.min(CPU_IMAGES, args.images) : args.images);
+    return 'skipped' in timing ? { backend, ...timing } : timing;
+  });
+  const models: ModelRow[] = args.models.map((model) => {
+    const ours = child('native', model, args.images);
+    if (!peer.unavailable) progress(`timing the PyTorch peer's ${model} (1 thread) on ${args.images} images...`);
+    const peerPass = skippedIfText(peer.pass(model, 1, args.images));
+    return { model, ours, peer: peerPass, ...ratio('trainImagesPerSecond' in ours && 'images_per_second' in peerPass ? ours.trainImagesPerSecond / peerPass.images_per_second : undefined) };
+  });
+  const kernelRows: KernelRow[] = args.kernels ? kernels.choices.map((choice) => ({ label: choice.label, chooses: choice.chooses, timing: child('native', 'baseline', args.images, choice) })) : [];
+  const best = Math.max(...kernelRows.map((r) => ('trainImagesPerSecond' in r.timing ? r.timing.trainImagesPerSecond : 0)));
+  for (const row of kernelRows) if ('trainImagesPerSecond' in row.timing && best > 0) row.ofBest = row.timing.trainImagesPerSecond / best;
+  progress(`timing the augment stage on ${args.images} images...`);
+  await selectBackend('auto', { quiet: true });
   const augmentation = timeAugmentation(args.images);
-  const peers = runPeer(args.peer, args.images);
-  const timed = backends.filter((b): b is BackendTiming => 'trainImagesPerSecond' in b);
-  const ours = timed[0];
-  const fastestPeer = peers.reduce<PeerTiming | undefined>((best, p) => (!best || p.images_per_second > best.images_per_second ? p : best), undefined);
+  const studies: StudyRow[] = args.study ? args.models.map((model) => studyRow(model, peer)) : [];
+
   const results = {
     date: new Date().toISOString(),
-    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node },
+    machine: { cpu: kernels.cpu ?? os.cpus()[0]?.model, cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, openblasCoreTypeEnvironment: process.env.OPENBLAS_CORETYPE ?? null },
+    peerOpenblasCoreType: kernels.bestCoreType ?? null,
     images: args.images,
     backends,
+    models,
+    kernels: kernelRows,
     augmentation,
-    peers,
-    ...(ours && fastestPeer ? { ratio: { backend: ours.backend, peer: `pytorch threads=${fastestPeer.threads}`, trainSpeedup: Math.round((100 * ours.trainImagesPerSecond) / fastestPeer.images_per_second) / 100 } } : {}),
+    studies,
   };
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
   fs.writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(table(results.backends, peers, results.ratio));
-  process.stdout.write(augmentLine(augmentation));
-  process.stdout.write(`\nwritten to ${args.out}\n`);
+  const sections = [
+    `${results.machine.cpu}, ${results.machine.cores} cores; OPENBLAS_CORETYPE in the environment: ${results.machine.openblasCoreTypeEnvironment ?? 'none'}; the peer runs with OPENBLAS_CORETYPE=${results.peerOpenblasCoreType ?? 'its own pick'}`,
+    backendTable(backends),
+    modelTable(models),
+    ...(kernelRows.length ? [kernelTable(kernelRows)] : []),
+    ...(studies.length ? [studyTable(studies)] : []),
+    augmentLine(augmentation),
+    `written to ${args.out}`,
+  ];
+  process.stdout.write(`\n${sections.join('\n\n')}\n`);
+}
+
+/** One timed pass in a child process (its own peak RSS; the matrix product chosen at its start). */
+function child(backend: BackendName, model: string, images: number, kernels?: KernelChoice): PassTiming | Skipped {
+  progress(`timing ${model} on ${backend}${kernels ? ` with ${kernels.label}` : ''} (${images} images)...`);
+  const env = { ...process.env };
+  if (kernels?.coreType === null) delete env.OPENBLAS_CORETYPE;
+  else if (kernels?.coreType) env.OPENBLAS_CORETYPE = kernels.coreType;
+  const args = [__filename, '--child', backend, '--model', model, '--images', String(images), '--blas', kernels?.blas ?? 'auto'];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', env });
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status === 0 && line.startsWith('{')) return JSON.parse(line) as PassTiming;
+  return { skipped: lastLine(run.stderr).replace(/^bench failed: /, '') || `exit code ${run.status}` };
 }
 
 async function benchThreads(images: number, rounds: number): Promise<void> {
@@ -90,42 +122,24 @@ async function benchThreads(images: number, rounds: number): Promise<void> {
   process.stdout.write(`${threadTable(products, steps, study)}\nwritten to ${out}\n`);
 }
 
-/** The peer once with one thread and once with every core, as PyTorch users run it either way. */
-function runPeer(script: string, images: number): PeerTiming[] {
-  if (!fs.existsSync(script)) {
-    process.stderr.write(`PyTorch peer not run: ${script} not found\n`);
-    return [];
-  }
-  if (spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) {
-    process.stderr.write('PyTorch peer not run: install it with apt-get install -y python3-torch libopenblas0-pthread\n');
-    return [];
-  }
-  const peers: PeerTiming[] = [];
-  for (const threads of [...new Set([1, os.cpus().length])]) {
-    process.stderr.write(`timing the PyTorch peer (threads=${threads}) on ${images} images...\n`);
-    const run = spawnSync(PYTHON, [script, '--data', mnistDataDir(), '--images', String(images), '--threads', String(threads)], { encoding: 'utf8' });
-    const line = run.stdout.trim().split('\n').pop() ?? '';
-    if (run.status === 0 && line.startsWith('{')) peers.push(JSON.parse(line) as PeerTiming);
-    else process.stderr.write(`PyTorch peer failed: ${lastLine(run.stderr)}\n`);
-  }
-  return peers;
+function studyRow(model: string, peer: PytorchPeer): StudyRow {
+  progress(`running the whole ${model} study (${STUDY.kfold} folds × ${STUDY.epochs} epochs)...`);
+  const ours = skippedIfText(timeStudy(model));
+  if (!peer.unavailable) progress(`running the PyTorch peer's ${model} study (${STUDY.workers} processes)...`);
+  const theirs = skippedIfText(peer.study(model, STUDY.kfold, STUDY.epochs, STUDY.workers));
+  return { model, ours, peer: theirs, ...ratio('seconds' in ours && 'seconds' in theirs ? theirs.seconds / ours.seconds : undefined) };
 }
 
-function table(backends: (BackendTiming | { backend: string; skipped: string })[], peers: PeerTiming[], ratio?: { backend: string; peer: string; trainSpeedup: number }): string {
-  const rows = [['runner', 'train img/s', 'eval img/s', 'peak RSS MB', 'images']];
-  for (const b of backends) {
-    rows.push('skipped' in b ? [`pipeline ${b.backend}`, `skipped: ${b.skipped}`, '', '', ''] : [`pipeline ${b.backend}`, String(b.trainImagesPerSecond), String(b.evalImagesPerSecond), String(b.peakRssMB), String(b.images)]);
-  }
-  for (const p of peers) rows.push([`pytorch ${p.version} threads=${p.threads}`, String(p.images_per_second), '', '', String(p.images)]);
-  const widths = rows[0].map((_, c) => Math.max(...rows.filter((r) => r[1].length < 60).map((r) => r[c].length)));
-  const lines = rows.map((r) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`);
-  lines.splice(1, 0, `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  if (ratio) lines.push('', `${ratio.backend} / ${ratio.peer}: ${ratio.trainSpeedup}× training throughput`);
-  return `${lines.join('\n')}\n`;
+function ratio(value: number | undefined): { speedup?: number } {
+  return value === undefined ? {} : { speedup: Math.round(value * 100) / 100 };
 }
 
-function augmentLine(timing: AugmentTiming): string {
-  return `\naugment stage alone (batches of ${timing.batchSize}, no model, per CPU second): ${timing.augmentedImagesPerSecond} img/s augmented, ${timing.plainImagesPerSecond} img/s plain\n`;
+function skippedIfText<T>(value: T | string): T | Skipped {
+  return typeof value === 'string' ? { skipped: value } : value;
+}
+
+function progress(text: string): void {
+  process.stderr.write(`${text}\n`);
 }
 
 function lastLine(text: string): string {

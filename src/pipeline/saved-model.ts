@@ -12,6 +12,16 @@ export interface SavedModel {
   input: ModelInput;
 }
 
+/**
+ * The file `name` in the model folder `dir`, or undefined when `name` leads anywhere else (`..`, a sub-folder, an
+ * absolute path): model files sit beside model.json, and a path out of the folder is refused rather than followed.
+ */
+export function modelFolderFile(dir: string, name: string): string | undefined {
+  const folder = path.resolve(dir);
+  const file = path.resolve(folder, name);
+  return path.dirname(file) === folder ? file : undefined;
+}
+
 /** tf.loadLayersModel's IOHandler for model.json and its weight shards on the local disk. */
 export function fileModelHandler(modelJson: string): tf.io.IOHandler {
   return {
@@ -21,9 +31,8 @@ export function fileModelHandler(modelJson: string): tf.io.IOHandler {
         const specs = manifest.flatMap((group) => group.weights);
         const dir = path.resolve(path.dirname(modelJson));
         const shardFiles = manifest.flatMap((group) => group.paths).map((shard) => {
-          // Shards sit beside model.json; a path out of the folder is refused rather than followed.
-          const file = path.resolve(dir, shard);
-          if (path.dirname(file) !== dir) throw new RunError(`${modelJson}: weight file "${shard}" is outside the model folder.`);
+          const file = modelFolderFile(dir, shard);
+          if (!file) throw new RunError(`${modelJson}: weight file "${shard}" is outside the model folder.`);
           return file;
         });
         const shards = await Promise.all(shardFiles.map((file) => fs.readFile(file)));

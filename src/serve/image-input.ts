@@ -1,27 +1,20 @@
-/** Turns a {"b64": ...} instance (PNG or JPEG) into the model's input, refusing images too large to decode safely. */
-import sharp from 'sharp';
+/** Turns a {"b64": ...} instance (PNG or JPEG) into the model's input, prepared exactly as `pipeline predict` prepares an image file. */
+import { EmptyImageError, normalizePixels, prepareDigit } from '../data/digit-image';
+import { decodeGrayImage, ImageDecodeError } from '../data/image-file';
+import { ModelInput, PREPROCESSING_JSON, PREPROCESSING_VERSION } from '../data/model-input';
 import { BadRequestError } from './instances';
+import type { SavedModel } from './saved-model';
 
-/** Pixels an uploaded image may have: enough for a phone photo, far below what a decompression bomb claims. */
-export const MAX_IMAGE_PIXELS = 40_000_000;
-
-export async function imageToInstance(bytes: Buffer, field: string, inputShape: number[]): Promise<Float32Array> {
-  let width: number | undefined;
-  let height: number | undefined;
-  try {
-    ({ width, height } = await sharp(bytes, { limitInputPixels: false }).metadata());
-  } catch (error) {
-    throw new BadRequestError(`${field}: not a readable PNG or JPEG image (${(error as Error).message}).`);
+export async function imageToInstance(bytes: Buffer, field: string, saved: SavedModel): Promise<Float32Array> {
+  const input = saved.preprocessing as Partial<ModelInput> | undefined;
+  if (input?.version !== PREPROCESSING_VERSION || !input.image || !input.normalization) {
+    throw new BadRequestError(`${field}: this model has no ${PREPROCESSING_JSON} (version ${PREPROCESSING_VERSION}) saying how to prepare an image for it; send the input as numbers.`);
   }
-  if (!width || !height) throw new BadRequestError(`${field}: the image has no size.`);
-  if (width * height > MAX_IMAGE_PIXELS) {
-    throw new BadRequestError(`${field}: the image is ${width}×${height} pixels, more than the ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} allowed.`);
-  }
-  const [rows, cols] = inputShape;
   try {
-    const pixels = await sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS }).grayscale().resize(cols, rows, { fit: 'fill' }).raw().toBuffer();
-    return Float32Array.from(pixels, (p) => p / 255);
+    const prepared = prepareDigit(await decodeGrayImage(bytes), input.image);
+    return normalizePixels(prepared.pixels, input.normalization);
   } catch (error) {
-    throw new BadRequestError(`${field}: the image cannot be decoded (${(error as Error).message}).`);
+    if (error instanceof ImageDecodeError || error instanceof EmptyImageError) throw new BadRequestError(`${field}: ${error.message}.`);
+    throw error;
   }
 }

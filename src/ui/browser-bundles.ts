@@ -3,7 +3,7 @@ import * as path from 'path';
 
 /** The TypeScript sources ship with the package; esbuild reads them directly (no separate browser build step). */
 const SOURCE_DIR = path.resolve(__dirname, '../../../src/ui/browser');
-export const BUNDLES = ['runs-table', 'run-live'] as const;
+export const BUNDLES = ['runs-table', 'run-live', 'try-digit'] as const;
 export type BundleName = (typeof BUNDLES)[number];
 
 export class BrowserBundles {

@@ -1,18 +1,24 @@
-/** The web app over an experiments folder: runs table, run pages with live progress, compare. */
+/** The web app over an experiments folder: runs table, run pages with live progress, compare, and trying a saved model. */
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import Fastify, { FastifyInstance } from 'fastify';
+import { MODEL_JSON } from '../data/model-input';
 import { logger } from '../log';
+import { modelFolderFile } from '../pipeline/saved-model';
+import { MODEL_DIR } from '../registry/steps/save';
 import type { Report } from '../report/report-json';
 import { listRuns } from '../pipeline/run-index';
 import { listSweeps } from '../pipeline/sweep/sweep-index';
+import { readTrialReports } from '../pipeline/sweep/sweep-comparison';
 import { readSweepRecord } from '../pipeline/sweep/sweep-record';
 import { BrowserBundles } from './browser-bundles';
 import { appPage, escapeHtml, reportFrame } from './pages/layout';
 import { comparePage } from './pages/compare-page';
 import { RunRef, runHref, runPage } from './pages/run-page';
 import { runsPage, SweepGroup } from './pages/runs-page';
-import { compareDocument, liveCurvesHtml, runReportDocument } from './report-views';
+import { sweepPage } from './pages/sweep-page';
+import { tryPage } from './pages/try-page';
+import { compareDocument, liveCurvesHtml, runReportDocument, sweepCompareDocument } from './report-views';
 import { RunEventStreams } from './run-events';
 import { RunProgressReader } from './run-progress';
 
@@ -28,6 +34,14 @@ class BadRequest extends Error {
 }
 
 type RunParams = { Params: { experiment: string; runId: string } };
+type ModelFileParams = { Params: { experiment: string; runId: string; file: string } };
+
+/** The folder the save step writes, when the run has one. */
+function savedModelDir(runDir: string): string | undefined {
+  const dir = path.join(runDir, MODEL_DIR);
+  return existsSync(path.join(dir, MODEL_JSON)) ? dir : undefined;
+}
+type SweepParams = { Params: { experiment: string; sweepId: string } };
 
 export function createUiServer(experimentsDir: string): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -64,13 +78,15 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
       const record = await readSweepRecord(sweep.dir).catch(() => undefined);
       sweeps.push({ sweep, trialRuns: record?.trials.flatMap((t) => (t.run ? [t.run] : [])) ?? [] });
     }
-    return reply.type('text/html').send(runsPage(runs, sweeps));
+    const withModel = new Set(runs.filter((r) => savedModelDir(r.dir)).map((r) => `${r.experiment}/${r.runId}`));
+    return reply.type('text/html').send(runsPage(runs, sweeps, withModel));
   });
 
   app.get<RunParams>('/runs/:experiment/:runId', async (request, reply) => {
     const dir = runDir(request.params);
     const progress = await new RunProgressReader(dir).read();
-    return reply.type('text/html').send(runPage(request.params, progress, progress.hasReport ? '' : await liveCurvesHtml(progress, dir)));
+    const live = progress.hasReport ? '' : await liveCurvesHtml(progress, dir);
+    return reply.type('text/html').send(runPage(request.params, progress, live, savedModelDir(dir) !== undefined));
   });
   app.get<RunParams>('/runs/:experiment/:runId/live', async (request, reply) => {
     const dir = runDir(request.params);
@@ -81,6 +97,24 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
   app.get<RunParams>('/runs/:experiment/:runId/report.html', async (request, reply) => {
     const { state } = await new RunProgressReader(runDir(request.params)).read();
     return reply.type('text/html').send(await runReportDocument(await readReport(request.params), state));
+  });
+
+  const modelDir = (run: RunRef): string => {
+    const dir = savedModelDir(runDir(run));
+    if (!dir) throw new NotFound(`${run.experiment}/${run.runId} has no saved model (${MODEL_DIR}/${MODEL_JSON}): a run saves one when its steps include save.`);
+    return dir;
+  };
+  app.get<RunParams>('/runs/:experiment/:runId/try', async (request, reply) => {
+    modelDir(request.params);
+    return reply.type('text/html').send(tryPage(request.params));
+  });
+  // model.json, its weight files and preprocessing.json, for tf.loadLayersModel in the browser; nothing outside model/.
+  app.get<ModelFileParams>('/runs/:experiment/:runId/model/:file', async (request, reply) => {
+    const { file } = request.params;
+    const found = modelFolderFile(modelDir(request.params), file);
+    const stat = found ? await fs.stat(found).catch(() => undefined) : undefined;
+    if (!found || !stat?.isFile()) throw new NotFound(`No file "${file}" in the model of ${request.params.experiment}/${request.params.runId}.`);
+    return reply.type(found.endsWith('.json') ? 'application/json' : 'application/octet-stream').header('cache-control', 'no-cache').send(await fs.readFile(found));
   });
 
   const compareRefs = (query: unknown): RunRef[] => {
@@ -109,6 +143,17 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
     return reply.type('text/html').send(comparePage(refs));
   });
   app.get('/compare/report.html', async (request, reply) => reply.type('text/html').send(await compareDocument(await compareReports(compareRefs(request.query)))));
+
+  const findSweep = async ({ experiment, sweepId }: SweepParams['Params']) => {
+    const sweep = NAME.test(experiment) && NAME.test(sweepId) ? (await listSweeps(experimentsDir)).find((s) => s.experiment === experiment && s.sweepId === sweepId) : undefined;
+    if (!sweep) throw new NotFound(`No sweep ${experiment}/${sweepId} under ${experimentsDir}.`);
+    return sweep;
+  };
+  app.get<SweepParams>('/sweeps/:experiment/:sweepId', async (request, reply) => reply.type('text/html').send(sweepPage(await findSweep(request.params))));
+  app.get<SweepParams>('/sweeps/:experiment/:sweepId/compare.html', async (request, reply) => {
+    const record = await readSweepRecord((await findSweep(request.params)).dir);
+    return reply.type('text/html').send(await sweepCompareDocument(record, await readTrialReports(record, experimentsDir)));
+  });
 
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const name = request.params.name.replace(/\.js$/, '');

@@ -2,13 +2,16 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FastifyInstance } from 'fastify';
+import { selectBackend } from '../../src/backend/select';
+import type { RunProgress } from '../../src/ui/run-progress';
 import { createUiServer } from '../../src/ui/ui-server';
 import { tempDir } from '../support/fixtures';
+import { digitModel, saveModel } from '../support/saved-model';
 import { epochLogLine, epochRecord, fixtureReport, writeFixtureRuns, writeRun, writeStatus } from '../support/run-fixtures';
 
 /** Reads server-sent events from a streaming response, one `data` payload at a time. */
-function eventReader(response: Response): () => Promise<{ state: string; folds: { history: unknown[] }[]; hasReport: boolean }> {
-  const reader = response.body!.getReader();
+function eventReader(response: Response): () => Promise<RunProgress> {
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body!.getReader();
   let buffered = '';
   return async () => {
     for (;;) {
@@ -17,7 +20,7 @@ function eventReader(response: Response): () => Promise<{ state: string; folds: 
         const block = buffered.slice(0, end);
         buffered = buffered.slice(end + 2);
         const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (data) return JSON.parse(data.slice(6));
+        if (data) return JSON.parse(data.slice(6)) as RunProgress;
         continue;
       }
       const { value, done } = await reader.read();
@@ -46,6 +49,8 @@ describe('pipeline ui: the web app over HTTP', function () {
       path.join(sweepDir, 'sweep.json'),
       JSON.stringify({ sweepId: '20260105-095900-abcd', experiment: 'quick', configFile: 'configs/quick.yaml', metric: 'accuracy', goal: 'maximize', parameters: ['training.optimizer.learningRate'], trials: [trial('t1', 'quick.lr-0.1', 'quick.lr-0.1/20260105-100000-eeee', 0.915), trial('t2', 'quick.lr-0.01', 'quick.lr-0.01/20260105-100100-ffff', 0.935)], ranking: ['t2', 't1'] }),
     );
+    await selectBackend('cpu', { quiet: true });
+    await saveModel(digitModel(), path.join(experiments, 'baseline', '20260101-100000-aaaa', 'model'), { version: 1, classNames: ['0', '1'] });
     app = createUiServer(experiments);
     base = await app.listen({ port: 0, host: '127.0.0.1' });
   });
@@ -97,6 +102,35 @@ describe('pipeline ui: the web app over HTTP', function () {
     for (const url of ['/runs/baseline/..%2F..%2Fetc/report.html', '/runs/..%2F..%2F/x']) {
       assert.equal((await fetch(`${base}${url}`)).status, 404, url);
     }
+  });
+
+  it('links a run that saved a model to its Try it page, and serves the files of its model folder', async function () {
+    const html = await (await fetch(`${base}/`)).text();
+    assert.deepEqual([...html.matchAll(/<a class="try-link" href="([^"]+)">try it<\/a>/g)].map((m) => m[1]), ['/runs/baseline/20260101-100000-aaaa/try']);
+    assert.match(await (await fetch(`${base}/runs/baseline/20260101-100000-aaaa`)).text(), /<a id="try-link" class="button" href="\/runs\/baseline\/20260101-100000-aaaa\/try">Try the model<\/a>/);
+    assert.doesNotMatch(await (await fetch(`${base}/runs/batchnorm/20260102-100000-bbbb`)).text(), /try-link/);
+    const page = await fetch(`${base}/runs/baseline/20260101-100000-aaaa/try`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<div id="try" class="try" data-model="\/runs\/baseline\/20260101-100000-aaaa\/model\/">/);
+    const model = await fetch(`${base}/runs/baseline/20260101-100000-aaaa/model/model.json`);
+    assert.equal(model.headers.get('content-type'), 'application/json');
+    assert.deepEqual(((await model.json()) as { weightsManifest: { paths: string[] }[] }).weightsManifest[0].paths, ['weights.bin']);
+    const weights = await fetch(`${base}/runs/baseline/20260101-100000-aaaa/model/weights.bin`);
+    assert.equal(Buffer.from(await weights.arrayBuffer()).length, fs.statSync(path.join(experiments, 'baseline', '20260101-100000-aaaa', 'model', 'weights.bin')).size);
+    const none = await fetch(`${base}/runs/batchnorm/20260102-100000-bbbb/try`);
+    assert.equal(none.status, 404);
+    assert.match(await none.text(), /batchnorm\/20260102-100000-bbbb has no saved model \(model\/model\.json\): a run saves one when its steps include save\./);
+  });
+
+  it('refuses a model file path that leads out of the model folder', async function () {
+    const model = '/runs/baseline/20260101-100000-aaaa/model';
+    for (const file of ['..%2Fstatus.json', '..%2F..%2F..%2Fbaseline%2F20260101-100000-aaaa%2Freport.json', '%2Fetc%2Fpasswd', 'sub%2F..%2F..%2Fstatus.json', '..', 'missing.bin']) {
+      const response = await fetch(`${base}${model}/${file}`);
+      assert.equal(response.status, 404, file);
+      assert.doesNotMatch(await response.text(), /"state"|root:/, file);
+    }
+    // The files escaped to exist, so the refusals above are not just missing files.
+    assert.ok(fs.existsSync(path.join(experiments, 'baseline', '20260101-100000-aaaa', 'status.json')));
   });
 
   it('bundles its browser scripts locally', async function () {

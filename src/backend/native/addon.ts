@@ -117,6 +117,7 @@ let loaded: AddonLoad | undefined;
 export function loadNativeAddon(): AddonLoad {
   if (loaded) return loaded;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the addon is optional: loaded at run time, and its absence reported
     const addon = require(ADDON_PATH) as NativeAddon;
     loaded = { addon };
   } catch (error) {

@@ -64,4 +64,24 @@ button:disabled { background: #9aa7b5; cursor: default; }
 figure.chart { margin: 0; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
 .panel { background: #fff; border: 1px solid #e3e6ea; border-radius: 6px; padding: 12px 16px; margin: 12px 0; }
+.panel.error, #try-status.error { background: #fbeaea; border-color: #e3b5b5; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+/* The file input is hidden behind its label: the label shows where keyboard focus is. */
+.visually-hidden:focus-visible + label { outline: 2px solid #1d4f8c; outline-offset: 2px; }
+.try { display: flex; flex-wrap: wrap; gap: 0 16px; align-items: flex-start; }
+.try .panel { margin-top: 0; }
+.try h2 { margin-top: 0; }
+#pad { display: block; width: 280px; height: 280px; border: 1px solid #c4cad2; border-radius: 4px; cursor: crosshair; touch-action: none; background: #fff; }
+#seen { display: block; width: 168px; height: 168px; image-rendering: pixelated; background: #000; }
+#seen-note { max-width: 168px; font-size: 12px; }
+.try-result { flex: 1 1 320px; }
+.prediction { font-size: 16px; margin: 0 0 12px; }
+.prediction strong { font-size: 28px; margin-right: 6px; }
+.bars { display: grid; gap: 4px; }
+.bar { display: grid; grid-template-columns: 3em 1fr 4.5em; gap: 8px; align-items: center; }
+.bar-name { text-align: right; font-weight: 600; }
+.bar-track { height: 16px; background: #eef1f4; border-radius: 3px; overflow: hidden; }
+.bar-fill { display: block; height: 100%; background: #8fb3d9; }
+.bar.best .bar-fill { background: #2166ac; }
+.bar-value { text-align: right; font-variant-numeric: tabular-nums; }
 `;

@@ -2,6 +2,8 @@
 import type { RunEntry } from '../../pipeline/run-index';
 import type { SweepEntry } from '../../pipeline/sweep/sweep-index';
 import { appPage, escapeHtml } from './layout';
+import { runHref, tryHref } from './run-page';
+import { sweepHref } from './sweep-page';
 
 export interface SweepGroup {
   sweep: SweepEntry;
@@ -9,19 +11,20 @@ export interface SweepGroup {
   trialRuns: string[];
 }
 
-export function runsPage(runs: RunEntry[], sweeps: SweepGroup[]): string {
+/** `withModel`: keys (`<experiment>/<runId>`) of the runs that saved a model, which get a link to try it. */
+export function runsPage(runs: RunEntry[], sweeps: SweepGroup[], withModel: ReadonlySet<string>): string {
   const byKey = new Map(runs.map((r) => [`${r.experiment}/${r.runId}`, r]));
   const grouped = new Set(sweeps.flatMap((s) => s.trialRuns));
   const sweepBodies = sweeps.map(({ sweep, trialRuns }) => {
     const trials = trialRuns.map((key) => byKey.get(key)).filter((r): r is RunEntry => r !== undefined);
     const best = sweep.best ? ` · best ${escapeHtml(sweep.best.name)}${sweep.best.score ? ` (${sweep.metric} ${score(sweep.best.score.mean, sweep.best.score.std)})` : ''}` : '';
-    const header = `<tr class="sweep"><th colspan="8">sweep ${escapeHtml(sweep.experiment)}/${escapeHtml(sweep.sweepId)} <span class="state state-${sweep.state}">${sweep.state}</span> · ${sweep.complete}/${sweep.trials} trials complete${best}</th></tr>`;
-    return `<tbody class="group">${header}\n${trials.map((r) => runRow(r, 'trial')).join('\n')}</tbody>`;
+    const header = `<tr class="sweep"><th colspan="9">sweep ${escapeHtml(sweep.experiment)}/${escapeHtml(sweep.sweepId)} <span class="state state-${sweep.state}">${sweep.state}</span> · ${sweep.complete}/${sweep.trials} trials complete${best} · <a href="${sweepHref(sweep)}">comparison</a></th></tr>`;
+    return `<tbody class="group">${header}\n${trials.map((r) => runRow(r, 'trial', withModel)).join('\n')}</tbody>`;
   });
   const loose = runs.filter((r) => !grouped.has(`${r.experiment}/${r.runId}`));
   const table = `<table id="runs">
-<thead><tr><th></th><th data-sort="experiment">experiment</th><th data-sort="run">run id</th><th data-sort="state">state</th><th data-sort="date" aria-sort="descending">date</th><th data-sort="accuracy" class="num">accuracy (mean ± std)</th><th data-sort="backend">backend</th><th data-sort="seconds" class="num">time</th></tr></thead>
-<tbody class="group">${loose.map((r) => runRow(r, 'run')).join('\n')}</tbody>
+<thead><tr><th></th><th data-sort="experiment">experiment</th><th data-sort="run">run id</th><th data-sort="state">state</th><th data-sort="date" aria-sort="descending">date</th><th data-sort="accuracy" class="num">accuracy (mean ± std)</th><th data-sort="backend">backend</th><th data-sort="seconds" class="num">time</th><th>model</th></tr></thead>
+<tbody class="group">${loose.map((r) => runRow(r, 'run', withModel)).join('\n')}</tbody>
 ${sweepBodies.join('\n')}
 </table>`;
   const toolbar = `<div class="toolbar">
@@ -33,9 +36,10 @@ ${sweepBodies.join('\n')}
   return appPage('Runs', `<h1>Runs</h1>\n${toolbar}\n${empty}${table}`, 'runs-table');
 }
 
-function runRow(run: RunEntry, kind: 'run' | 'trial'): string {
+function runRow(run: RunEntry, kind: 'run' | 'trial', withModel: ReadonlySet<string>): string {
   const key = `${run.experiment}/${run.runId}`;
-  const href = `/runs/${encodeURIComponent(run.experiment)}/${encodeURIComponent(run.runId)}`;
+  const href = runHref(run);
+  const tryIt = withModel.has(key) ? `<a class="try-link" href="${tryHref(run)}">try it</a>` : '';
   const data = {
     key,
     experiment: run.experiment,
@@ -48,7 +52,7 @@ function runRow(run: RunEntry, kind: 'run' | 'trial'): string {
   };
   const attributes = Object.entries(data).map(([k, v]) => `data-${k}="${escapeHtml(v)}"`).join(' ');
   const tick = run.state === 'complete' ? `<input type="checkbox" class="pick" aria-label="select ${escapeHtml(key)}">` : '';
-  return `<tr class="${kind}" ${attributes}><td>${tick}</td><td>${escapeHtml(run.experiment)}</td><td><a href="${href}">${escapeHtml(run.runId)}</a></td><td><span class="state state-${run.state}">${run.state}</span></td><td>${escapeHtml(formatDate(run.startedAt))}</td><td class="num">${run.accuracy ? score(run.accuracy.mean, run.accuracy.std) : ''}</td><td>${escapeHtml(run.backend ?? '')}</td><td class="num">${run.seconds !== undefined ? formatSeconds(run.seconds) : ''}</td></tr>`;
+  return `<tr class="${kind}" ${attributes}><td>${tick}</td><td>${escapeHtml(run.experiment)}</td><td><a href="${href}">${escapeHtml(run.runId)}</a></td><td><span class="state state-${run.state}">${run.state}</span></td><td>${escapeHtml(formatDate(run.startedAt))}</td><td class="num">${run.accuracy ? score(run.accuracy.mean, run.accuracy.std) : ''}</td><td>${escapeHtml(run.backend ?? '')}</td><td class="num">${run.seconds !== undefined ? formatSeconds(run.seconds) : ''}</td><td>${tryIt}</td></tr>`;
 }
 
 function score(mean: number, std: number): string {

@@ -1,14 +1,17 @@
-/** Times the seed model on one backend in this process: training and evaluation throughput on real MNIST images. */
+/** Times one study model on one backend in this process: training and evaluation throughput on real MNIST images. */
 import { selectBackend } from '../backend/select';
-import type { BackendName } from '../config/experiment-spec';
+import type { BackendName, BlasName } from '../config/backend-names';
 import { loadExperiment } from '../config/load';
 import { RunContext } from '../pipeline/run-context';
 import { RunFolder } from '../pipeline/run-folder';
 import { EVAL_BATCH, evaluateModel } from '../pipeline/trainer';
 import { trialTraining } from '../pipeline/trial-training';
 
-export interface BackendTiming {
+export interface PassTiming {
   backend: string;
+  model: string;
+  /** The native backend's matrix product (library, kernels), when it is the native backend. */
+  blas?: string;
   versions: Record<string, string>;
   images: number;
   batchSize: number;
@@ -20,10 +23,10 @@ export interface BackendTiming {
 
 const WARMUP_IMAGES = 1024;
 
-/** Trains the baseline model for one pass over the first `images` training images, after a short warm-up. */
-export async function timeSeedModel(backend: BackendName, images: number): Promise<BackendTiming> {
-  const { spec, file } = await loadExperiment('baseline');
-  const info = await selectBackend(backend, { quiet: true });
+/** Trains `config`'s model for one pass over the first `images` training images, after a short warm-up. */
+export async function timeTrainingPass(backend: BackendName, config: string, images: number, blas: BlasName = 'auto'): Promise<PassTiming> {
+  const { spec, file } = await loadExperiment(config);
+  const info = await selectBackend(backend, { quiet: true, blas });
   const trial = trialTraining(new RunContext(spec, file, RunFolder.open('bench'), info), 'bench');
   await trial.train(Math.min(images, WARMUP_IMAGES));
   const trainSeconds = await seconds(() => trial.train(images));
@@ -32,6 +35,8 @@ export async function timeSeedModel(backend: BackendName, images: number): Promi
   trial.dispose();
   return {
     backend: info.name,
+    model: config,
+    ...(info.blas ? { blas: `${info.blas.library} ${info.blas.kernels}` } : {}),
     versions: info.versions,
     images,
     batchSize: spec.training.batchSize,
