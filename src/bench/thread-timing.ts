@@ -79,7 +79,13 @@ export async function timeStepThreads(images: number, rounds: number): Promise<S
   const info = await selectBackend('native', { quiet: true, blas: 'builtin' });
   const trial = trialTraining(new RunContext(spec, file, RunFolder.open('bench'), info), 'bench');
   const steps = images / spec.training.batchSize;
-  const timing: StepThreadTiming = { batchSize: spec.training.batchSize, imagesPerRound: images, oneThread: { wallMs: [], cpuMs: [] }, twoThreads: { wallMs: [], cpuMs: [] }, medianSpeedup: 0 };
+  const timing: StepThreadTiming = {
+    batchSize: spec.training.batchSize,
+    imagesPerRound: images,
+    oneThread: { wallMs: [], cpuMs: [] },
+    twoThreads: { wallMs: [], cpuMs: [] },
+    medianSpeedup: 0,
+  };
   await trial.train(Math.min(images, 1024));
   for (let round = 0; round < rounds; round++) {
     for (const threads of round % 2 === 0 ? [1, 2] : [2, 1]) {
@@ -129,10 +135,12 @@ export function threadTable(products: ProductThreadTiming[], steps: StepThreadTi
   const lines = [
     `${cpu}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at the end`,
     '',
-    'the baseline\'s products, built-in product, fastest of the blocks of 10 calls:',
+    "the baseline's products, built-in product, fastest of the blocks of 10 calls:",
     '| product | m×n×k | 1 thread µs | 2 threads µs | speed-up |',
     '|---|---|---|---|---|',
-    ...products.map((p) => `| ${p.product} | ${p.shape.join('×')} | ${p.oneThreadUs} | ${p.twoThreadsUs} | ${round2(p.oneThreadUs / p.twoThreadsUs)}× |`),
+    ...products.map(
+      (p) => `| ${p.product} | ${p.shape.join('×')} | ${p.oneThreadUs} | ${p.twoThreadsUs} | ${round2(p.oneThreadUs / p.twoThreadsUs)}× |`,
+    ),
     '',
     `baseline training step (batch ${steps.batchSize}), built-in product, ${steps.oneThread.wallMs.length} rounds of ${steps.imagesPerRound} images:`,
     `| threads | wall ms/step (median) | fastest round | each round | CPU ms/step (median) |`,

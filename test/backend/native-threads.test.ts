@@ -18,10 +18,40 @@ const SHAPES: [number, number, number, number, number][] = [
 
 // 3×3 filters; the second's patch matrix is built in two chunks, so its filter gradient adds to C (beta 1).
 const CONVOLUTIONS: ConvGeometry[] = [
-  { batch: 7, inHeight: 29, inWidth: 31, inChannels: 5, outHeight: 14, outWidth: 15, outChannels: 33, filterHeight: 3, filterWidth: 3,
-    strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0 },
-  { batch: 9, inHeight: 40, inWidth: 40, inChannels: 64, outHeight: 38, outWidth: 38, outChannels: 2, filterHeight: 3, filterWidth: 3,
-    strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0 },
+  {
+    batch: 7,
+    inHeight: 29,
+    inWidth: 31,
+    inChannels: 5,
+    outHeight: 14,
+    outWidth: 15,
+    outChannels: 33,
+    filterHeight: 3,
+    filterWidth: 3,
+    strideHeight: 2,
+    strideWidth: 2,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    padTop: 0,
+    padLeft: 0,
+  },
+  {
+    batch: 9,
+    inHeight: 40,
+    inWidth: 40,
+    inChannels: 64,
+    outHeight: 38,
+    outWidth: 38,
+    outChannels: 2,
+    filterHeight: 3,
+    filterWidth: 3,
+    strideHeight: 1,
+    strideWidth: 1,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    padTop: 0,
+    padLeft: 0,
+  },
 ];
 
 function matMul(addon: NativeAddon, [m, n, k, transposeA, transposeB]: (typeof SHAPES)[number]): Float32Array {
@@ -33,7 +63,9 @@ function matMul(addon: NativeAddon, [m, n, k, transposeA, transposeB]: (typeof S
 
 /** The three convolution kernels' outputs, one after another. */
 function convolutions(addon: NativeAddon, g: ConvGeometry): Float32Array {
-  const x = g.batch * g.inHeight * g.inWidth * g.inChannels, w = 9 * g.inChannels * g.outChannels, y = g.batch * g.outHeight * g.outWidth * g.outChannels;
+  const x = g.batch * g.inHeight * g.inWidth * g.inChannels,
+    w = 9 * g.inChannels * g.outChannels,
+    y = g.batch * g.outHeight * g.outWidth * g.outChannels;
   const heap = randomValues(2 * x + 2 * w + 2 * y, 5);
   const buffer = heap.buffer as ArrayBuffer;
   addon.conv2D(buffer, { x: 0, filter: x, y: x + w }, g);
@@ -44,7 +76,8 @@ function convolutions(addon: NativeAddon, g: ConvGeometry): Float32Array {
 
 function sameBits(actual: Float32Array, expected: Float32Array, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length), e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length),
+    e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
   const differ = a.findIndex((bits, i) => bits !== e[i]);
   assert.equal(differ, -1, `${what}: element ${differ} is ${actual[differ]}, on one thread ${expected[differ]}`);
 }

@@ -1,7 +1,7 @@
 /** Entry point of a local pool process: trains the folds the run or sweep process sends, one at a time, over IPC. */
+import { nativeAddon } from '../../backend/native/addon';
 import { BackendInfo, selectBackend } from '../../backend/select';
 import { ConfigError, InterruptedError, RunError } from '../../errors';
-import { nativeAddon } from '../../backend/native/addon';
 import { forwardLogs, logger } from '../../log';
 import { trainFold } from '../fold-training';
 import { RunContext } from '../run-context';

@@ -63,10 +63,21 @@ describe('idle cores lent to the folds still training', function () {
     logger.on('data', listen);
     const dataFiles = fileChecksums(context.dataset().files);
     const { spec, folder } = context;
-    const jobs = [0, 1, 2].map((fold) => ({ run: `${spec.name}/${folder.runId}`, spec, configFile: context.configFile, runDir: folder.dir, fold, backend: 'native' as const, dataFiles }));
+    const jobs = [0, 1, 2].map((fold) => ({
+      run: `${spec.name}/${folder.runId}`,
+      spec,
+      configFile: context.configFile,
+      runDir: folder.dir,
+      fold,
+      backend: 'native' as const,
+      dataFiles,
+    }));
     try {
       const outcomes = await Promise.all(jobs.map((job) => scheduler!.train(job, quiet)));
-      assert.ok(messages.includes('matrix products split across 2 threads while the other slots idle (same results on any count)'), messages.join('\n'));
+      assert.ok(
+        messages.includes('matrix products split across 2 threads while the other slots idle (same results on any count)'),
+        messages.join('\n'),
+      );
       assert.deepEqual(outcomes.map(comparable), await trainedHere(context, path.join(folder.dir, '..', '..', 'reference')));
     } finally {
       logger.off('data', listen);
