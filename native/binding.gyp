@@ -5,12 +5,12 @@
     {
       "target_name": "pipeline_native",
       "sources": [
-        "src/bindings.c", "src/kernel-args.c", "src/cpu-features.c", "src/blas-library.c", "src/gemm.c", "src/builtin-gemm.c", "src/conv-geometry.c", "src/conv.c",
+        "src/bindings.c", "src/kernel-args.c", "src/cpu-features.c", "src/blas-library.c", "src/gemm.c", "src/builtin-gemm.c", "src/split-gemm.c", "src/thread-pool.c", "src/conv-geometry.c", "src/conv.c",
         "src/mat-mul.c", "src/pooling.c", "src/elementwise.c", "src/reduction.c", "src/batch-norm.c"
       ],
       # No fused multiply-add contraction: the momentum update must round like tfjs's separate multiply and add.
       "cflags_c": ["-O3", "-std=gnu11", "-ffp-contract=off", "-Wall", "-Wextra"],
-      "libraries": ["-ldl"]
+      "libraries": ["-ldl", "-lpthread"]
     }
   ]
 }

@@ -36,7 +36,7 @@ function main() {
     '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-DPIPELINE_SANITIZE', '-DNODE_GYP_MODULE_NAME=pipeline_native',
     `-I${nodeHeaders}`];
   process.stdout.write(`building the sanitizer addon with ${compiler} into ${path.relative(root, out)}/\n`);
-  if (run(compiler, [...flags, ...files, '-o', addon, '-ldl']) !== 0) return 1;
+  if (run(compiler, [...flags, ...files, '-o', addon, '-ldl', '-lpthread']) !== 0) return 1;
   // clang names its runtime libclang_rt.asan-<arch>.so, gcc libasan.so.
   const runtime = [capture(compiler, ['-print-file-name=libclang_rt.asan-x86_64.so']), capture(compiler, ['-print-file-name=libasan.so'])]
     .find((file) => file && path.isAbsolute(file) && fs.existsSync(file));

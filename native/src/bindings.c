@@ -4,6 +4,8 @@
 #include "cpu-features.h"
 #include "gemm.h"
 #include "kernels.h"
+#include "split-gemm.h"
+#include "thread-pool.h"
 #include <string.h>
 
 static void set_string(napi_env env, napi_value object, const char *name, const char *value) {
@@ -104,11 +106,33 @@ static napi_value use_builtin(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// setThreads(count): the threads (1 to 64) the built-in product may split a large product across. Whatever the
+// count, its results are the same bits.
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  double count = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 1 || napi_get_value_double(env, argv[0], &count) != napi_ok || !(count >= 1 && count <= MAX_THREADS) || count != (int)count) {
+    napi_throw_range_error(env, NULL, "the thread count must be a whole number from 1 to 64");
+    return NULL;
+  }
+  thread_pool_set_size((int)count);
+  return undefined(env);
+}
+
+static void stop_threads(void *unused) {
+  (void)unused;
+  thread_pool_stop();
+}
+
 static napi_value init(napi_env env, napi_value exports) {
+  napi_add_env_cleanup_hook(env, stop_threads, NULL);
   const napi_property_descriptor functions[] = {
       {"cpu", NULL, cpu, NULL, NULL, NULL, napi_enumerable, NULL},
       {"useOpenblas", NULL, use_openblas, NULL, NULL, NULL, napi_enumerable, NULL},
       {"useBuiltin", NULL, use_builtin, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
       {"matMul", NULL, mat_mul, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2D", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2DBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -10,9 +10,6 @@
 #define X86_KERNELS 1
 #endif
 
-#define KC 256
-#define MC 96
-#define NC 2048
 // The largest tile of any micro-kernel below, for the edge buffer.
 #define MAX_TILE (12 * 32)
 
@@ -167,34 +164,29 @@ static void pack_b(int trans_b, const float *b, int64_t n, int64_t k, int64_t p0
   }
 }
 
-static float *packed_a, *packed_b;
+int builtin_tile_rows(BuiltinKernel kernel) { return kernels[kernel].mr; }
+int builtin_tile_columns(BuiltinKernel kernel) { return kernels[kernel].nr; }
 
-int builtin_prepare(void) {
-  // Room for the largest blocks of any kernel (MC and NC rounded up to whole panels), aligned for vector loads.
-  if (packed_a == NULL) packed_a = aligned_alloc(64, sizeof(float) * (MC + 12) * KC);
-  if (packed_b == NULL) packed_b = aligned_alloc(64, sizeof(float) * (NC + 32) * KC);
-  return packed_a != NULL && packed_b != NULL;
-}
-
-void builtin_sgemm(BuiltinKernel which, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float beta, float *c) {
-  const KernelInfo *info = &kernels[which];
+void builtin_sgemm_block(const Product *p, int64_t i_begin, int64_t i_end, int64_t j_begin, int64_t j_end, float *packed_a, float *packed_b) {
+  const KernelInfo *info = &kernels[p->kernel];
   const int mr = info->mr, nr = info->nr;
+  const int64_t n = p->n, k = p->k;
   float edge[MAX_TILE];
-  for (int64_t j0 = 0; j0 < n; j0 += NC) {
-    const int64_t nc = n - j0 < NC ? n - j0 : NC;
+  for (int64_t j0 = j_begin; j0 < j_end; j0 += NC) {
+    const int64_t nc = j_end - j0 < NC ? j_end - j0 : NC;
     for (int64_t p0 = 0; p0 < k; p0 += KC) {
       const int64_t kc = k - p0 < KC ? k - p0 : KC;
       // The first block of the inner dimension applies beta; the ones after it add to what it wrote.
-      const float block_beta = p0 == 0 ? beta : 1.0f;
-      pack_b(trans_b, b, n, k, p0, kc, j0, nc, nr, packed_b);
-      for (int64_t i0 = 0; i0 < m; i0 += MC) {
-        const int64_t mc = m - i0 < MC ? m - i0 : MC;
-        pack_a(trans_a, a, m, k, i0, mc, p0, kc, mr, packed_a);
+      const float block_beta = p0 == 0 ? p->beta : 1.0f;
+      pack_b(p->trans_b, p->b, n, k, p0, kc, j0, nc, nr, packed_b);
+      for (int64_t i0 = i_begin; i0 < i_end; i0 += MC) {
+        const int64_t mc = i_end - i0 < MC ? i_end - i0 : MC;
+        pack_a(p->trans_a, p->a, p->m, k, i0, mc, p0, kc, mr, packed_a);
         for (int64_t s = 0; s < nc; s += nr) {
           const float *panel_b = packed_b + s * kc;
           for (int64_t r = 0; r < mc; r += mr) {
             const float *panel_a = packed_a + r * kc;
-            float *tile = c + (i0 + r) * n + j0 + s;
+            float *tile = p->c + (i0 + r) * n + j0 + s;
             const int rows = mc - r < mr ? (int)(mc - r) : mr, columns = nc - s < nr ? (int)(nc - s) : nr;
             if (rows == mr && columns == nr) {
               info->kernel(kc, panel_a, panel_b, tile, n, block_beta);

@@ -2,6 +2,7 @@
 // BLAS headers) or the built-in one, whichever was selected.
 #include "gemm.h"
 #include "blas-library.h"
+#include "split-gemm.h"
 #include <limits.h>
 
 typedef void (*cblas_sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);

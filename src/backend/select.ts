@@ -48,6 +48,7 @@ export async function selectBackend(requested: BackendName, options: BackendOpti
   }
   if (requested === 'cpu') return activate(options, 'cpu', { 'tfjs-backend-cpu': packageVersion('@tensorflow/tfjs-backend-cpu') });
   // Loading the package registers the backend; the extra kernels make conv nets trainable on it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when wasm is the backend chosen
   require('@tensorflow/tfjs-backend-wasm');
   registerWasmTrainingKernels();
   return activate(options, 'wasm', { 'tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm') });
@@ -56,6 +57,7 @@ export async function selectBackend(requested: BackendName, options: BackendOpti
 /** `true` when loaded, else the reason it did not. */
 function tryLoadTfjsNode(): true | string {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional dependency: its absence is an answer, not an error
     require('@tensorflow/tfjs-node');
     return true;
   } catch (error) {
@@ -81,6 +83,7 @@ async function activate(options: BackendOptions, name: BackendInfo['name'], vers
 
 function packageVersion(name: string): string {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a package's own package.json, found as Node resolves the package
     return (require(`${name}/package.json`) as { version: string }).version;
   } catch {
     return 'unknown';

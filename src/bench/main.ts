@@ -2,6 +2,7 @@
  * `npm run bench`: times the study's models (baseline, batchnorm, deeper) beside the PyTorch peer's one-thread pass,
  * the baseline on every backend and with every matrix product this CPU runs, and with `--study` the whole k-fold
  * studies beside the peer's; one child process per timing, so peak RSS is per process. Writes bench/results.json.
+ * `--threads` instead times lending idle cores to the last folds (bench/threads.json).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -10,12 +11,14 @@ import * as path from 'path';
 import yargs from 'yargs';
 import { selectBackend } from '../backend/select';
 import type { BackendName, BlasName } from '../config/backend-names';
+import { setConsoleLevel } from '../log';
 import { timeAugmentation } from './augment-timing';
 import { augmentLine, backendTable, KernelRow, kernelTable, ModelRow, modelTable, Skipped, StudyRow, studyTable } from './bench-tables';
 import { cpuKernels, KernelChoice } from './kernel-choices';
 import { PytorchPeer } from './pytorch-peer';
 import { timeStudy } from './study-timing';
 import { PassTiming, timeTrainingPass } from './training-pass-timing';
+import { threadTable, timeProductThreads, timeStepThreads, timeStudyThreads } from './thread-timing';
 
 /** The pure-JS backend trains at a few dozen images per second: time it on fewer. */
 const CPU_IMAGES = 256;
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
     .option('study', { type: 'boolean', default: false, describe: 'Also time the whole k-fold study of each model, ours and the peer’s (minutes each).' })
     .option('peer', { type: 'string', default: path.resolve('../shared/peers/torch_mnist.py'), describe: 'The PyTorch peer script.' })
     .option('out', { type: 'string', default: 'bench/results.json' })
+    .option('threads', { type: 'boolean', default: false, describe: 'Only time lending idle cores: the built-in product on 1 and 2 threads, per step and over a study whose last fold trains alone (bench/threads.json).' })
+    .option('rounds', { type: 'number', default: 6, describe: 'With --threads: rounds of 1 against 2 threads (10 times as many for single products), and 1 study run per variant per 2 rounds.' })
     .option('child', { type: 'string', hidden: true })
     .option('model', { type: 'string', default: 'baseline', hidden: true })
     .option('blas', { type: 'string', default: 'auto', hidden: true })
@@ -40,6 +45,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(timing)}\n`);
     return;
   }
+  if (args.threads) return benchThreads(args.images, args.rounds);
   const kernels = cpuKernels();
   const peer = new PytorchPeer(args.peer, kernels.bestCoreType);
   if (peer.unavailable) progress(`PyTorch peer not run: ${peer.unavailable}`);
@@ -98,6 +104,22 @@ function child(backend: BackendName, model: string, images: number, kernels?: Ke
   const line = run.stdout.trim().split('\n').pop() ?? '';
   if (run.status === 0 && line.startsWith('{')) return JSON.parse(line) as PassTiming;
   return { skipped: lastLine(run.stderr).replace(/^bench failed: /, '') || `exit code ${run.status}` };
+}
+
+async function benchThreads(images: number, rounds: number): Promise<void> {
+  setConsoleLevel('warn');
+  process.stderr.write(`timing the baseline's products on 1 and 2 threads...\n`);
+  const products = await timeProductThreads(10 * rounds);
+  process.stderr.write(`timing baseline steps on 1 and 2 threads, ${rounds} rounds of ${images} images...\n`);
+  const steps = await timeStepThreads(images, rounds);
+  const sets = ['runtime.backend=native', 'runtime.blas=builtin', 'evaluation.folds=3'];
+  process.stderr.write(`timing quick ${sets.join(' ')} with and without lent cores...\n`);
+  const study = await timeStudyThreads('quick', sets, Math.max(1, Math.round(rounds / 2)), fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-bench-')));
+  const out = 'bench/threads.json';
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, loadAverage: os.loadavg() };
+  fs.writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, products, steps, study }, null, 2)}\n`);
+  process.stdout.write(`${threadTable(products, steps, study)}\nwritten to ${out}\n`);
 }
 
 function studyRow(model: string, peer: PytorchPeer): StudyRow {

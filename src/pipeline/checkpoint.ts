@@ -64,7 +64,7 @@ export async function saveCheckpoint(
     offset += tensor.size;
   }
   const values = new Float32Array(offset);
-  all.forEach(({ tensor }, i) => values.set(tensor.dataSync() as Float32Array, entries[i].offset));
+  all.forEach(({ tensor }, i) => values.set(tensor.dataSync(), entries[i].offset));
   const tensorsFile = `fold-${fold}.e${content.train.epoch}.b${content.train.batch}.bin`;
   await writeFileAtomic(path.join(dir, tensorsFile), new Uint8Array(values.buffer));
   const previous = await readManifest(runDir, fold);

@@ -19,6 +19,7 @@ export interface Component<S extends TObject = TObject, Product = unknown, Conte
 }
 
 /** Any component, whatever its options, product and context: the bound of a registry's component type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any product and context, as a bound; `unknown` would reject every specific one
 export type AnyComponent = Component<TObject, any, any>;
 
 /** A reference to a component as written in a config, after validation: a bare name, or `{ type, ...options }`. */
@@ -84,6 +85,7 @@ export class Registry<C extends AnyComponent> {
   instantiate(ref: ComponentRef, context: Parameters<C['create']>[1]): ReturnType<C['create']> {
     const { type, options } = resolveRef(ref);
     const component = this.get(type);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- typed by C['create'], the `any` is AnyComponent's bound
     return component.create(withDefaults(component.optionsSchema, options), context);
   }
 

@@ -1,4 +1,4 @@
-/** Puts runs side by side from their report.json files: accuracy, spread, difference to the first run and whether it is real. */
+/** Puts runs side by side from their report.json files: a metric's mean, spread, difference to the first run and whether it is real. */
 import { ConfigDifference, configDifferences } from './config-diff';
 import { canonicalJson } from './fingerprint';
 import type { Report } from './report-json';
@@ -34,19 +34,19 @@ export interface Comparison {
   configDifferences: ConfigDifference[];
 }
 
-/** Compares every run with the first. Each report must have fold accuracies. */
-export function compareRuns(reports: readonly Report[]): Comparison {
+/** Compares every run with the first on `metric`. Each report must have fold scores of it. */
+export function compareRuns(reports: readonly Report[], metric = 'accuracy'): Comparison {
   const labels = runLabels(reports);
   const first = reports[0];
   const rows = reports.map((report, i): ComparisonRow => {
-    const accuracies = foldAccuracies(report);
-    const summary = summarize(accuracies);
+    const scores = foldScores(report, metric);
+    const summary = summarize(scores);
     const interval = meanInterval(summary);
     const row: ComparisonRow = {
       label: labels[i],
       experiment: report.experiment.name,
       runId: report.experiment.runId,
-      folds: accuracies.length,
+      folds: scores.length,
       mean: summary.mean,
       std: summary.std,
       ...(interval ? { interval: { low: interval.low, high: interval.high } } : {}),
@@ -57,10 +57,10 @@ export function compareRuns(reports: readonly Report[]): Comparison {
     if (i === 0) return row;
     const shared = sharedFolds(first, report);
     const differentData = !sameData(first, report);
-    Object.assign(row, { delta: summary.mean - foldMean(first), pairedWithFirst: shared.length === 0, differentData });
+    Object.assign(row, { delta: summary.mean - summarize(foldScores(first, metric)).mean, pairedWithFirst: shared.length === 0, differentData });
     if (differentData) row.notes.push(`trained on different data than ${labels[0]}`);
     else if (shared.length > 0) row.notes.push(`folds differ from ${labels[0]}'s (${shared.join('; ')}): unpaired test`);
-    const test = testAgainstFirst(foldAccuracies(first), accuracies, shared.length === 0 ? foldTestTrainRatio(report) : undefined);
+    const test = testAgainstFirst(foldScores(first, metric), scores, shared.length === 0 ? foldTestTrainRatio(report) : undefined);
     if (typeof test === 'string') row.notes.push(test);
     else row.test = test;
     return row;
@@ -103,13 +103,12 @@ function foldTestTrainRatio(report: Report): number {
   return test / train;
 }
 
-function foldAccuracies(report: Report): number[] {
-  const accuracies = report.folds.filter((f) => f.accuracy !== undefined).map((f) => f.accuracy!);
-  if (accuracies.length === 0) throw new Error(`${report.experiment.name}/${report.experiment.runId} has no scored fold`);
-  return accuracies;
+/** The metric of each scored fold, in fold order. */
+export function foldScores(report: Report, metric: string): number[] {
+  const scores = report.folds.map((f) => f.scores?.[metric] ?? (metric === 'accuracy' ? f.accuracy : metric === 'loss' ? f.loss : undefined)).filter((v): v is number => v !== undefined);
+  if (scores.length === 0) throw new Error(`${report.experiment.name}/${report.experiment.runId} has no fold scored on ${metric}`);
+  return scores;
 }
-
-const foldMean = (report: Report) => summarize(foldAccuracies(report)).mean;
 
 /** Experiment names, with the run id where a name repeats. */
 export function runLabels(reports: readonly Report[]): string[] {

@@ -5,6 +5,29 @@ export const percent = (value: number, digits = 3): string => `${(100 * value).t
 /** A difference of accuracies, in percentage points, always signed. */
 export const points = (value: number, digits = 3): string => `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(digits)} pp`;
 
+/** How a metric's values read: proportions (accuracy) in percent and percentage points, others (loss) as numbers. */
+export interface MetricFormat {
+  value(v: number): string;
+  /** A standard deviation. */
+  spread(v: number): string;
+  /** A signed difference. */
+  delta(v: number): string;
+  interval(low: number, high: number): string;
+}
+
+export function metricFormat(metric: string): MetricFormat {
+  if (/accuracy/i.test(metric)) {
+    return {
+      value: (v) => percent(v),
+      spread: (v) => (100 * v).toFixed(3),
+      delta: (v) => points(v),
+      // Clipped to what a proportion can be: with 2 or 3 folds the t interval easily reaches past 100%.
+      interval: (low, high) => `${percent(Math.max(0, low), 2)} … ${percent(Math.min(1, high), 2)}`,
+    };
+  }
+  return { value: (v) => v.toFixed(4), spread: (v) => v.toFixed(4), delta: (v) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`, interval: (low, high) => `${low.toFixed(4)} … ${high.toFixed(4)}` };
+}
+
 export const count = (value: number): string => Math.round(value).toLocaleString('en-US');
 
 export const fixed = (value: number | undefined, digits = 4): string => (value === undefined ? '–' : value.toFixed(digits));

@@ -8,7 +8,12 @@ export interface Table {
   rows: string[][];
   /** Columns to right-align (numbers). */
   numeric?: number[];
+  /** Cells of one column shown as links, one address per row (none where undefined). */
+  links?: { column: number; hrefs: (string | undefined)[] };
 }
+
+/** The link of a cell, if the table gives it one. */
+export const cellHref = (table: Table, row: number, column: number): string | undefined => (table.links?.column === column ? table.links.hrefs[row] : undefined);
 
 export function headerFacts(report: Report, status?: string): [string, string][] {
   const { experiment } = report;

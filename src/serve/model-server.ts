@@ -91,7 +91,7 @@ export function createModelServer(saved: SavedModel, limits: ServerLimits = DEFA
     checkName(name);
     if (method !== 'predict') throw new BadRequestError(`Unsupported method "${method}": this server answers POST /v1/models/${saved.name}:predict.`);
     const instances = parseInstances(request.body, saved.inputShape, limits.maxInstances);
-    const rows = await Promise.all(instances.map((i) => (i.kind === 'tensor' ? i.values : imageToInstance(i.bytes, i.field, saved))));
+    const rows = await Promise.all(instances.map(async (i) => (i.kind === 'tensor' ? i.values : imageToInstance(i.bytes, i.field, saved))));
     const outputs = await batcher.submit(rows);
     return { predictions: outputs.map((o) => Array.from(o)) };
   });

@@ -7,7 +7,9 @@ import { renderSvg } from '../report/charts/render-svg';
 import { CurveMetric, learningCurveSpec } from '../report/charts/run-charts';
 import { chartHtml } from '../report/html/html-page';
 import { renderReportHtml } from '../report/html/report-html';
+import { renderSweepCompareHtml } from '../report/html/sweep-compare-html';
 import type { Report } from '../report/report-json';
+import type { SweepRecord } from '../report/sweep-json';
 import { escapeHtml } from './pages/layout';
 import type { RunProgress } from './run-progress';
 
@@ -18,6 +20,12 @@ export async function runReportDocument(report: Report, status: string): Promise
 export async function compareDocument(reports: Report[]): Promise<string> {
   const rows = reports.map((r) => `<tr><td>${escapeHtml(`${r.experiment.name}/${r.experiment.runId}`)}</td><td>${r.summary.accuracy ? (100 * r.summary.accuracy.mean).toFixed(2) : ''}</td></tr>`);
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>compare</title></head><body><table>${rows.join('')}</table></body></html>`;
+}
+
+/** A sweep's comparison, its trials linked to their pages in the app (opened in the whole window, not the frame). */
+export async function sweepCompareDocument(record: SweepRecord, reports: ReadonlyMap<string, Report>): Promise<string> {
+  const html = await renderSweepCompareHtml(record, reports, { trialHref: (trial) => (trial.run ? `/runs/${trial.run.split('/').map(encodeURIComponent).join('/')}` : undefined) });
+  return html.replace('<head>', '<head>\n<base target="_top">');
 }
 
 /** The learning curves so far of a run under way (the report's own chart specs, fed from log.jsonl), and a table of epochs done. */

@@ -9,14 +9,16 @@ import { MODEL_DIR } from '../registry/steps/save';
 import type { Report } from '../report/report-json';
 import { listRuns } from '../pipeline/run-index';
 import { listSweeps } from '../pipeline/sweep/sweep-index';
+import { readTrialReports } from '../pipeline/sweep/sweep-comparison';
 import { readSweepRecord } from '../pipeline/sweep/sweep-record';
 import { BrowserBundles } from './browser-bundles';
 import { appPage, escapeHtml, reportFrame } from './pages/layout';
 import { comparePage } from './pages/compare-page';
 import { RunRef, runHref, runPage } from './pages/run-page';
 import { runsPage, SweepGroup } from './pages/runs-page';
+import { sweepPage } from './pages/sweep-page';
 import { tryPage } from './pages/try-page';
-import { compareDocument, liveCurvesHtml, runReportDocument } from './report-views';
+import { compareDocument, liveCurvesHtml, runReportDocument, sweepCompareDocument } from './report-views';
 import { RunEventStreams } from './run-events';
 import { RunProgressReader } from './run-progress';
 
@@ -39,6 +41,7 @@ function savedModelDir(runDir: string): string | undefined {
   const dir = path.join(runDir, MODEL_DIR);
   return existsSync(path.join(dir, MODEL_JSON)) ? dir : undefined;
 }
+type SweepParams = { Params: { experiment: string; sweepId: string } };
 
 export function createUiServer(experimentsDir: string): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -140,6 +143,17 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
     return reply.type('text/html').send(comparePage(refs));
   });
   app.get('/compare/report.html', async (request, reply) => reply.type('text/html').send(await compareDocument(await compareReports(compareRefs(request.query)))));
+
+  const findSweep = async ({ experiment, sweepId }: SweepParams['Params']) => {
+    const sweep = NAME.test(experiment) && NAME.test(sweepId) ? (await listSweeps(experimentsDir)).find((s) => s.experiment === experiment && s.sweepId === sweepId) : undefined;
+    if (!sweep) throw new NotFound(`No sweep ${experiment}/${sweepId} under ${experimentsDir}.`);
+    return sweep;
+  };
+  app.get<SweepParams>('/sweeps/:experiment/:sweepId', async (request, reply) => reply.type('text/html').send(sweepPage(await findSweep(request.params))));
+  app.get<SweepParams>('/sweeps/:experiment/:sweepId/compare.html', async (request, reply) => {
+    const record = await readSweepRecord((await findSweep(request.params)).dir);
+    return reply.type('text/html').send(await sweepCompareDocument(record, await readTrialReports(record, experimentsDir)));
+  });
 
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const name = request.params.name.replace(/\.js$/, '');

@@ -72,7 +72,7 @@ function check(what: string, heapSeed: number, call: (heap: ArrayBuffer) => void
     error = e;
   }
   if (error !== undefined) {
-    assert.ok(error instanceof RangeError, `${what}: threw ${String(error)}`);
+    assert.ok(error instanceof RangeError, `${what}: threw ${error instanceof Error ? error.message : typeof error}`);
     assert.ok(hostile || reference === undefined, `${what}: a valid call was refused (${error.message})`);
     assert.deepEqual(heap, before, `${what}: the heap changed before the RangeError`);
     counts.refused++;

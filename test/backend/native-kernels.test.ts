@@ -129,7 +129,7 @@ if (testedBackends.includes('native')) {
         const profile = await tf.profile(() => training([4, 5, 6, 3], [0, 1, 2], 940));
         const kernels = profile.kernels.map((k) => k.name);
         assert.ok(kernels.includes('NativeBatchNormGrad') && !kernels.includes('Rsqrt') && !kernels.includes('Tile'), kernels.join(' '));
-        tf.dispose(profile.result as tf.Tensor[]);
+        tf.dispose(profile.result);
       });
     });
 
@@ -171,7 +171,7 @@ if (testedBackends.includes('native')) {
         const profile = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(tensor([40, 9], 20)));
         const kernels = profile.kernels.map((k) => k.name);
         assert.ok(kernels.includes('NativeReluGrad') && !kernels.includes('Step'), kernels.join(' '));
-        tf.dispose(profile.result as tf.Tensor);
+        tf.dispose(profile.result);
       });
 
       it('int32 operands', () =>
@@ -199,7 +199,7 @@ if (testedBackends.includes('native')) {
       let inPlaceSteps = 0;
       for (let step = 0; step < 4; step++) {
         const memory = variables[0].dataId;
-        optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar, false, variables);
+        optimizer.minimize(() => tf.losses.meanSquaredError<tf.Tensor, tf.Scalar>(y, model.apply(x) as tf.Tensor), false, variables);
         if (variables[0].dataId === memory) inPlaceSteps++;
       }
       const weights = variables.map((v) => Float32Array.from(v.dataSync()));

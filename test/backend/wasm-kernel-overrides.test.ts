@@ -41,7 +41,7 @@ for (const backend of testedBackends) describe(`kernel overrides on ${backend} m
         const bias = tensor([11], 3);
         const weights = tensor([6, 11], 4);
         const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(tf.relu(tf.add(tf.matMul(a, b), c)), weights));
-        return tf.grads(f as (...args: tf.Tensor[]) => tf.Tensor)([x, w, bias]);
+        return tf.grads(f)([x, w, bias]);
       }));
   });
 
@@ -80,7 +80,7 @@ for (const backend of testedBackends) describe(`kernel overrides on ${backend} m
         const attrs = { filterSize: 3, strides: 2, pad: 1, dimRoundingMode: 'ceil' };
         const output = tf.maxPool(x as tf.Tensor4D, 3, 2, 1, 'ceil');
         const dy = tensor(output.shape, 8);
-        return tf.engine().runKernel(tf.MaxPoolGrad, { dy, input: x, output }, attrs) as tf.Tensor;
+        return tf.engine().runKernel<tf.Tensor>(tf.MaxPoolGrad, { dy, input: x, output }, attrs);
       }));
 
     it('skips NaN, and passes nothing from windows of -Infinity', () =>
@@ -136,9 +136,9 @@ for (const backend of testedBackends) describe(`kernel overrides on ${backend} m
       const what = `x[${xShape}] filter[${filterShape}] strides ${strides} pad ${JSON.stringify(pad)}`;
       it(what, async () => {
         await compareWithCpu(`${what}, kernel`, () => {
-          const outShape = tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, tf.zeros(filterShape) as tf.Tensor4D, strides, pad).shape;
+          const outShape = tf.conv2d(tf.zeros<tf.Rank.R4>(xShape), tf.zeros<tf.Rank.R4>(filterShape), strides, pad).shape;
           const attrs = { strides, pad, dataFormat: 'NHWC', inputShape: xShape };
-          return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: tensor(outShape, 60 * i), filter: tensor(filterShape, 60 * i + 1) }, attrs as never) as tf.Tensor;
+          return tf.engine().runKernel<tf.Tensor>(tf.Conv2DBackpropInput, { dy: tensor(outShape, 60 * i), filter: tensor(filterShape, 60 * i + 1) }, attrs);
         });
         await compareWithCpu(`${what}, tf.grad`, () => {
           const filter = tensor(filterShape, 60 * i + 2) as tf.Tensor4D;
@@ -152,11 +152,11 @@ for (const backend of testedBackends) describe(`kernel overrides on ${backend} m
     it('NCHW, and column matrices above the bound, go to the original kernel', async () => {
       await compareWithCpu('NCHW', () => {
         const attrs = { strides: 2, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 3, 7, 8] };
-        return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: tensor([2, 4, 4, 4], 90), filter: tensor([3, 3, 3, 4], 91) }, attrs as never) as tf.Tensor;
+        return tf.engine().runKernel<tf.Tensor>(tf.Conv2DBackpropInput, { dy: tensor([2, 4, 4, 4], 90), filter: tensor([3, 3, 3, 4], 91) }, attrs);
       });
       await compareWithCpu('large', () => {
         const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 64, 64, 48] };
-        return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy: tensor([1, 64, 64, 2], 92), filter: tensor([5, 5, 48, 2], 93) }, attrs as never) as tf.Tensor;
+        return tf.engine().runKernel<tf.Tensor>(tf.Conv2DBackpropInput, { dy: tensor([1, 64, 64, 2], 92), filter: tensor([5, 5, 48, 2], 93) }, attrs);
       });
     });
   });
@@ -195,7 +195,7 @@ for (const backend of testedBackends) describe(`kernel overrides on ${backend} m
         const f = (t: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, offset: tf.Tensor, scale: tf.Tensor) =>
           tf.sum(tf.mul(tf.batchNorm(t, mean, variance, offset, scale, 1e-3), weights));
         const variance = tf.add(tf.abs(tensor([3], 83)), 0.5);
-        return tf.grads(f as (...args: tf.Tensor[]) => tf.Tensor)([x, tensor([3], 82), variance, tensor([3], 84), tensor([3], 85)]);
+        return tf.grads(f)([x, tensor([3], 82), variance, tensor([3], 84), tensor([3], 85)]);
       }));
   });
 

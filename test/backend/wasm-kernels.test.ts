@@ -25,7 +25,7 @@ async function backpropFilter(backend: string, c: Case, format: Format, seed: nu
     const attrs: tf.Conv2DBackpropFilterAttrs = {
       strides: c.strides, pad, dataFormat: format, dimRoundingMode: c.rounding, filterShape,
     };
-    const dw = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    const dw = tf.engine().runKernel<tf.Tensor>(tf.Conv2DBackpropFilter, { x, dy }, attrs as unknown as tf.NamedAttrMap);
     assert.deepEqual(dw.shape, filterShape);
     return dw.dataSync() as Float32Array;
   });

@@ -3,11 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pipeline } from '../support/cli';
 import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
-
-interface ReportFold {
-  accuracy: number;
-  history: { epoch: number; train: Record<string, number>; validation: Record<string, number> }[];
-}
+import { readReport, readStatus } from '../support/run-files';
 
 function runDirs(cwd: string, experiment: string): string[] {
   const dir = path.join(cwd, 'experiments', experiment);
@@ -36,23 +32,23 @@ describe('pipeline CLI', () => {
     for (const file of ['config.resolved.yaml', 'log.jsonl', 'report.json', 'status.json']) {
       assert.ok(fs.existsSync(path.join(dir, file)), `${file} written`);
     }
-    const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    const report = readReport(dir);
     assert.equal(report.model.parameters, 4 * 9 + 4 + (3 * 3 * 4) * 4 + 4);
     assert.equal(report.runtime.backend, 'wasm');
     assert.equal(report.folds.length, 2);
     assert.ok(report.summary.accuracy.mean > 0.6, `accuracy ${report.summary.accuracy.mean} should be far above chance (0.25)`);
-    const folds = report.folds as ReportFold[];
-    const mean = folds.reduce((s, f) => s + f.accuracy, 0) / 2;
+    const folds = report.folds;
+    const mean = folds.reduce((s, f) => s + f.accuracy!, 0) / 2;
     assert.ok(Math.abs(report.summary.accuracy.mean - mean) < 1e-12);
-    assert.ok(Math.abs(report.summary.accuracy.std - Math.abs(folds[0].accuracy - folds[1].accuracy) / 2) < 1e-12, 'population std');
+    assert.ok(Math.abs(report.summary.accuracy.std - Math.abs(folds[0].accuracy! - folds[1].accuracy!) / 2) < 1e-12, 'population std');
     for (const fold of folds) {
       assert.deepEqual(fold.history.map((h) => h.epoch), [1, 2]);
       assert.equal(fold.history[1].validation.accuracy, fold.accuracy, 'the last epoch validates on the same held-out fold');
       assert.ok(fold.history.every((h) => h.train.loss > 0 && h.validation.loss > 0));
     }
     assert.ok(report.timing.trainImagesPerSecond > 0 && report.timing.seconds > 0);
-    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'status.json'), 'utf8')).state, 'complete');
-    const logLines = fs.readFileSync(path.join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(readStatus(dir).state, 'complete');
+    const logLines = fs.readFileSync(path.join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string });
     assert.ok(logLines.some((l) => /fold 2\/2 epoch 2\/2/.test(l.message)));
   });
 
@@ -60,8 +56,8 @@ describe('pipeline CLI', () => {
     const again = pipeline(['run', config, '--set', 'name=toy-again', '--set', 'runtime.workers=1'], cwd);
     assert.doesNotMatch(again.stderr, /worker processes/);
     assert.equal(again.status, 0, again.stderr);
-    const report = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
-    const read = (dir: string) => report(dir).folds.map((f: ReportFold) => [f.accuracy, f.history.map((h) => [h.train, h.validation])]);
+    const report = readReport;
+    const read = (dir: string) => report(dir).folds.map((f) => [f.accuracy, f.history.map((h) => [h.train, h.validation])]);
     assert.deepEqual(read(runDirs(cwd, 'toy-again')[0]), read(runDirs(cwd, 'toy')[0]));
     const [first, second] = [report(runDirs(cwd, 'toy')[0]), report(runDirs(cwd, 'toy-again')[0])];
     assert.match(first.experiment.configHash, /^sha256:[0-9a-f]{64}$/);
@@ -96,8 +92,7 @@ describe('pipeline CLI', () => {
     assert.match(result.stderr, /Cannot read IDX file \/nonexistent\/labels: no such file\./);
     assert.doesNotMatch(result.stderr, /\n\s+at /);
     const [dir] = runDirs(cwd, 'toy-broken');
-    const status = JSON.parse(fs.readFileSync(path.join(dir, 'status.json'), 'utf8'));
-    assert.equal(status.state, 'failed');
+    assert.equal(readStatus(dir).state, 'failed');
     assert.ok(!fs.existsSync(path.join(dir, 'report.json')), 'a failed run has no report');
   });
 
@@ -113,7 +108,7 @@ describe('pipeline CLI', () => {
     const result = pipeline(['components', 'layers'], cwd);
     assert.equal(result.status, 0);
     assert.match(result.stdout, /^layers — A layer of the model\./);
-    assert.match(result.stdout, /\n  conv2d: .*\n      filters: integer \[1, 4096\] \(required\) — Number of output channels\./);
+    assert.match(result.stdout, /\n {2}conv2d: .*\n {6}filters: integer \[1, 4096\] \(required\) — Number of output channels\./);
     assert.match(result.stdout, /kernelInitializer: initializer = "glorotUniform"/);
     assert.match(result.stdout, /rate: number \[0, 1\) \(required\) — Fraction of inputs to drop\./);
     const unknown = pipeline(['components', 'layer'], cwd);

@@ -2,10 +2,11 @@ import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { RunFolder } from '../../src/pipeline/run-folder';
+import { RunFolder, RunStatus } from '../../src/pipeline/run-folder';
 import { idxBytes, tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
 import { CliResult, pipeline } from '../support/cli';
 import { pendingBecause } from '../support/pending';
+import { readJsonFile, readStatus } from '../support/run-files';
 
 /** Each bad input gets one clear message, the right exit code, no stack trace, and no run that looks complete. */
 describe('hostile and broken input', () => {
@@ -36,7 +37,7 @@ describe('hostile and broken input', () => {
     const dir = path.join(cwd, 'experiments', experiment);
     for (const run of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
       assert.ok(!fs.existsSync(path.join(dir, run, 'report.json')), `${experiment}/${run} must not have a report`);
-      assert.notEqual(JSON.parse(fs.readFileSync(path.join(dir, run, 'status.json'), 'utf8')).state, 'complete');
+      assert.notEqual(readStatus(path.join(dir, run)).state, 'complete');
     }
   }
 
@@ -62,7 +63,7 @@ describe('hostile and broken input', () => {
 
   it('a layer stack that cannot be built: exit 2 naming the layer and shapes, before training', () => {
     const notFlat = pipeline(['run', 'toy', '--set', 'name=not-flat', '--set', 'model.layers[2]={type: dropout, rate: 0.1}'], cwd);
-    expectFailure(notFlat, 2, /The model cannot be built:\n  - configs\/toy\.yaml:\d+:\d+ model\.layers\[3\]: dense cannot take an input of shape \[batch, 3, 3, 4\]: it needs a flat input \[batch, features\]: add a flatten layer before it\./);
+    expectFailure(notFlat, 2, /The model cannot be built:\n {2}- configs\/toy\.yaml:\d+:\d+ model\.layers\[3\]: dense cannot take an input of shape \[batch, 3, 3, 4\]: it needs a flat input \[batch, features\]: add a flatten layer before it\./);
     assert.doesNotMatch(notFlat.stderr, /epoch 1/);
     noCompleteRun('not-flat');
     expectFailure(
@@ -89,7 +90,7 @@ describe('hostile and broken input', () => {
     for (const [name, set, message] of cases) {
       expectFailure(pipeline(['run', 'toy', '--set', `name=${name}`, '--set', set], cwd), 1, message);
       const [run] = fs.readdirSync(path.join(cwd, 'experiments', name));
-      assert.equal(JSON.parse(fs.readFileSync(path.join(cwd, 'experiments', name, run, 'status.json'), 'utf8')).state, 'failed');
+      assert.equal(readStatus(path.join(cwd, 'experiments', name, run)).state, 'failed');
       noCompleteRun(name);
     }
   });
@@ -98,9 +99,9 @@ describe('hostile and broken input', () => {
     const result = pipeline(['run', 'toy', '--set', 'name=nan', '--set', 'runtime.workers=1', '--set', 'model.layers[3].kernelInitializer={type: constant, value: 1e39}'], cwd);
     expectFailure(result, 1, /fold 1 diverged: the loss became NaN in epoch 1 at step 1 of 4\. Try a smaller learning rate\./);
     const [run] = fs.readdirSync(path.join(cwd, 'experiments', 'nan'));
-    const status = JSON.parse(fs.readFileSync(path.join(cwd, 'experiments', 'nan', run, 'status.json'), 'utf8'));
+    const status = readStatus(path.join(cwd, 'experiments', 'nan', run));
     assert.equal(status.state, 'failed');
-    assert.match(status.reason, /diverged/);
+    assert.match(status.reason ?? '', /diverged/);
   });
 
   it('NaN and Infinity in a config are rejected by the schema', () => {
@@ -126,7 +127,7 @@ describe('hostile and broken input', () => {
       for (const run of fs.readdirSync(experiment)) {
         assert.ok(!fs.existsSync(path.join(experiment, run, 'report.json')));
         const status = path.join(experiment, run, 'status.json');
-        if (fs.existsSync(status)) assert.notEqual(JSON.parse(fs.readFileSync(status, 'utf8')).state, 'complete');
+        if (fs.existsSync(status)) assert.notEqual(readJsonFile<RunStatus>(status).state, 'complete');
       }
     } finally {
       spawnSync('umount', [disk]);

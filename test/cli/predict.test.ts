@@ -4,6 +4,7 @@ import * as path from 'path';
 import sharp from 'sharp';
 import { readIdxPair } from '../../src/registry/sources/idx-pair';
 import { mnistDataDir } from '../../src/registry/sources/mnist';
+import type { SavedModelEvaluation } from '../../src/pipeline/evaluate-saved';
 import { Random } from '../../src/random';
 import { pipeline } from '../support/cli';
 import { tempDir } from '../support/fixtures';
@@ -112,11 +113,11 @@ describe('pipeline predict and evaluate', function () {
   it('evaluate scores the saved model on the run\'s test data: accuracy, per-class metrics, confusion matrix', () => {
     const result = pipeline(['evaluate', run, '--json'], cwd);
     assert.equal(result.status, 0, result.stderr);
-    const evaluation = JSON.parse(result.stdout);
+    const evaluation = JSON.parse(result.stdout) as SavedModelEvaluation;
     assert.equal(evaluation.samples, 6000);
     assert.equal(evaluation.data, 'mnist test');
     assert.ok(evaluation.accuracy > 0.93, `accuracy ${evaluation.accuracy}`);
-    assert.equal(evaluation.confusion.flat().reduce((a: number, b: number) => a + b, 0), 6000);
+    assert.equal(evaluation.confusion.flat().reduce((a, b) => a + b, 0), 6000);
     const text = pipeline(['evaluate', path.join(run, 'model')], cwd);
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /on mnist test\naccuracy \d+\.\d\d% \(\d+ of 10000 misclassified\)\n/);

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pipeline, REPO } from '../support/cli';
 import { tempDir } from '../support/fixtures';
+import { readReport } from '../support/run-files';
 
 describe('configs/quick.yaml on real MNIST', function () {
   this.timeout(300_000);
@@ -13,12 +14,12 @@ describe('configs/quick.yaml on real MNIST', function () {
     assert.equal(result.status, 0, result.stderr);
     const experiment = path.join(cwd, 'experiments', 'quick');
     const [run] = fs.readdirSync(experiment);
-    const report = JSON.parse(fs.readFileSync(path.join(experiment, run, 'report.json'), 'utf8'));
+    const report = readReport(path.join(experiment, run));
     assert.equal(report.model.parameters, 542230);
     assert.equal(report.data.samples, 16000);
-    assert.equal(report.data.classCounts.reduce((a: number, b: number) => a + b, 0), 16000);
+    assert.equal(report.data.classCounts.reduce((a, b) => a + b, 0), 16000);
     assert.equal(report.folds.length, 2);
     assert.ok(report.summary.accuracy.mean >= 0.9, `mean accuracy ${report.summary.accuracy.mean}`);
-    assert.deepEqual(report.data.files.map((f: { bytes: number }) => f.bytes), [47040016, 60008]);
+    assert.deepEqual(report.data.files.map((f) => f.bytes), [47040016, 60008]);
   });
 });

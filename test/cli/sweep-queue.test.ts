@@ -28,8 +28,8 @@ describe('pipeline sweep --queue with pipeline worker processes', function () {
     // Its own process group, so that a SIGKILL takes the worker's sandboxed fold process with it, as a lost machine would.
     const child = spawn(process.execPath, [BIN, ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const proc = { child, stdout: '', stderr: '' };
-    child.stdout!.on('data', (chunk) => (proc.stdout += chunk));
-    child.stderr!.on('data', (chunk) => (proc.stderr += chunk));
+    child.stdout.on('data', (chunk) => (proc.stdout += chunk));
+    child.stderr.on('data', (chunk) => (proc.stderr += chunk));
     started.push(proc);
     return proc;
   }

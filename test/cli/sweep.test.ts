@@ -45,6 +45,9 @@ describe('pipeline sweep', function () {
     assert.match(result.stdout, /^sweep: 6\/6 folds · 100% · \d+(m\d\d)?s elapsed$/m);
     const scores = record.trials.map((t) => t.score.mean);
     assert.deepEqual(record.ranking, [...record.trials].sort((a, b) => b.score.mean - a.score.mean).map((t) => t.id));
+    assert.ok(result.stdout.endsWith(`comparison: ${path.join(sweepDir, 'compare.html')}\n`), 'the last line names the comparison report');
+    const ranked = [...fs.readFileSync(path.join(sweepDir, 'compare.html'), 'utf8').matchAll(/<tr><td class="num">\d+<\/td><td><a href="[^"]+">(t\d)<\/a>/g)].map((m) => m[1]);
+    assert.deepEqual(ranked, record.ranking, 'compare.html ranks the trials as sweep.json does');
     assert.match(result.stdout, new RegExp(`^  1\\. ${record.ranking[0]} quick\\.learningRate-\\S+ +accuracy ${Math.max(...scores).toFixed(4)} ± \\d\\.\\d{4}  quick\\.learningRate-`, 'm'));
 
     for (const [i, lr] of RATES.entries()) {

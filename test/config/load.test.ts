@@ -105,7 +105,7 @@ describe('config loading', () => {
   });
 
   it('keeps the committed schema file identical to the one assembled from the registry', () => {
-    const committed = JSON.parse(fs.readFileSync(path.join(REPO, 'schema/experiment.schema.json'), 'utf8'));
+    const committed: unknown = JSON.parse(fs.readFileSync(path.join(REPO, 'schema/experiment.schema.json'), 'utf8'));
     assert.deepEqual(committed, JSON.parse(JSON.stringify(experimentSchema())), 'run `npm run schema` to update schema/experiment.schema.json');
   });
 });

@@ -6,6 +6,8 @@ import { loadExperiment } from '../../src/config/load';
 import { allPositions, makeBatch } from '../../src/data/batches';
 import { runExperiment, RunResult } from '../../src/pipeline/runner';
 import { loadSavedModel } from '../../src/pipeline/saved-model';
+import { readReport } from '../../src/report/report-files';
+import type { Report } from '../../src/report/report-json';
 import { pipeline } from '../support/cli';
 import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
 
@@ -23,7 +25,7 @@ describe('the final model: fit, test, save', function () {
   let cwd: string;
   let testData: { images: string; labels: string };
   let run: RunResult;
-  let report: Record<string, any>;
+  let report: Report;
 
   before(async () => {
     cwd = tempDir('pipeline-final-');
@@ -31,21 +33,22 @@ describe('the final model: fit, test, save', function () {
     testData = writeToyIdx(fs.mkdirSync(path.join(cwd, 'test'), { recursive: true })!, 200, { seed: 11 });
     fs.writeFileSync(path.join(cwd, 'final.yaml'), finalConfig(train, testData));
     run = await runExperiment(await loadExperiment(path.join(cwd, 'final.yaml')), { experimentsDir: path.join(cwd, 'experiments') });
-    report = JSON.parse(fs.readFileSync(run.folder.file('report.json'), 'utf8'));
+    report = await readReport(run.folder.dir);
   });
 
   it('fit trains one model on all the training data but the monitoring share, and report.json records it', () => {
-    assert.equal(report.fit.trainSize, 720);
-    assert.equal(report.fit.validationSize, 80);
-    assert.equal(report.fit.history.length, 2);
-    assert.ok(report.fit.history[1].validation.accuracy > 0.5, JSON.stringify(report.fit.history));
+    const fit = report.fit!;
+    assert.equal(fit.trainSize, 720);
+    assert.equal(fit.validationSize, 80);
+    assert.equal(fit.history.length, 2);
+    assert.ok(fit.history[1].validation.accuracy > 0.5, JSON.stringify(fit.history));
     assert.deepEqual(report.folds, []);
     assert.equal(report.model.parameters, run.context.final!.training.model.countParams());
     assert.equal(report.timing.trainImages, 1440);
   });
 
   it('test scores the test data once: accuracy, loss, confusion matrix and per-class metrics agree', () => {
-    const { test } = report;
+    const test = report.test!;
     assert.equal(test.samples, 200);
     assert.match(test.origin, /test\/images-idx3-ubyte/);
     const diagonal = test.confusion.reduce((sum: number, row: number[], c: number) => sum + row[c], 0);
@@ -61,12 +64,16 @@ describe('the final model: fit, test, save', function () {
   it('save writes the TF.js layers format and preprocessing.json under model/', () => {
     const dir = run.folder.file('model');
     assert.deepEqual(fs.readdirSync(dir).sort(), ['group1-shard1of1.bin', 'model.json', 'preprocessing.json']);
-    const modelJson = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    const modelJson = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')) as {
+      format: string;
+      weightsManifest: { paths: string[] }[];
+      modelTopology: { config: { layers: { class_name: string }[] } };
+    };
     assert.equal(modelJson.format, 'layers-model');
     assert.deepEqual(modelJson.weightsManifest[0].paths, ['group1-shard1of1.bin']);
-    const classes = modelJson.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name);
+    const classes = modelJson.modelTopology.config.layers.map((l) => l.class_name);
     assert.deepEqual(classes, ['Conv2D', 'MaxPooling2D', 'Flatten', 'Dropout', 'Dense']);
-    const preprocessing = JSON.parse(fs.readFileSync(path.join(dir, 'preprocessing.json'), 'utf8'));
+    const preprocessing: unknown = JSON.parse(fs.readFileSync(path.join(dir, 'preprocessing.json'), 'utf8'));
     assert.deepEqual(preprocessing, {
       version: 1,
       sampleShape: [8, 8, 1],

@@ -3,15 +3,12 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BIN, pipeline } from '../support/cli';
+import type { FoldCheckpoint } from '../../src/pipeline/checkpoint';
 import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
-
-interface Fold {
-  accuracy: number;
-  history: { train: unknown; validation: unknown }[];
-}
+import { readJsonFile, readReport, readStatus } from '../support/run-files';
 
 const foldsOf = (runDir: string) =>
-  (JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8')).folds as Fold[]).map((f) => [f.accuracy, f.history.map((h) => [h.train, h.validation])]);
+  readReport(runDir).folds.map((f) => [f.accuracy, f.history.map((h) => [h.train, h.validation])]);
 
 function onlyRun(cwd: string, experiment: string): string {
   const dir = path.join(cwd, 'experiments', experiment);
@@ -31,7 +28,7 @@ function runUntilCheckpoint(cwd: string, args: string[], epoch: number, kill: (p
       const experimentDir = path.join(cwd, 'experiments', 'toy');
       const run = fs.existsSync(experimentDir) ? fs.readdirSync(experimentDir)[0] : undefined;
       const manifest = run && path.join(experimentDir, run, 'checkpoints', 'fold-0.json');
-      if (!killed && manifest && fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).train.epoch >= epoch) {
+      if (!killed && manifest && fs.existsSync(manifest) && readJsonFile<FoldCheckpoint>(manifest).train.epoch >= epoch) {
         killed = true;
         kill(child.pid!);
       }
@@ -75,7 +72,7 @@ describe('checkpoints and resume', function () {
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stderr, /fold 1: resuming after epoch \d+/);
     assert.deepEqual(foldsOf(runDir), reference);
-    assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'status.json'), 'utf8')).state, 'complete');
+    assert.equal(readStatus(runDir).state, 'complete');
   });
 
   it('stops on SIGINT at a step boundary with status interrupted and the resume command, then resumes exactly', async () => {
@@ -85,7 +82,7 @@ describe('checkpoints and resume', function () {
     const runDir = onlyRun(cwd, 'toy');
     const runId = path.basename(runDir);
     assert.match(stopped.stderr, new RegExp(`Run interrupted \\(stopped in epoch \\d+ at step \\d+ of \\d+\\); checkpoints are saved\\. Resume with: pipeline run toy\\.yaml --resume ${runId}`));
-    const status = JSON.parse(fs.readFileSync(path.join(runDir, 'status.json'), 'utf8'));
+    const status = readStatus(runDir);
     assert.equal(status.state, 'interrupted');
     const resumed = pipeline(['run', 'toy.yaml', '--resume', runId, '--set', 'runtime.workers=1'], cwd);
     assert.equal(resumed.status, 2, 'the config of a resumed run cannot change');

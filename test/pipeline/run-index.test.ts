@@ -12,7 +12,7 @@ function startZombie(): Promise<{ zombie: number; parent: ChildProcess }> {
   return new Promise((resolve, reject) => {
     const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     parent.once('error', reject);
-    parent.stdout!.once('data', (chunk: Buffer) => {
+    parent.stdout.once('data', (chunk: Buffer) => {
       const zombie = Number(chunk.toString().trim());
       // Wait until the child has exited and shows as a zombie.
       const poll = setInterval(() => {

@@ -7,6 +7,7 @@ import { RunContext } from '../../src/pipeline/run-context';
 import { RunFolder } from '../../src/pipeline/run-folder';
 import { pipeline } from '../support/cli';
 import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
+import { readReport } from '../support/run-files';
 import { quiet, scores, toyRun } from '../support/fold-jobs';
 
 /** Fold 1 of the toy run with `sets`, trained straight through and, in another folder, stopped mid-epoch 2 then resumed. */
@@ -83,8 +84,8 @@ describe('resume through the training vocabulary', function () {
       const result = pipeline(['run', 'toy.yaml', '--set', `name=${name}`, '--set', `runtime.workers=${workers}`], cwd);
       assert.equal(result.status, 0, result.stderr);
       const dir = path.join(cwd, 'experiments', name);
-      const report = JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0], 'report.json'), 'utf8'));
-      return report.folds.map((f: { accuracy: number; earlyStopping: unknown; history: { train: unknown; validation: unknown; learningRate: number }[] }) => [
+      const report = readReport(path.join(dir, fs.readdirSync(dir)[0]));
+      return report.folds.map((f) => [
         f.accuracy,
         f.earlyStopping,
         f.history.map((h) => [h.train, h.validation, h.learningRate]),
@@ -92,6 +93,6 @@ describe('resume through the training vocabulary', function () {
     };
     const inWorkers = folds('toy-workers', '2');
     assert.deepEqual(folds('toy-one', '1'), inWorkers);
-    assert.ok(inWorkers.every((f: unknown[]) => f[1] !== undefined), 'each fold records its early stopping');
+    assert.ok(inWorkers.every((f) => f[1] !== undefined), 'each fold records its early stopping');
   });
 });

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { loadExperiment } from '../../src/config/load';
 import { pipeline, REPO } from '../support/cli';
 import { tempDir } from '../support/fixtures';
+import { readJsonFile, readReport } from '../support/run-files';
 
 const FASHION = path.join(REPO, 'configs', 'fashion.yaml');
 const DIR = '/usr/share/datasets/fashion-mnist';
@@ -44,11 +45,12 @@ describe('configs/fashion.yaml: the baseline study on Fashion-MNIST', function (
     assert.equal(result.status, 0, result.stderr);
     const experiment = path.join(cwd, 'experiments', 'tiny');
     const run = path.join(experiment, fs.readdirSync(experiment)[0]);
-    const report = JSON.parse(fs.readFileSync(path.join(run, 'report.json'), 'utf8'));
+    const report = readReport(run);
+    const scored = report.test!;
     assert.deepEqual(report.data.classNames, CLASSES);
-    assert.equal(report.test.perClass.length, 10);
-    assert.equal(report.test.samples, 1000);
-    assert.ok(report.test.accuracy > 0.5, `test accuracy ${report.test.accuracy}`);
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(run, 'model', 'preprocessing.json'), 'utf8')).classNames, CLASSES);
+    assert.equal(scored.perClass.length, 10);
+    assert.equal(scored.samples, 1000);
+    assert.ok(scored.accuracy > 0.5, `test accuracy ${scored.accuracy}`);
+    assert.deepEqual(readJsonFile<{ classNames: string[] }>(path.join(run, 'model', 'preprocessing.json')).classNames, CLASSES);
   });
 });

@@ -43,7 +43,7 @@ describe('learning-rate schedules', () => {
     for (const ref of ['sgd', { type: 'sgd', momentum: 0.9 }, 'adam', 'rmsprop'] as ComponentRef[]) {
       const optimizer = registry.optimizers.instantiate(ref, undefined);
       const weight = tf.variable(tf.tensor1d([1, -2]));
-      const step = () => optimizer.minimize(() => tf.sum(tf.square(weight)) as tf.Scalar, false, [weight]);
+      const step = () => optimizer.minimize(() => tf.sum<tf.Scalar>(tf.square(weight)), false, [weight]);
       step();
       const before = Array.from(weight.dataSync());
       setLearningRate(optimizer, 0);

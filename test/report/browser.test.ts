@@ -4,12 +4,14 @@ import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { launchBrowser, openFile } from '../../src/screenshots/headless-page';
+import type { PageElement } from '../support/browser';
 import { pipeline } from '../support/cli';
-import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
+import { readReport } from '../support/run-files';
+import { STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 /** Each chart figure's name and how many drawn marks (lines, symbols, rects, text) it holds. */
 const chartMarks = (page: Page) =>
-  page.$$eval('figure[data-chart]', (figures) =>
+  page.$$eval('figure[data-chart]', (figures: PageElement[]) =>
     figures.map((f) => [f.getAttribute('data-chart'), f.querySelectorAll('.role-mark path, .role-mark text').length] as [string, number]),
   );
 
@@ -39,12 +41,12 @@ describe('views in Chromium', () => {
     assert.deepEqual(charts.map(([name]) => name), ['accuracy', 'loss', 'fold-accuracy', 'confusion']);
     for (const [name, marks] of charts) assert.ok(marks > 0, `chart ${name} has marks`);
     assert.equal((await page.textContent('#summary-accuracy'))!.trim(), `${(100 * report.summary.accuracy.mean).toFixed(3)}% ± ${(100 * report.summary.accuracy.std).toFixed(3)} pp`);
-    const foldCells = await page.$$eval('#folds tbody tr', (rows) => rows.map((r) => r.children[3].textContent));
-    assert.deepEqual(foldCells, report.folds.map((f: { accuracy: number }) => `${(100 * f.accuracy).toFixed(3)}%`));
-    const confusionCounts = await page.$$eval('figure[data-chart="confusion"] .role-mark text', (texts) => texts.map((t) => Number(t.textContent)));
-    assert.deepEqual(confusionCounts.sort((a, b) => a - b), report.predictions.confusion.flat().sort((a: number, b: number) => a - b));
-    const images = await page.$$eval('.gallery img', (imgs) => imgs.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth));
-    assert.deepEqual(images, report.predictions.misclassified.map(() => 8), 'every gallery image decoded at its 8×8 size');
+    const foldCells = await page.$$eval('#folds tbody tr', (rows: PageElement[]) => rows.map((r) => r.children[3].textContent));
+    assert.deepEqual(foldCells, report.folds.map((f) => `${(100 * f.accuracy!).toFixed(3)}%`));
+    const confusionCounts = await page.$$eval('figure[data-chart="confusion"] .role-mark text', (texts: PageElement[]) => texts.map((t) => Number(t.textContent)));
+    assert.deepEqual(confusionCounts.sort((a, b) => a - b), report.predictions!.confusion.flat().sort((a, b) => a - b));
+    const images = await page.$$eval('.gallery img', (imgs: { naturalWidth: number }[]) => imgs.map((i) => i.naturalWidth));
+    assert.deepEqual(images, report.predictions!.misclassified.map(() => 8), 'every gallery image decoded at its 8×8 size');
     assert.ok(inkedShare(await page.screenshot({ fullPage: true })) > 0.05);
     assert.deepEqual(problems, []);
   });
@@ -57,7 +59,7 @@ describe('views in Chromium', () => {
     const charts = await chartMarks(page);
     assert.deepEqual(charts.map(([name]) => name), ['fold-accuracy', 'accuracy', 'loss', 'class-f1']);
     for (const [name, marks] of charts) assert.ok(marks > 0, `chart ${name} has marks`);
-    const means = await page.$$eval('#comparison tbody tr', (rows) => rows.map((r) => r.children[2].textContent));
+    const means = await page.$$eval('#comparison tbody tr', (rows: PageElement[]) => rows.map((r) => r.children[2].textContent));
     assert.deepEqual(means, [study.runs.base, study.runs.toy].map((dir) => `${(100 * readReport(dir).summary.accuracy.mean).toFixed(3)}%`));
     assert.match((await page.textContent('#comparison tbody tr:nth-child(2)'))!, /corrected paired t \(Nadeau–Bengio\)/);
     assert.ok(inkedShare(await page.screenshot({ fullPage: true })) > 0.05);

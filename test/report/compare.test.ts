@@ -2,11 +2,12 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { compareRuns } from '../../src/report/compare';
+import { Comparison, compareRuns } from '../../src/report/compare';
 import type { Report } from '../../src/report/report-json';
 import { correctedPairedTTest, welchTTest } from '../../src/report/significance';
 import { pipeline } from '../support/cli';
-import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
+import { readReport } from '../support/run-files';
+import { STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 describe('compare', () => {
   let study: ReturnType<typeof toyStudy>;
@@ -55,10 +56,10 @@ describe('compare', () => {
     const out = path.join(study.cwd, 'cmp-json');
     const result = pipeline(['compare', 'base', 'toy', '--json', '--out', out], study.cwd);
     assert.equal(result.status, 0, result.stderr);
-    const json = JSON.parse(result.stdout);
+    const json = JSON.parse(result.stdout) as Comparison & { files: { html: string; md: string } };
     assert.deepEqual(Object.keys(json), ['rows', 'configDifferences', 'files']);
     assert.deepEqual(Object.keys(json.rows[1]), ['label', 'experiment', 'runId', 'folds', 'mean', 'std', 'interval', 'notes', 'trainSeconds', 'trainImagesPerSecond', 'delta', 'pairedWithFirst', 'differentData', 'test']);
-    assert.deepEqual(Object.keys(json.rows[1].test), ['kind', 'name', 'df', 'statistic', 'pValue']);
+    assert.deepEqual(Object.keys(json.rows[1].test!), ['kind', 'name', 'df', 'statistic', 'pValue']);
     assert.equal(json.rows[1].mean, reports.toy.summary.accuracy.mean);
     assert.deepEqual(json.files, { html: path.join(out, 'compare.html'), md: path.join(out, 'compare.md') });
     assert.ok(fs.existsSync(json.files.html));

@@ -3,7 +3,8 @@ import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
 import { PNG } from 'pngjs';
 import type { Report } from '../../src/report/report-json';
-import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
+import { readReport } from '../support/run-files';
+import { STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 describe('report.json', () => {
   let report: Report;
@@ -62,7 +63,7 @@ describe('report.json', () => {
     assert.deepEqual(report.config!.extends, ['configs/toy.yaml', 'configs/base.yaml']);
     assert.deepEqual(report.config!.changes, [{ path: 'training.epochs', values: [2, 1] }]);
     assert.equal(report.config!.resolved.training.epochs, 1);
-    const base = readReport(study.runs.base) as Report;
+    const base = readReport(study.runs.base);
     assert.deepEqual(base.config!.extends, ['configs/base.yaml']);
     assert.equal(base.config!.changes, undefined);
   });

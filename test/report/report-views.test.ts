@@ -3,7 +3,8 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pipeline } from '../support/cli';
-import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
+import { readReport } from '../support/run-files';
+import { STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 const SECTIONS = ['accuracy', 'curves', 'spread', 'confusion', 'classes', 'misclassified', 'model', 'config', 'environment', 'timing'];
 
@@ -19,7 +20,7 @@ describe('report views', () => {
     for (const id of SECTIONS) assert.match(html, new RegExp(`<section id="${id}">`), `section ${id}`);
     for (const chart of ['accuracy', 'loss', 'fold-accuracy', 'confusion']) assert.match(html, new RegExp(`data-chart="${chart}"><svg`), `chart ${chart}`);
     assert.doesNotMatch(html, /<script|<link|src="http|href="http/, 'nothing loaded from anywhere');
-    assert.equal(html.match(/<img [^>]*src="data:image\/png;base64,/g)?.length, readReport(study.runs.toy).predictions.misclassified.length);
+    assert.equal(html.match(/<img [^>]*src="data:image\/png;base64,/g)?.length, readReport(study.runs.toy).predictions!.misclassified.length);
     assert.match(html, /configs\/toy\.yaml<\/code> extends <code>configs\/base\.yaml/);
   });
 
@@ -36,7 +37,7 @@ describe('report views', () => {
     const old = path.join(study.cwd, 'experiments', 'toy', '20000101-000000-0000');
     fs.mkdirSync(old, { recursive: true });
     const { schemaVersion: _s, config: _c, git: _g, predictions: _p, ...v1 } = readReport(study.runs.toy);
-    v1.folds = v1.folds.map(({ predictions: _f, ...fold }: Record<string, unknown>) => fold);
+    v1.folds = v1.folds.map(({ predictions: _f, ...fold }) => fold);
     fs.writeFileSync(path.join(old, 'report.json'), JSON.stringify(v1));
     fs.copyFileSync(path.join(study.runs.toy, 'status.json'), path.join(old, 'status.json'));
     const result = pipeline(['report', old], study.cwd);

@@ -2,7 +2,8 @@
 import { strict as assert } from 'assert';
 import { sparkline } from '../../src/report/terminal/run-text';
 import { pipeline } from '../support/cli';
-import { readReport, STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
+import { readReport } from '../support/run-files';
+import { STUDY_TIMEOUT, toyStudy } from '../support/toy-study';
 
 describe('show and list', () => {
   let study: ReturnType<typeof toyStudy>;
@@ -25,11 +26,11 @@ describe('show and list', () => {
     assert.match(result.stdout, new RegExp(`\\n  run +${report.experiment.runId}\\n`));
     const folds = result.stdout.split('\n').filter((line) => /^\d +\d+\.\d{3}% /.test(line));
     assert.equal(folds.length, 2);
-    for (const line of folds) assert.match(line, /  [▁▂▃▄▅▆▇█]{2} +[▁▂▃▄▅▆▇█]{2}$/, '2 epochs: 2 bars for accuracy and for loss');
+    for (const line of folds) assert.match(line, / {2}[▁▂▃▄▅▆▇█]{2} +[▁▂▃▄▅▆▇█]{2}$/, '2 epochs: 2 bars for accuracy and for loss');
   });
 
   it('pipeline list filters by experiment and state, sorts by accuracy or date, and prints JSON', () => {
-    const list = (...args: string[]) => JSON.parse(pipeline(['list', '--json', ...args], study.cwd).stdout).runs as { experiment: string; state: string; startedAt: string; accuracy?: { mean: number } }[];
+    const list = (...args: string[]) => (JSON.parse(pipeline(['list', '--json', ...args], study.cwd).stdout) as { runs: { experiment: string; state: string; startedAt: string; accuracy?: { mean: number } }[] }).runs;
     const toy = list('--experiment', 'toy');
     assert.ok(toy.length >= 1 && toy.every((r) => r.experiment === 'toy'));
     assert.ok(list('--state', 'complete').every((r) => r.state === 'complete'));
@@ -38,6 +39,6 @@ describe('show and list', () => {
     const byDate = list('--sort', 'date', '--state', 'complete').map((r) => r.startedAt);
     assert.deepEqual(byDate, [...byDate].sort().reverse());
     const text = pipeline(['list', '--experiment', 'base'], study.cwd);
-    assert.match(text.stdout, /runs \(1\):\n  base\/\S+ +complete +\d+\.\d{2}%/);
+    assert.match(text.stdout, /runs \(1\):\n {2}base\/\S+ +complete +\d+\.\d{2}%/);
   });
 });

@@ -13,7 +13,7 @@ function startServe(args: string[]): Promise<{ child: ChildProcess; base: string
   const child = spawn(process.execPath, [BIN, 'serve', ...args, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = / at (http:\/\/127\.0\.0\.1:\d+)\/v1\/models\//.exec(stderr);
       if (match) resolve({ child, base: match[1], stderr: () => stderr });
@@ -60,7 +60,7 @@ describe('pipeline serve', function () {
       timeout: 20,
     });
     const answered = result['2xx'];
-    process.stdout.write(`      load: ${answered} answered in ${(result.duration as number).toFixed(1)} s, ${result.requests.average} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms\n`);
+    process.stdout.write(`      load: ${answered} answered in ${result.duration.toFixed(1)} s, ${result.requests.average} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms\n`);
     assert.equal(result.errors, 0);
     assert.equal(result.timeouts, 0);
     assert.equal(result.non2xx, 0);

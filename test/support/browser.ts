@@ -19,3 +19,11 @@ export async function watchedPage(browser: Browser, viewport = { width: 1280, he
   });
   return { page, problems };
 }
+
+/** What the page functions given to `$$eval` read of an element: the tests are built without the DOM's types to name it. */
+export interface PageElement {
+  getAttribute(name: string): string | null;
+  readonly textContent: string | null;
+  readonly children: ArrayLike<PageElement>;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+}

@@ -35,11 +35,11 @@ export const comparable = (outcome: FoldOutcome) => ({
   predictions: outcome.result.predictions,
 });
 
-/** Each fold of the run trained in this process, in a folder of its own, as a run without a pool trains it. */
-export async function trainedHere(context: RunContext, dir: string): Promise<ReturnType<typeof comparable>[]> {
+/** Each fold of the run (or its first `folds`) trained in this process, in a folder of its own, as a run without a pool trains it. */
+export async function trainedHere(context: RunContext, dir: string, folds = context.splits().length): Promise<ReturnType<typeof comparable>[]> {
   const local = new RunContext(context.spec, context.configFile, await RunFolder.create(dir, context.spec.name), context.backend);
   const results = [];
-  for (let fold = 0; fold < local.splits().length; fold++) {
+  for (let fold = 0; fold < folds; fold++) {
     const { model, history, predictions } = await trainFold(local, fold, quiet);
     results.push({ history: scores(history), weights: model!.getWeights().map((w) => Array.from(w.dataSync())), predictions });
     model!.dispose();

@@ -38,7 +38,7 @@ export async function startRedis(): Promise<RedisServer> {
       clearTimeout(timer);
       reject(new Error(`redis-server exited with code ${code}:\n${output}`));
     });
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
         clearTimeout(timer);

@@ -38,7 +38,3 @@ export function toyStudy(): ToyStudy {
   study = { cwd, data: data.data, runs: { base: run(['base']), toy: run(['toy']), reseeded: run(['toy', '--set', 'seed=4', '--set', 'name=reseeded']) } };
   return study;
 }
-
-export function readReport(runDir: string) {
-  return JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8'));
-}

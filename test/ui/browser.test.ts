@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { createUiServer } from '../../src/ui/ui-server';
-import { launchChromium, watchedPage } from '../support/browser';
+import { launchChromium, PageElement, watchedPage } from '../support/browser';
 import { tempDir } from '../support/fixtures';
 import { epochLogLine, epochRecord, fixtureReport, writeFixtureRuns, writeStatus } from '../support/run-fixtures';
 
@@ -29,7 +29,7 @@ describe('pipeline ui in headless Chromium', function () {
   it('lists the runs, sorts them by accuracy and filters them by state', async function () {
     const { page, problems } = await watchedPage(browser);
     await page.goto(`${base}/`);
-    const keys = () => page.$$eval('#runs tr.run:not([hidden])', (rows) => rows.map((r) => r.getAttribute('data-key')));
+    const keys = () => page.$$eval('#runs tr.run:not([hidden])', (rows: PageElement[]) => rows.map((r) => r.getAttribute('data-key')));
     assert.deepEqual(await keys(), ['quick/20260104-100000-dddd', 'deeper/20260103-100000-cccc', 'batchnorm/20260102-100000-bbbb', 'baseline/20260101-100000-aaaa']);
     await page.click('th[data-sort="accuracy"]');
     assert.deepEqual((await keys()).slice(0, 2), ['baseline/20260101-100000-aaaa', 'batchnorm/20260102-100000-bbbb']);

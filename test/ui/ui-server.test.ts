@@ -3,14 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { FastifyInstance } from 'fastify';
 import { selectBackend } from '../../src/backend/select';
+import type { RunProgress } from '../../src/ui/run-progress';
 import { createUiServer } from '../../src/ui/ui-server';
 import { tempDir } from '../support/fixtures';
 import { digitModel, saveModel } from '../support/saved-model';
 import { epochLogLine, epochRecord, fixtureReport, writeFixtureRuns, writeRun, writeStatus } from '../support/run-fixtures';
 
 /** Reads server-sent events from a streaming response, one `data` payload at a time. */
-function eventReader(response: Response): () => Promise<{ state: string; folds: { history: unknown[] }[]; hasReport: boolean }> {
-  const reader = response.body!.getReader();
+function eventReader(response: Response): () => Promise<RunProgress> {
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body!.getReader();
   let buffered = '';
   return async () => {
     for (;;) {
@@ -19,7 +20,7 @@ function eventReader(response: Response): () => Promise<{ state: string; folds: 
         const block = buffered.slice(0, end);
         buffered = buffered.slice(end + 2);
         const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (data) return JSON.parse(data.slice(6));
+        if (data) return JSON.parse(data.slice(6)) as RunProgress;
         continue;
       }
       const { value, done } = await reader.read();

@@ -79,6 +79,11 @@ export interface NativeAddon {
   useOpenblas(core?: string | null): { config: string; core: string };
   /** Makes the built-in product, with this micro-kernel, the one kernels use; throws a RangeError when this CPU does not run it. */
   useBuiltin(kernel: BuiltinKernel): void;
+  /**
+   * The threads (1 to 64) the built-in product may split a large product across, by whole tiles of its output, so
+   * that every count gives the same bits; OpenBLAS's product stays on one thread. Throws a RangeError for other counts.
+   */
+  setThreads(count: number): void;
   matMul(heap: ArrayBuffer, product: MatMulDescriptor): void;
   conv2D(heap: ArrayBuffer, tensors: { x: number; filter: number; y: number }, geometry: ConvGeometry): void;
   conv2DBackpropFilter(heap: ArrayBuffer, tensors: { x: number; dy: number; dw: number }, geometry: ConvGeometry): void;
@@ -112,6 +117,7 @@ let loaded: AddonLoad | undefined;
 export function loadNativeAddon(): AddonLoad {
   if (loaded) return loaded;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the addon is optional: loaded at run time, and its absence reported
     const addon = require(ADDON_PATH) as NativeAddon;
     loaded = { addon };
   } catch (error) {

@@ -81,7 +81,7 @@ export function registerBatchNormGradient(): void {
       if (!fused) return original.gradFunc(dy, saved, attrs);
       const inputs: NamedTensorMap = { x, dy: dyTensor, mean, variance };
       if (scale) inputs.scale = scale;
-      const [dx, dMean, dVariance, dScale, dOffset] = engine().runKernel(NATIVE_BATCH_NORM_GRAD, inputs, attrs as unknown as Record<string, number>) as Tensor[];
+      const [dx, dMean, dVariance, dScale, dOffset] = engine().runKernel<Tensor[]>(NATIVE_BATCH_NORM_GRAD, inputs, attrs);
       // Shaped as the statistics were (a [C] or [1, 1, 1, C] tensor).
       return {
         x: () => dx,

@@ -53,6 +53,7 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     return { reason: (error as Error).message };
   }
   if (!registered) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the wasm kernels must be registered before they are copied to this backend
     require('@tensorflow/tfjs-backend-wasm');
     registerWasmTrainingKernels();
     for (const config of getKernelsForBackend('wasm')) registerKernel({ ...config, backendName: NATIVE_BACKEND });

@@ -20,7 +20,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('md', { type: 'boolean', describe: 'Print the comparison table as Markdown.' })
       .conflicts('json', 'md')
       .check((args) => {
-        if ((args.runs as string[]).length < 2) throw new Error('Name two or more runs to compare.');
+        if (args.runs.length < 2) throw new Error('Name two or more runs to compare.');
         return true;
       }),
   async handler(args) {

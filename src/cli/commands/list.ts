@@ -11,6 +11,7 @@ interface ListArgs {
 }
 
 const STATES = ['running', 'complete', 'failed', 'interrupted', 'unknown'];
+const DEFAULT_SORT: RunSort = 'name';
 
 export const listCommand: CommandModule<object, ListArgs> = {
   command: 'list',
@@ -20,7 +21,7 @@ export const listCommand: CommandModule<object, ListArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON.' })
       .option('experiment', { type: 'string', describe: 'Only the runs (and sweeps) of this experiment.' })
       .option('state', { type: 'string', choices: STATES, describe: 'Only runs in this state.' })
-      .option('sort', { type: 'string', choices: RUN_SORTS, default: 'name' as RunSort, describe: 'Order runs by name, date (newest first) or accuracy (highest first).' }),
+      .option('sort', { type: 'string', choices: RUN_SORTS, default: DEFAULT_SORT, describe: 'Order runs by name, date (newest first) or accuracy (highest first).' }),
   async handler(args) {
     const { listConfigNames } = await import('../../config/load');
     const { listRuns } = await import('../../pipeline/run-index');

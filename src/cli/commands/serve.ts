@@ -33,13 +33,13 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const server = createModelServer(saved);
     const address = await server.app.listen({ port: args.port, host: args.host });
     logger.info(`serving ${saved.name} (${dir}) at ${address}/v1/models/${saved.name} — POST ${address}/v1/models/${saved.name}:predict`);
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       const stop = (signal: string) => {
         logger.info(`${signal}: finishing ${server.inFlight()} request(s) in flight, then stopping`);
         server.app.close().then(() => {
           logger.info('model server stopped');
           resolve();
-        });
+        }, reject);
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));

@@ -21,8 +21,8 @@ export const uiCommand: CommandModule<object, UiArgs> = {
     const app = createUiServer(path.resolve(EXPERIMENTS_DIR));
     const address = await app.listen({ port: args.port, host: args.host });
     logger.info(`pipeline ui: open ${address}/ (runs under ${path.resolve(EXPERIMENTS_DIR)}); Ctrl-C stops it`);
-    await new Promise<void>((resolve) => {
-      const stop = () => void app.close().then(() => resolve());
+    await new Promise<void>((resolve, reject) => {
+      const stop = () => void app.close().then(() => resolve(), reject);
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });

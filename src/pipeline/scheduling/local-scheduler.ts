@@ -30,7 +30,11 @@ export class LocalScheduler implements FoldScheduler {
   private readonly processes: PoolProcess[] = [];
   private stopped = false;
 
-  constructor(readonly slots: number) {
+  /** `lend: false` keeps every fold on one thread even while slots idle (to measure what lending gains). */
+  constructor(
+    readonly slots: number,
+    private readonly options: { lend: boolean } = { lend: true },
+  ) {
     this.description = `${slots} worker process${slots === 1 ? '' : 'es'}`;
   }
 
@@ -65,7 +69,7 @@ export class LocalScheduler implements FoldScheduler {
   /** When no fold waits, the cores of idle slots go to the folds still training (results do not depend on it). */
   private lendIdleCores(): void {
     const busy = this.processes.filter((p) => p.entry);
-    if (this.waiting.length > 0 || busy.length === 0) return;
+    if (!this.options.lend || this.waiting.length > 0 || busy.length === 0) return;
     const idle = this.slots - busy.length;
     busy.forEach((p, i) => this.setThreads(p, 1 + Math.floor(idle / busy.length) + (i < idle % busy.length ? 1 : 0)));
   }

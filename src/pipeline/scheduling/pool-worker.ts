@@ -1,7 +1,8 @@
 /** Entry point of a local pool process: trains the folds the run or sweep process sends, one at a time, over IPC. */
 import { BackendInfo, selectBackend } from '../../backend/select';
 import { ConfigError, InterruptedError, RunError } from '../../errors';
-import { forwardLogs } from '../../log';
+import { nativeAddon } from '../../backend/native/addon';
+import { forwardLogs, logger } from '../../log';
 import { trainFold } from '../fold-training';
 import { RunContext } from '../run-context';
 import { RunFolder } from '../run-folder';
@@ -18,11 +19,26 @@ let started = '';
 /** The context of the run whose fold came last: the next fold is most often of the same run, and shares its data. */
 let context: { run: string; value: RunContext } | undefined;
 let current: RunContext | undefined;
+/** The cores the pool lets this process use for its fold: more than one only while other slots would idle. */
+let threads = 1;
+
+/** Gives the built-in product the cores the pool lends; OpenBLAS's stays on one thread (see README, "No idle core"). */
+function applyThreads(): void {
+  // Only the native backend has a matrix product of its own.
+  if (!backend?.blas) return;
+  if (backend.blas.library !== 'builtin') {
+    if (threads > 1) logger.info(`${threads - 1} more core${threads > 2 ? 's are' : ' is'} free, but only the built-in matrix product (runtime.blas: builtin) splits products across cores`);
+    return;
+  }
+  nativeAddon().setThreads(threads);
+  if (threads > 1) logger.info(`matrix products split across ${threads} threads while the other slots idle (same results on any count)`);
+}
 
 async function contextFor(job: FoldJob): Promise<RunContext> {
   if (!backend || started !== `${job.backend} ${job.spec.runtime.blas}`) {
     backend = await selectBackend(job.backend, { quiet: true, blas: job.spec.runtime.blas });
     started = `${job.backend} ${job.spec.runtime.blas}`;
+    applyThreads();
   }
   if (context?.run !== job.run) context = { run: job.run, value: new RunContext(job.spec, job.configFile, RunFolder.open(job.runDir), backend) };
   return context.value;
@@ -64,6 +80,8 @@ process.on('message', (message: PoolRequest) => {
       current?.requestStop();
       break;
     case 'threads':
+      threads = message.count;
+      applyThreads();
       break;
     case 'exit':
       process.disconnect?.();

@@ -74,7 +74,7 @@ export class QueueScheduler implements FoldScheduler {
     interrupted.catch(() => undefined);
     try {
       const queued = await this.enqueue(id, { ...rest, version: PROJECT_VERSION });
-      const value = await Promise.race([queued.waitUntilFinished(this.events) as Promise<QueuedFoldResult>, interrupted]);
+      const value = await Promise.race<QueuedFoldResult>([queued.waitUntilFinished(this.events), interrupted]);
       await queued.remove().catch(() => undefined);
       return await receive(job, value);
     } catch (error) {

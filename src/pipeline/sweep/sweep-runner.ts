@@ -15,6 +15,7 @@ import { runExperiment } from '../runner';
 import type { FoldScheduler } from '../scheduling/fold-scheduler';
 import { LocalScheduler } from '../scheduling/local-scheduler';
 import { openFoldScheduler } from '../scheduling/open-scheduler';
+import { writeSweepComparison } from './sweep-comparison';
 import { SweepProgress } from './sweep-progress';
 import { createSweepFolder, readSweepRecord, SWEEP_CONFIG, SweepRecord, sweepsDir, TrialRecord, writeSweepRecord } from './sweep-record';
 import { SweepScheduler } from './sweep-scheduler';
@@ -32,7 +33,7 @@ export interface SweepOptions {
   queue?: string;
   experimentsDir?: string;
   /** Where progress lines and the final ranking go. */
-  print(line: string): void;
+  print: (line: string) => void;
 }
 
 export interface SweepResult {
@@ -155,6 +156,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     record.ranking = ranked(record);
     await save();
     options.print(rankingText(record));
+    await writeComparison(folder, record, experimentsDir, options.print);
     const unfinished = record.trials.filter((t) => t.state !== 'complete' && t.state !== 'failed');
     const failed = record.trials.filter((t) => t.state === 'failed');
     if (unfinished.length > 0) {
@@ -177,6 +179,16 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     await writing.catch(() => undefined);
     await shared.close();
     await detachLog();
+  }
+}
+
+/** The comparison report is a view of files already written: a failure to render it is reported, and leaves the trials' results alone. */
+async function writeComparison(folder: RunFolder, record: SweepRecord, experimentsDir: string, print: (line: string) => void): Promise<void> {
+  try {
+    const { html } = await writeSweepComparison(folder.dir, record, experimentsDir);
+    print(`comparison: ${html}`);
+  } catch (error) {
+    logger.error(`The sweep's comparison report could not be written (${(error as Error).message}); render it again with: pipeline report ${folder.dir}`);
   }
 }
 

@@ -27,7 +27,7 @@ export const report = step({
       }
       if (built.test) logger.info(`test accuracy: ${percent(built.test.accuracy)}% on ${built.test.samples} images (${built.test.origin})`);
       // Rendered from the JSON as written, exactly as `pipeline report` re-renders it later.
-      const [html] = await writeReportViews(context.folder.dir, JSON.parse(JSON.stringify(built)));
+      const [html] = await writeReportViews(context.folder.dir, JSON.parse(JSON.stringify(built)) as typeof built);
       logger.info(`report: ${html}`);
     },
   }),

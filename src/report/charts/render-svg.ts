@@ -8,6 +8,7 @@ type VegaModule = typeof import('vega');
 type VegaLiteModule = typeof import('vega-lite/build/index');
 
 // vega and vega-lite are ESM-only; TypeScript's commonjs output would turn a plain import() into require().
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- a real import(): TypeScript's CommonJS output would turn it into require(), which cannot load ESM-only vega
 const importEsm = new Function('specifier', 'return import(specifier)') as <T>(specifier: string) => Promise<T>;
 
 let modules: Promise<[VegaModule, VegaLiteModule]> | undefined;

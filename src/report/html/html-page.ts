@@ -1,5 +1,5 @@
 /** The frame of every HTML view: one self-contained page (styles inline, no scripts, no network), plus table markup. */
-import type { Table } from '../report-tables';
+import { cellHref, Table } from '../report-tables';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -26,7 +26,11 @@ ${body}
 export function tableHtml(table: Table, attributes = ''): string {
   const align = (i: number) => (table.numeric?.includes(i) ? ' class="num"' : '');
   const head = table.headers.some((h) => h) ? `<thead><tr>${table.headers.map((h, i) => `<th${align(i)}>${escapeHtml(h)}</th>`).join('')}</tr></thead>` : '';
-  const rows = table.rows.map((row) => `<tr>${row.map((cell, i) => `<td${align(i)}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('\n');
+  const cellHtml = (cell: string, r: number, c: number) => {
+    const href = cellHref(table, r, c);
+    return href ? `<a href="${escapeHtml(href)}">${escapeHtml(cell)}</a>` : escapeHtml(cell);
+  };
+  const rows = table.rows.map((row, r) => `<tr>${row.map((cell, c) => `<td${align(c)}>${cellHtml(cell, r, c)}</td>`).join('')}</tr>`).join('\n');
   return `<table${attributes}>${head}<tbody>\n${rows}\n</tbody></table>`;
 }
 
@@ -63,6 +67,9 @@ th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: le
 th { font-weight: 600; background: var(--band); }
 td.num, th.num { text-align: right; }
 table.nowrap td.num { white-space: nowrap; }
+/* A sweep's ranking: one line per trial, but for the test's name (the second-last column), which may wrap. */
+#ranking td { white-space: nowrap; }
+#ranking td:nth-last-child(2) { white-space: normal; min-width: 150px; }
 .scroll { overflow-x: auto; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px 24px; align-items: flex-start; }
 figure.chart { margin: 0; }

@@ -20,7 +20,7 @@ export async function renderCompareMarkdown(reports: readonly Report[]): Promise
   const files: MarkdownView['files'] = {};
   const chart = async (name: keyof typeof specs, alt: string) => {
     if (!specs[name]) return '';
-    files[`${CHART_DIR}/${name}.svg`] = await renderSvg(specs[name]!);
+    files[`${CHART_DIR}/${name}.svg`] = await renderSvg(specs[name]);
     return `![${alt}](${CHART_DIR}/${name}.svg)`;
   };
   const differences = configDifferenceTable(compareRuns(reports));

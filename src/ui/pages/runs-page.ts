@@ -3,6 +3,7 @@ import type { RunEntry } from '../../pipeline/run-index';
 import type { SweepEntry } from '../../pipeline/sweep/sweep-index';
 import { appPage, escapeHtml } from './layout';
 import { runHref, tryHref } from './run-page';
+import { sweepHref } from './sweep-page';
 
 export interface SweepGroup {
   sweep: SweepEntry;
@@ -17,7 +18,7 @@ export function runsPage(runs: RunEntry[], sweeps: SweepGroup[], withModel: Read
   const sweepBodies = sweeps.map(({ sweep, trialRuns }) => {
     const trials = trialRuns.map((key) => byKey.get(key)).filter((r): r is RunEntry => r !== undefined);
     const best = sweep.best ? ` · best ${escapeHtml(sweep.best.name)}${sweep.best.score ? ` (${sweep.metric} ${score(sweep.best.score.mean, sweep.best.score.std)})` : ''}` : '';
-    const header = `<tr class="sweep"><th colspan="9">sweep ${escapeHtml(sweep.experiment)}/${escapeHtml(sweep.sweepId)} <span class="state state-${sweep.state}">${sweep.state}</span> · ${sweep.complete}/${sweep.trials} trials complete${best}</th></tr>`;
+    const header = `<tr class="sweep"><th colspan="9">sweep ${escapeHtml(sweep.experiment)}/${escapeHtml(sweep.sweepId)} <span class="state state-${sweep.state}">${sweep.state}</span> · ${sweep.complete}/${sweep.trials} trials complete${best} · <a href="${sweepHref(sweep)}">comparison</a></th></tr>`;
     return `<tbody class="group">${header}\n${trials.map((r) => runRow(r, 'trial', withModel)).join('\n')}</tbody>`;
   });
   const loose = runs.filter((r) => !grouped.has(`${r.experiment}/${r.runId}`));

@@ -47,7 +47,7 @@ describe('the local fold pool', function () {
     scheduler.stop();
     const settled = await Promise.allSettled(training);
     assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected']);
-    const [underWay, waiting] = settled.map((s) => (s as PromiseRejectedResult).reason);
+    const [underWay, waiting] = settled.map((s): unknown => (s as PromiseRejectedResult).reason);
     assert.ok(underWay instanceof InterruptedError && /^stopped in epoch \d+ at step \d+ of \d+$/.test(underWay.message), String(underWay));
     assert.ok(waiting instanceof InterruptedError);
     assert.match(waiting.message, /^stopped before toy-stop\/\S+ fold 2 started$/);

@@ -26,7 +26,7 @@ describe('the BullMQ fold queue', function () {
   function startWorker(): Worker {
     const child = spawn(process.execPath, [BIN, 'worker', '--queue', redis.url, '--concurrency', '1'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     const worker = { child, stderr: '' };
-    child.stderr!.on('data', (chunk) => (worker.stderr += chunk));
+    child.stderr.on('data', (chunk) => (worker.stderr += chunk));
     workers.push(worker);
     return worker;
   }

@@ -1,0 +1,83 @@
+// The built-in product split across threads gives the same bits as on one thread, with each micro-kernel this CPU
+// runs, over odd shapes large enough to be split (by rows, by columns, or not at all), and through the
+// convolutions whose products add to what C holds.
+import { strict as assert } from 'assert';
+import { BUILTIN_KERNELS, ConvGeometry, loadNativeAddon, NativeAddon } from '../../src/backend/native/addon';
+import { selectBlas } from '../../src/backend/native/blas-choice';
+import { randomValues } from './compare';
+
+// [m, n, k, transposeA, transposeB], each past the size below which a product stays on one thread.
+const SHAPES: [number, number, number, number, number][] = [
+  [301, 97, 131, 0, 0],
+  [37, 1001, 67, 1, 0],
+  [13, 45, 6007, 1, 1],
+  [1009, 3, 701, 0, 1],
+  [97, 2111, 11, 1, 0],
+  [5, 5, 100003, 0, 0],
+];
+
+// 3×3 filters; the second's patch matrix is built in two chunks, so its filter gradient adds to C (beta 1).
+const CONVOLUTIONS: ConvGeometry[] = [
+  { batch: 7, inHeight: 29, inWidth: 31, inChannels: 5, outHeight: 14, outWidth: 15, outChannels: 33, filterHeight: 3, filterWidth: 3,
+    strideHeight: 2, strideWidth: 2, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0 },
+  { batch: 9, inHeight: 40, inWidth: 40, inChannels: 64, outHeight: 38, outWidth: 38, outChannels: 2, filterHeight: 3, filterWidth: 3,
+    strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0 },
+];
+
+function matMul(addon: NativeAddon, [m, n, k, transposeA, transposeB]: (typeof SHAPES)[number]): Float32Array {
+  const heap = randomValues(m * k + k * n + m * n, m + 31 * n + 7 * k);
+  heap.fill(NaN, m * k + k * n);
+  addon.matMul(heap.buffer as ArrayBuffer, { a: 0, b: m * k, c: m * k + k * n, batches: 1, m, n, k, transposeA, transposeB, strideA: 0, strideB: 0 });
+  return heap.slice(m * k + k * n);
+}
+
+/** The three convolution kernels' outputs, one after another. */
+function convolutions(addon: NativeAddon, g: ConvGeometry): Float32Array {
+  const x = g.batch * g.inHeight * g.inWidth * g.inChannels, w = 9 * g.inChannels * g.outChannels, y = g.batch * g.outHeight * g.outWidth * g.outChannels;
+  const heap = randomValues(2 * x + 2 * w + 2 * y, 5);
+  const buffer = heap.buffer as ArrayBuffer;
+  addon.conv2D(buffer, { x: 0, filter: x, y: x + w }, g);
+  addon.conv2DBackpropFilter(buffer, { x: 0, dy: x + w, dw: x + w + y }, g);
+  addon.conv2DBackpropInput(buffer, { dy: x + w, filter: x, dx: x + 2 * w + y }, g);
+  return heap.slice(x + w);
+}
+
+function sameBits(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length), e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  const differ = a.findIndex((bits, i) => bits !== e[i]);
+  assert.equal(differ, -1, `${what}: element ${differ} is ${actual[differ]}, on one thread ${expected[differ]}`);
+}
+
+describe('the built-in product on several threads', () => {
+  let addon: NativeAddon;
+  before(function () {
+    const load = loadNativeAddon();
+    if (!('addon' in load)) this.skip();
+    else addon = load.addon;
+  });
+  afterEach(() => addon?.setThreads(1));
+  after(() => addon && selectBlas(addon, 'auto'));
+
+  for (const kernel of BUILTIN_KERNELS) {
+    it(`gives the same bits on 2, 3 and 4 threads as on one, with the ${kernel} micro-kernel`, function () {
+      const cpu = addon.cpu();
+      if (!(kernel === 'portable' || (kernel === 'avx2' && cpu.avx2Fma) || (kernel === 'avx512' && cpu.avx512))) this.skip();
+      addon.useBuiltin(kernel);
+      addon.setThreads(1);
+      const products = SHAPES.map((shape) => matMul(addon, shape));
+      const convolved = CONVOLUTIONS.map((g) => convolutions(addon, g));
+      for (const threads of [2, 3, 4]) {
+        addon.setThreads(threads);
+        SHAPES.forEach((shape, i) => sameBits(matMul(addon, shape), products[i], `${kernel} ${shape.join('x')} on ${threads} threads`));
+        CONVOLUTIONS.forEach((g, i) => sameBits(convolutions(addon, g), convolved[i], `${kernel} convolution ${i + 1} on ${threads} threads`));
+      }
+    });
+  }
+
+  it('refuses a thread count outside 1 to 64', () => {
+    for (const count of [0, 65, 1.5, NaN]) {
+      assert.throws(() => addon.setThreads(count), { name: 'RangeError', message: 'the thread count must be a whole number from 1 to 64' });
+    }
+  });
+});
