@@ -40,18 +40,29 @@ describe('pipeline ui: Try it, in headless Chromium', function () {
     await page.goto(`${base}/runs/digits/${runId}/try`);
     await page.waitForSelector('#try[data-ready="true"]');
     assert.equal(await drawAndPredict(page, DIGIT_STROKES['1']), '1');
-    const bars = await page.$$eval('#probabilities .bar', (rows) => rows.map((r) => [r.querySelector('.bar-name')!.textContent, r.querySelector('.bar-value')!.textContent, r.classList.contains('best')]));
-    assert.deepEqual(bars.map((b) => b[0]), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    assert.equal(bars.filter((b) => b[2]).map((b) => b[0]).join(), '1');
-    const total = bars.reduce((sum, b) => sum + Number(String(b[1]).replace('%', '')), 0);
+    const bars = await page.evaluate<{ name: string; value: string; best: boolean }[]>(
+      "[...document.querySelectorAll('#probabilities .bar')].map((r) => ({ name: r.querySelector('.bar-name').textContent, value: r.querySelector('.bar-value').textContent, best: r.classList.contains('best') }))",
+    );
+    assert.deepEqual(
+      bars.map((b) => b.name),
+      ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    );
+    assert.equal(
+      bars
+        .filter((b) => b.best)
+        .map((b) => b.name)
+        .join(),
+      '1',
+    );
+    const total = bars.reduce((sum, b) => sum + Number(b.value.replace('%', '')), 0);
     assert.ok(Math.abs(total - 100) < 1, `probabilities add up to ${total}%`);
-    assert.match(await page.textContent('#prediction') ?? '', /^1 with probability \d+\.\d%$/);
+    assert.match((await page.textContent('#prediction')) ?? '', /^1 with probability \d+\.\d%$/);
     // The model saw a light digit on black, centred: ink in the middle rows, none in the corners.
-    const seen = (await page.evaluate(`(() => {
+    const seen = await page.evaluate<{ side: number; centre: number; corner: number }>(`(() => {
       const canvas = document.querySelector('#seen');
       const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       return { side: canvas.width, centre: data[4 * (14 * 28 + 14)], corner: data[0] };
-    })()`)) as { side: number; centre: number; corner: number };
+    })()`);
     assert.equal(seen.side, 28);
     assert.equal(seen.corner, 0);
     assert.ok(seen.centre > 100, `centre pixel ${seen.centre}`);
@@ -77,7 +88,7 @@ describe('pipeline ui: Try it, in headless Chromium', function () {
     await page.goto(`${base}/runs/digits/${runId}/try`);
     await page.waitForSelector('#try[data-ready="true"]');
     await drawStrokes(page, DIGIT_STROKES['7']);
-    const png = Buffer.from(((await page.evaluate("document.querySelector('#pad').toDataURL('image/png')")) as string).split(',')[1], 'base64');
+    const png = Buffer.from((await page.evaluate<string>("document.querySelector('#pad').toDataURL('image/png')")).split(',')[1], 'base64');
     await page.click('#clear');
     const file = path.join(tempDir('pipeline-try-file-'), 'seven.png');
     fs.writeFileSync(file, png);
