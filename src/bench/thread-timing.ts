@@ -64,7 +64,7 @@ export async function timeProductThreads(rounds: number): Promise<ProductThreadT
       for (const threads of [1, 2] as const) {
         addon.setThreads(threads);
         const started = process.hrtime.bigint();
-        for (let call = 0; call < 10; call++) addon.matMul(heap.buffer as ArrayBuffer, d);
+        for (let call = 0; call < 10; call++) addon.matMul(heap.buffer, d);
         fastest[threads] = Math.min(fastest[threads], Number(process.hrtime.bigint() - started) / 1e4);
       }
     }

@@ -5,21 +5,21 @@ import { parse } from 'yaml';
 import type { ExperimentSpec } from '../config/experiment-spec';
 import { renderSvg } from '../report/charts/render-svg';
 import { CurveMetric, learningCurveSpec } from '../report/charts/run-charts';
+import { renderCompareHtml } from '../report/html/compare-html';
 import { chartHtml } from '../report/html/html-page';
 import { renderReportHtml } from '../report/html/report-html';
 import { renderSweepCompareHtml } from '../report/html/sweep-compare-html';
 import type { Report } from '../report/report-json';
 import type { SweepRecord } from '../report/sweep-json';
-import { escapeHtml } from './pages/layout';
 import type { RunProgress } from './run-progress';
 
 export async function runReportDocument(report: Report, status: string): Promise<string> {
   return renderReportHtml(report, { status });
 }
 
+/** `pipeline compare`'s view of the runs; links in it open in the whole window, not the app's frame. */
 export async function compareDocument(reports: Report[]): Promise<string> {
-  const rows = reports.map((r) => `<tr><td>${escapeHtml(`${r.experiment.name}/${r.experiment.runId}`)}</td><td>${r.summary.accuracy ? (100 * r.summary.accuracy.mean).toFixed(2) : ''}</td></tr>`);
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>compare</title></head><body><table>${rows.join('')}</table></body></html>`;
+  return (await renderCompareHtml(reports)).replace('<head>', '<head>\n<base target="_top">');
 }
 
 /** A sweep's comparison, its trials linked to their pages in the app (opened in the whole window, not the frame). */

@@ -38,4 +38,6 @@ export interface PageElement {
   readonly textContent: string | null;
   readonly children: ArrayLike<PageElement>;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
+  querySelector(selector: string): PageElement | null;
+  readonly classList: { contains(name: string): boolean };
 }

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       ['ui-runs.png', '/'],
       ['ui-run-live.png', '/runs/deeper/20260103-120000-e5f6'],
       ['ui-run.png', '/runs/baseline/20260101-100000-a1b2'],
+      ['ui-compare.png', '/compare?run=baseline/20260101-100000-a1b2&run=batchnorm/20260102-110000-c3d4'],
     ];
     for (const [file, url] of shots) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -47,9 +47,13 @@ describe('pipeline ui in headless Chromium', function () {
     await Promise.all([page.waitForURL(/\/compare\?/), page.click('#compare')]);
     const frame = page.frameLocator('iframe.report-frame');
     await frame.locator('body').waitFor();
-    const text = await frame.locator('body').innerText();
-    assert.match(text, /baseline/);
-    assert.match(text, /batchnorm/);
+    const rows = await frame.locator('#comparison tbody tr').allInnerTexts();
+    assert.equal(rows.length, 2);
+    assert.deepEqual(rows.map((r) => r.split('\t')[0]).sort(), ['baseline', 'batchnorm']);
+    assert.match(rows[0], /\(reference\)/);
+    assert.match(rows[1], /Welch|Nadeau–Bengio/);
+    const foldMarks = await frame.locator('figure[data-chart="fold-accuracy"] .role-mark path').count();
+    assert.ok(foldMarks > 0, 'the box plots of fold accuracies are drawn');
     assert.deepEqual(problems, []);
   });
 
