@@ -1,14 +1,26 @@
 /** Headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core, for tests and screenshots of pages. */
 import { Browser, chromium, Page } from 'playwright-core';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
 }
 
 /** A page that records console errors and failed requests, which a test then expects to be empty. */
-export async function watchedPage(browser: Browser, viewport = { width: 1280, height: 900 }, options: { hasTouch?: boolean } = {}): Promise<{ page: Page; problems: string[] }> {
+export async function watchedPage(
+  browser: Browser,
+  viewport = { width: 1280, height: 900 },
+  options: { hasTouch?: boolean } = {},
+): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport, ...options });
   const problems: string[] = [];
   page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));

@@ -34,8 +34,24 @@ export async function trainDigitModel(cwd: string, options: { report?: boolean }
 
 /** Strokes in the pad's own 280×280 coordinates, as a person draws the digit. */
 export const DIGIT_STROKES: Record<'1' | '7', [number, number][][]> = {
-  '1': [[[150, 45], [146, 100], [142, 160], [140, 235]]],
-  '7': [[[85, 60], [140, 58], [200, 58], [180, 110], [155, 170], [135, 235]]],
+  '1': [
+    [
+      [150, 45],
+      [146, 100],
+      [142, 160],
+      [140, 235],
+    ],
+  ],
+  '7': [
+    [
+      [85, 60],
+      [140, 58],
+      [200, 58],
+      [180, 110],
+      [155, 170],
+      [135, 235],
+    ],
+  ],
 };
 
 /** Maps pad coordinates to the page's. */
@@ -59,12 +75,14 @@ export async function drawStrokes(page: Page, strokes: [number, number][][]): Pr
 export async function drawStrokesByTouch(page: Page, strokes: [number, number][][]): Promise<void> {
   const at = await padToPage(page);
   const cdp = await page.context().newCDPSession(page);
-  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', points: [number, number][]) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y]) => ({ x, y })) });
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', points: [number, number][]) =>
+    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y]) => ({ x, y })) });
   for (const stroke of strokes) {
     await touch('touchStart', [at(stroke[0])]);
     for (let i = 1; i < stroke.length; i++) {
       const [from, to] = [stroke[i - 1], stroke[i]];
-      for (let step = 1; step <= 8; step++) await touch('touchMove', [at([from[0] + ((to[0] - from[0]) * step) / 8, from[1] + ((to[1] - from[1]) * step) / 8])]);
+      for (let step = 1; step <= 8; step++)
+        await touch('touchMove', [at([from[0] + ((to[0] - from[0]) * step) / 8, from[1] + ((to[1] - from[1]) * step) / 8])]);
     }
     await touch('touchEnd', []);
   }

@@ -31,7 +31,7 @@ describe('pipeline ui: a sweep\'s comparison', function () {
 
   it('links the sweep\'s group to its page, which frames the comparison with trials linked to their run pages', async () => {
     const runs = await (await fetch(`${base}/`)).text();
-    assert.match(runs, new RegExp(`<tr class="sweep"><th colspan="8">sweep quick/${sweepId} .*<a href="/sweeps/quick/${sweepId}">comparison</a></th></tr>`));
+    assert.match(runs, new RegExp(`<tr class="sweep"><th colspan="9">sweep quick/${sweepId} .*<a href="/sweeps/quick/${sweepId}">comparison</a></th></tr>`));
     const page = await fetch(`${base}/sweeps/quick/${sweepId}`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), new RegExp(`<iframe class="report-frame" title="sweep comparison" src="/sweeps/quick/${sweepId}/compare.html">`));
