@@ -14,6 +14,12 @@ if (result.status === 0) {
   process.stdout.write('pipeline: native kernels built (native/build/Release/pipeline_native.node)\n');
 } else {
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-  const reason = result.error?.message ?? output.split('\n').find((line) => /error/i.test(line))?.trim() ?? `exit code ${result.status}`;
+  const reason =
+    result.error?.message ??
+    output
+      .split('\n')
+      .find((line) => /error/i.test(line))
+      ?.trim() ??
+    `exit code ${result.status}`;
   process.stdout.write(`pipeline: native kernels not built (${reason}); training will use the slower wasm backend.\n`);
 }

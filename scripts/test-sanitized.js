@@ -31,15 +31,32 @@ function capture(command, args) {
 function main() {
   if (!nodeHeaders) throw new Error('Node headers (node_api.h) not found; set npm_config_nodedir to the Node install prefix');
   fs.mkdirSync(out, { recursive: true });
-  const files = fs.readdirSync(sources).filter((f) => f.endsWith('.c')).map((f) => path.join(sources, f));
-  const flags = ['-shared', '-fPIC', '-O1', '-g', '-std=gnu11', '-fno-omit-frame-pointer', '-ffp-contract=off', '-Wall', '-Wextra',
-    '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-DPIPELINE_SANITIZE', '-DNODE_GYP_MODULE_NAME=pipeline_native',
-    `-I${nodeHeaders}`];
+  const files = fs
+    .readdirSync(sources)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => path.join(sources, f));
+  const flags = [
+    '-shared',
+    '-fPIC',
+    '-O1',
+    '-g',
+    '-std=gnu11',
+    '-fno-omit-frame-pointer',
+    '-ffp-contract=off',
+    '-Wall',
+    '-Wextra',
+    '-fsanitize=address,undefined',
+    '-fno-sanitize-recover=all',
+    '-DPIPELINE_SANITIZE',
+    '-DNODE_GYP_MODULE_NAME=pipeline_native',
+    `-I${nodeHeaders}`,
+  ];
   process.stdout.write(`building the sanitizer addon with ${compiler} into ${path.relative(root, out)}/\n`);
   if (run(compiler, [...flags, ...files, '-o', addon, '-ldl', '-lpthread']) !== 0) return 1;
   // clang names its runtime libclang_rt.asan-<arch>.so, gcc libasan.so.
-  const runtime = [capture(compiler, ['-print-file-name=libclang_rt.asan-x86_64.so']), capture(compiler, ['-print-file-name=libasan.so'])]
-    .find((file) => file && path.isAbsolute(file) && fs.existsSync(file));
+  const runtime = [capture(compiler, ['-print-file-name=libclang_rt.asan-x86_64.so']), capture(compiler, ['-print-file-name=libasan.so'])].find(
+    (file) => file && path.isAbsolute(file) && fs.existsSync(file),
+  );
   if (!runtime) throw new Error(`the ASan runtime of ${compiler} was not found (Debian: apt-get install libclang-rt-14-dev)`);
   const env = {
     ...process.env,
@@ -52,7 +69,10 @@ function main() {
     UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1',
   };
   const testDir = path.join(root, 'dist', 'test', 'backend');
-  const tests = fs.readdirSync(testDir).filter((f) => /^native-.*\.test\.js$/.test(f)).map((f) => path.join(testDir, f));
+  const tests = fs
+    .readdirSync(testDir)
+    .filter((f) => /^native-.*\.test\.js$/.test(f))
+    .map((f) => path.join(testDir, f));
   const mocha = require.resolve('mocha/bin/mocha.js');
   return run(process.execPath, [mocha, '--no-config', '--timeout', '300000', ...tests], { env });
 }

@@ -16,7 +16,10 @@ export interface ConfigIssue {
 /** Invalid config, arguments or input that the user can fix: exit code 2. */
 export class ConfigError extends Error {
   readonly exitCode = 2;
-  constructor(readonly header: string, readonly issues: ConfigIssue[] = []) {
+  constructor(
+    readonly header: string,
+    readonly issues: ConfigIssue[] = [],
+  ) {
     super(formatConfigError(header, issues));
     this.name = 'ConfigError';
   }

@@ -69,7 +69,12 @@ function tryLoadTfjsNode(): true | string {
 /** Runs that share a process (a sweep's trials) select backends at once; tfjs fails a start begun during another. */
 let switching: Promise<unknown> = Promise.resolve();
 
-async function activate(options: BackendOptions, name: BackendInfo['name'], versions: Record<string, string>, blas?: BlasSelection): Promise<BackendInfo> {
+async function activate(
+  options: BackendOptions,
+  name: BackendInfo['name'],
+  versions: Record<string, string>,
+  blas?: BlasSelection,
+): Promise<BackendInfo> {
   // Production mode silences tfjs's console banners (such as its advice to install tfjs-node); we log the backend ourselves.
   tf.env().set('PROD', true);
   const started = switching.then(() => (tf.engine().backendName === name ? true : tf.setBackend(name)));
@@ -77,7 +82,12 @@ async function activate(options: BackendOptions, name: BackendInfo['name'], vers
   if (!(await started)) throw new RunError(`The ${name} backend failed to start.`);
   await tf.ready();
   const info: BackendInfo = { name, versions: { 'tfjs-core': tf.version_core, ...versions, node: process.versions.node }, ...(blas ? { blas } : {}) };
-  logger.log(options.quiet ? 'debug' : 'info', `backend: ${name} (${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  logger.log(
+    options.quiet ? 'debug' : 'info',
+    `backend: ${name} (${Object.entries(info.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+  );
   return info;
 }
 

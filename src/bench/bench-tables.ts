@@ -42,7 +42,13 @@ export function backendTable(backends: (PassTiming | (Skipped & { backend: strin
     ...backends.map((b) =>
       skipped(b)
         ? [`pipeline ${b.backend}`, `skipped: ${b.skipped}`, '', '', '']
-        : [`pipeline ${b.backend}${b.blas ? ` (${b.blas})` : ''}`, thousands(b.trainImagesPerSecond), thousands(b.evalImagesPerSecond), String(Math.round(b.peakRssMB)), String(b.images)],
+        : [
+            `pipeline ${b.backend}${b.blas ? ` (${b.blas})` : ''}`,
+            thousands(b.trainImagesPerSecond),
+            thousands(b.evalImagesPerSecond),
+            String(Math.round(b.peakRssMB)),
+            String(b.images),
+          ],
     ),
   ]);
 }
@@ -75,7 +81,15 @@ export function studyTable(rows: StudyRow[]): string {
   const time = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.round(seconds % 60)).padStart(2, '0')}`;
   const accuracy = (mean: number, std: number) => `${(100 * mean).toFixed(3)}% ± ${(100 * std).toFixed(3)}`;
   return markdownTable([
-    ['study (5 folds × 10 epochs, 60,000 images)', 'pipeline wall', 'pipeline accuracy', 'peak RSS MB', 'PyTorch (2 processes) wall', 'PyTorch accuracy', 'ratio'],
+    [
+      'study (5 folds × 10 epochs, 60,000 images)',
+      'pipeline wall',
+      'pipeline accuracy',
+      'peak RSS MB',
+      'PyTorch (2 processes) wall',
+      'PyTorch accuracy',
+      'ratio',
+    ],
     ...rows.map((r) => [
       r.model,
       skipped(r.ours) ? `skipped: ${r.ours.skipped}` : time(r.ours.seconds),

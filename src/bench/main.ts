@@ -27,14 +27,41 @@ const STUDY = { kfold: 5, epochs: 10, workers: 2 };
 async function main(): Promise<void> {
   const args = await yargs(process.argv.slice(2))
     .option('images', { type: 'number', default: 8192, describe: 'Training images per timed pass.' })
-    .option('models', { type: 'string', array: true, default: ['baseline', 'batchnorm', 'deeper'], describe: 'Study configs timed on the native backend beside the peer.' })
-    .option('backends', { type: 'string', array: true, default: ['tensorflow', 'native', 'wasm', 'cpu'], describe: 'Backends the baseline is timed on.' })
-    .option('kernels', { type: 'boolean', default: true, describe: 'Time the baseline with each matrix product this CPU runs (--no-kernels to skip).' })
-    .option('study', { type: 'boolean', default: false, describe: 'Also time the whole k-fold study of each model, ours and the peer’s (minutes each).' })
+    .option('models', {
+      type: 'string',
+      array: true,
+      default: ['baseline', 'batchnorm', 'deeper'],
+      describe: 'Study configs timed on the native backend beside the peer.',
+    })
+    .option('backends', {
+      type: 'string',
+      array: true,
+      default: ['tensorflow', 'native', 'wasm', 'cpu'],
+      describe: 'Backends the baseline is timed on.',
+    })
+    .option('kernels', {
+      type: 'boolean',
+      default: true,
+      describe: 'Time the baseline with each matrix product this CPU runs (--no-kernels to skip).',
+    })
+    .option('study', {
+      type: 'boolean',
+      default: false,
+      describe: 'Also time the whole k-fold study of each model, ours and the peer’s (minutes each).',
+    })
     .option('peer', { type: 'string', default: path.resolve('../shared/peers/torch_mnist.py'), describe: 'The PyTorch peer script.' })
     .option('out', { type: 'string', default: 'bench/results.json' })
-    .option('threads', { type: 'boolean', default: false, describe: 'Only time lending idle cores: the built-in product on 1 and 2 threads, per step and over a study whose last fold trains alone (bench/threads.json).' })
-    .option('rounds', { type: 'number', default: 6, describe: 'With --threads: rounds of 1 against 2 threads (10 times as many for single products), and 1 study run per variant per 2 rounds.' })
+    .option('threads', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Only time lending idle cores: the built-in product on 1 and 2 threads, per step and over a study whose last fold trains alone (bench/threads.json).',
+    })
+    .option('rounds', {
+      type: 'number',
+      default: 6,
+      describe: 'With --threads: rounds of 1 against 2 threads (10 times as many for single products), and 1 study run per variant per 2 rounds.',
+    })
     .option('child', { type: 'string', hidden: true })
     .option('model', { type: 'string', default: 'baseline', hidden: true })
     .option('blas', { type: 'string', default: 'auto', hidden: true })
@@ -58,9 +85,18 @@ async function main(): Promise<void> {
     const ours = child('native', model, args.images);
     if (!peer.unavailable) progress(`timing the PyTorch peer's ${model} (1 thread) on ${args.images} images...`);
     const peerPass = skippedIfText(peer.pass(model, 1, args.images));
-    return { model, ours, peer: peerPass, ...ratio('trainImagesPerSecond' in ours && 'images_per_second' in peerPass ? ours.trainImagesPerSecond / peerPass.images_per_second : undefined) };
+    return {
+      model,
+      ours,
+      peer: peerPass,
+      ...ratio(
+        'trainImagesPerSecond' in ours && 'images_per_second' in peerPass ? ours.trainImagesPerSecond / peerPass.images_per_second : undefined,
+      ),
+    };
   });
-  const kernelRows: KernelRow[] = args.kernels ? kernels.choices.map((choice) => ({ label: choice.label, chooses: choice.chooses, timing: child('native', 'baseline', args.images, choice) })) : [];
+  const kernelRows: KernelRow[] = args.kernels
+    ? kernels.choices.map((choice) => ({ label: choice.label, chooses: choice.chooses, timing: child('native', 'baseline', args.images, choice) }))
+    : [];
   const best = Math.max(...kernelRows.map((r) => ('trainImagesPerSecond' in r.timing ? r.timing.trainImagesPerSecond : 0)));
   for (const row of kernelRows) if ('trainImagesPerSecond' in row.timing && best > 0) row.ofBest = row.timing.trainImagesPerSecond / best;
   progress(`timing the augment stage on ${args.images} images...`);
@@ -70,7 +106,13 @@ async function main(): Promise<void> {
 
   const results = {
     date: new Date().toISOString(),
-    machine: { cpu: kernels.cpu ?? os.cpus()[0]?.model, cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, openblasCoreTypeEnvironment: process.env.OPENBLAS_CORETYPE ?? null },
+    machine: {
+      cpu: kernels.cpu ?? os.cpus()[0]?.model,
+      cores: os.cpus().length,
+      memoryGB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.versions.node,
+      openblasCoreTypeEnvironment: process.env.OPENBLAS_CORETYPE ?? null,
+    },
     peerOpenblasCoreType: kernels.bestCoreType ?? null,
     images: args.images,
     backends,

@@ -51,7 +51,18 @@ export class PytorchPeer {
 
   /** The peer's k-fold study over all 60,000 images, folds in `workers` processes of one thread each. */
   study(model: string, kfold: number, epochs: number, workers: number): PeerStudy | string {
-    const result = this.run(['--model', model, '--images', '60000', '--kfold', String(kfold), '--epochs', String(epochs), '--workers', String(workers)]);
+    const result = this.run([
+      '--model',
+      model,
+      '--images',
+      '60000',
+      '--kfold',
+      String(kfold),
+      '--epochs',
+      String(epochs),
+      '--workers',
+      String(workers),
+    ]);
     return typeof result === 'string' ? result : { ...(result as unknown as PeerStudy), ...this.coreTypeField() };
   }
 

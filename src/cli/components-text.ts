@@ -31,7 +31,7 @@ function typeText(schema: JsonSchema): string {
   if (schema.$ref) return referencedKind(schema.$ref);
   if (schema.anyOf) return schema.anyOf.map(typeText).join(' | ');
   if (schema.type === 'array' && schema.items) return `${typeText(schema.items)}[]`;
-  return `${Array.isArray(schema.type) ? schema.type.join(' | ') : schema.type ?? 'any'}${rangeText(schema)}`;
+  return `${Array.isArray(schema.type) ? schema.type.join(' | ') : (schema.type ?? 'any')}${rangeText(schema)}`;
 }
 
 /** Bounds as an interval: [1, 4096] inclusive, (0, 1) exclusive, ∞ where open. */

@@ -61,7 +61,9 @@ function findParent(dir: string, ref: string, configDir: string, header: string,
   for (const candidate of candidates) {
     const stat = fs.statSync(candidate, { throwIfNoEntry: false });
     if (stat?.isFile()) return candidate;
-    found.push(`${displayPath(candidate)} (${stat?.isDirectory() ? 'a directory, not a config file' : stat ? 'not a regular file' : 'no such file'})`);
+    found.push(
+      `${displayPath(candidate)} (${stat?.isDirectory() ? 'a directory, not a config file' : stat ? 'not a regular file' : 'no such file'})`,
+    );
   }
   throw new ConfigError(`${header}, which cannot be found:`, [{ ...locatedAt, message: `looked for ${found.join(' and ')}` }]);
 }

@@ -30,7 +30,8 @@ export async function initConfig(name: string, from: string, configDir = CONFIG_
   try {
     await fs.writeFile(file, text, { flag: 'wx' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ConfigError(`${path.relative(process.cwd(), file)} already exists; pick another name or edit it.`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new ConfigError(`${path.relative(process.cwd(), file)} already exists; pick another name or edit it.`);
     throw error;
   }
   try {

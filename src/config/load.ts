@@ -32,7 +32,9 @@ export async function loadExperiment(ref: string, sets: readonly string[] = [], 
   const file = configPath(ref, configDir);
   if (!fs.existsSync(file)) {
     const available = listConfigNames(configDir);
-    throw new ConfigError(`No config "${ref}": ${displayPath(file)} does not exist.${available.length ? ` Available: ${available.join(', ')}.` : ''}`);
+    throw new ConfigError(
+      `No config "${ref}": ${displayPath(file)} does not exist.${available.length ? ` Available: ${available.join(', ')}.` : ''}`,
+    );
   }
   const overrides = sets.map(parseOverride);
   const { data, sources } = await resolveExtends(file, { configDir });

@@ -21,7 +21,8 @@ export function parseOverride(text: string): Override {
   const keys: PathKey[] = [];
   for (const segment of pathText.split('.')) {
     const match = SEGMENT.exec(segment);
-    if (!match) throw new ConfigError(`--set ${text}: "${segment}" is not a valid path segment (use names and [index], e.g. model.layers[0].filters)`);
+    if (!match)
+      throw new ConfigError(`--set ${text}: "${segment}" is not a valid path segment (use names and [index], e.g. model.layers[0].filters)`);
     if (isHostileKey(match[1])) throw new ConfigError(`--set ${text}: ${hostileKeyMessage(match[1])}.`);
     keys.push(match[1], ...[...match[2].matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   }
@@ -49,7 +50,9 @@ export function applyOverrides(data: Record<string, unknown>, overrides: Overrid
       const where = override.keys.slice(0, i + 1);
       if (typeof key === 'number') {
         if (!Array.isArray(node) || key >= node.length) {
-          throw new ConfigError(`--set ${override.text}: ${formatPath(where)} does not exist (the list has ${Array.isArray(node) ? node.length : 0} items)`);
+          throw new ConfigError(
+            `--set ${override.text}: ${formatPath(where)} does not exist (the list has ${Array.isArray(node) ? node.length : 0} items)`,
+          );
         }
         if (last) node[key] = mergeConfig(node[key], override.value);
         else node = node[key];

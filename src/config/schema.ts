@@ -36,7 +36,9 @@ function assemble() {
   return options(
     {
       extends: Type.Optional(Type.String({ minLength: 1, description: 'Another config to start from: a name in the same folder or a path.' })),
-      name: Type.Optional(Type.String({ pattern: EXPERIMENT_NAME_PATTERN, maxLength: 100, description: 'Names the run folder; defaults to the file name.' })),
+      name: Type.Optional(
+        Type.String({ pattern: EXPERIMENT_NAME_PATTERN, maxLength: 100, description: 'Names the run folder; defaults to the file name.' }),
+      ),
       description: Type.Optional(Type.String({ maxLength: 2000, description: 'What this experiment tries.' })),
       seed: Type.Integer({ minimum: 0, maximum: 2147483647, default: 1, description: 'Seeds weight init, shuffles and batch order.' }),
       runtime: options(
@@ -113,10 +115,16 @@ function placements(): Placement[] {
 // builds exactly the keys its type maps, from the same `placement` objects.
 function settingsIn<S extends Section>(section: S): SettingsIn<S> {
   const prefix = `${section}.`;
-  const entries = placements().filter((p) => p.at.startsWith(prefix)).map((p) => [p.at.slice(prefix.length), p.setting]);
+  const entries = placements()
+    .filter((p) => p.at.startsWith(prefix))
+    .map((p) => [p.at.slice(prefix.length), p.setting]);
   return Object.fromEntries(entries) as SettingsIn<S>;
 }
 
 function topLevelSettings(): TopLevelSettings {
-  return Object.fromEntries(placements().filter((p) => !p.at.includes('.')).map((p) => [p.at, p.setting])) as TopLevelSettings;
+  return Object.fromEntries(
+    placements()
+      .filter((p) => !p.at.includes('.'))
+      .map((p) => [p.at, p.setting]),
+  ) as TopLevelSettings;
 }

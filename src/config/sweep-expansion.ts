@@ -67,7 +67,8 @@ export function parseGridOption(text: string): { path: string; values: unknown[]
   const eq = text.indexOf('=');
   if (eq <= 0) throw new ConfigError(usage);
   const path = text.slice(0, eq);
-  if (!new RegExp(KEY_PATH_PATTERN).test(path)) throw new ConfigError(`--grid ${text}: "${path}" is not a key path (use names and [index], e.g. model.layers[0].filters)`);
+  if (!new RegExp(KEY_PATH_PATTERN).test(path))
+    throw new ConfigError(`--grid ${text}: "${path}" is not a key path (use names and [index], e.g. model.layers[0].filters)`);
   let values: unknown;
   try {
     values = parse(`[${text.slice(eq + 1)}]`);
@@ -93,7 +94,8 @@ function checkSweep(sweep: SweepSpec): void {
   const issues: ConfigIssue[] = [];
   const where = (section: string, path: string, rest = '') => `sweep.${section}[${JSON.stringify(path)}]${rest}`;
   const checkPath = (section: string, path: string) => {
-    if (!new RegExp(KEY_PATH_PATTERN).test(path)) issues.push({ path: where(section, path), message: 'is not a key path (use names and [index], e.g. model.layers[0].filters)' });
+    if (!new RegExp(KEY_PATH_PATTERN).test(path))
+      issues.push({ path: where(section, path), message: 'is not a key path (use names and [index], e.g. model.layers[0].filters)' });
     const first = path.split(/[.[]/)[0];
     if (NOT_SWEPT.includes(first)) issues.push({ path: where(section, path), message: `"${first}" cannot be swept` });
   };
@@ -106,13 +108,16 @@ function checkSweep(sweep: SweepSpec): void {
   }
   for (const [path, distribution] of Object.entries(sweep.random?.parameters ?? {})) {
     checkPath('random.parameters', path);
-    if (sweep.grid && path in sweep.grid) issues.push({ path: where('random.parameters', path), message: 'is also in sweep.grid; sweep a setting one way' });
+    if (sweep.grid && path in sweep.grid)
+      issues.push({ path: where('random.parameters', path), message: 'is also in sweep.grid; sweep a setting one way' });
     if (distribution.type === 'choice') {
       if (distribution.values.length === 0) issues.push({ path: where('random.parameters', path, '.values'), message: 'needs at least one value' });
       continue;
     }
-    if (!(distribution.min < distribution.max)) issues.push({ path: where('random.parameters', path), message: `min (${distribution.min}) must be below max (${distribution.max})` });
-    if (distribution.type === 'logUniform' && !(distribution.min > 0)) issues.push({ path: where('random.parameters', path, '.min'), message: 'must be above 0 for a log-uniform distribution' });
+    if (!(distribution.min < distribution.max))
+      issues.push({ path: where('random.parameters', path), message: `min (${distribution.min}) must be below max (${distribution.max})` });
+    if (distribution.type === 'logUniform' && !(distribution.min > 0))
+      issues.push({ path: where('random.parameters', path, '.min'), message: 'must be above 0 for a log-uniform distribution' });
     if (distribution.type === 'int' && !(Number.isInteger(distribution.min) && Number.isInteger(distribution.max))) {
       issues.push({ path: where('random.parameters', path), message: 'min and max must be integers for an int distribution' });
     }
@@ -159,7 +164,12 @@ function rounded(value: number, range: { min: number; max: number }): number {
 
 /** The last name in each path (`learningRate`), or the whole path where two paths end in the same name. */
 function pathLabels(paths: string[]): Map<string, string> {
-  const last = (p: string) => p.replace(/\[\d+\]$/g, '').split('.').pop()!.replace(/\[(\d+)\]/g, '$1');
+  const last = (p: string) =>
+    p
+      .replace(/\[\d+\]$/g, '')
+      .split('.')
+      .pop()!
+      .replace(/\[(\d+)\]/g, '$1');
   const whole = (p: string) => p.replace(/\[(\d+)\]/g, '$1').replace(/\./g, '-');
   return new Map(paths.map((p) => [p, paths.filter((q) => last(q) === last(p)).length > 1 ? whole(p) : last(p)]));
 }

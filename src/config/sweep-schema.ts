@@ -10,7 +10,10 @@ const range = (type: 'uniform' | 'logUniform' | 'int', description: string) =>
   options({ type: Type.Literal(type), min: Type.Number(), max: Type.Number() }, { description });
 
 const distribution = Type.Union([
-  options({ type: Type.Literal('choice'), values: Type.Array(Type.Unknown(), { minItems: 1 }) }, { description: 'One of the listed values, each equally likely.' }),
+  options(
+    { type: Type.Literal('choice'), values: Type.Array(Type.Unknown(), { minItems: 1 }) },
+    { description: 'One of the listed values, each equally likely.' },
+  ),
   range('uniform', 'A number drawn evenly between min and max.'),
   range('logUniform', 'A number whose logarithm is drawn evenly between log(min) and log(max): for learning rates.'),
   range('int', 'A whole number from min to max, both included.'),
@@ -18,8 +21,16 @@ const distribution = Type.Union([
 
 export const sweepSchema = options(
   {
-    metric: Type.String({ minLength: 1, default: 'accuracy', description: 'The summary metric of report.json that ranks the trials (accuracy, loss, ...).' }),
-    goal: Type.Optional(enumOf(['maximize', 'minimize'] as const, { description: 'Whether a higher metric is better; by default loss is minimized and anything else maximized.' })),
+    metric: Type.String({
+      minLength: 1,
+      default: 'accuracy',
+      description: 'The summary metric of report.json that ranks the trials (accuracy, loss, ...).',
+    }),
+    goal: Type.Optional(
+      enumOf(['maximize', 'minimize'] as const, {
+        description: 'Whether a higher metric is better; by default loss is minimized and anything else maximized.',
+      }),
+    ),
     grid: Type.Optional(
       Type.Record(Type.String({ pattern: KEY_PATH_PATTERN }), Type.Array(Type.Unknown(), { minItems: 1 }), {
         description: 'Values per key path (as --set writes it, e.g. training.optimizer.learningRate); every combination is a trial.',

@@ -94,7 +94,9 @@ function describeAnyOf(error: ErrorObject, all: ErrorObject[]): RawIssue {
 }
 
 function typeList(type: string | string[]): string {
-  const names = (Array.isArray(type) ? type : type.split(',')).map((t) => (t === 'array' ? 'a list' : t === 'object' ? 'a mapping' : t === 'integer' ? 'an integer' : `a ${t}`));
+  const names = (Array.isArray(type) ? type : type.split(',')).map((t) =>
+    t === 'array' ? 'a list' : t === 'object' ? 'a mapping' : t === 'integer' ? 'an integer' : `a ${t}`,
+  );
   return names.join(' or ');
 }
 
@@ -105,4 +107,3 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   return typeof value === 'number' || typeof value === 'boolean' ? `${typeof value} ${value}` : typeof value;
 }
-

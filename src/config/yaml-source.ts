@@ -80,7 +80,13 @@ function refuseHostileKeys(source: YamlSource): void {
     `${source.file} uses ${found.length === 1 ? 'a key' : 'keys'} that no config may use:`,
     found.map((keys) => {
       const pos = source.locate(keys);
-      return { path: formatPath(keys), file: source.file, line: pos?.line, column: pos?.column, message: hostileKeyMessage(String(keys[keys.length - 1])) };
+      return {
+        path: formatPath(keys),
+        file: source.file,
+        line: pos?.line,
+        column: pos?.column,
+        message: hostileKeyMessage(String(keys[keys.length - 1])),
+      };
     }),
   );
 }

@@ -57,7 +57,8 @@ export function augmentImage(
   const cx = (width - 1) / 2;
   const cy = (height - 1) / 2;
   const background = values[0];
-  const at = (y: number, x: number, c: number) => (y < 0 || y >= height || x < 0 || x >= width ? background : values[pixels[from + (y * width + x) * channels + c]]);
+  const at = (y: number, x: number, c: number) =>
+    y < 0 || y >= height || x < 0 || x >= width ? background : values[pixels[from + (y * width + x) * channels + c]];
   for (let y = 0; y < height; y++) {
     const oy = y - cy - dy;
     for (let x = 0; x < width; x++) {

@@ -48,9 +48,19 @@ export function makeBatch(dataset: Dataset, positions: Int32Array, start: number
   return { x: tf.tensor(x, [size, ...dataset.sampleShape]), y, size };
 }
 
-function augmentBatch(dataset: Dataset, augmentation: Augmentation, pass: TrainingPass, positions: Int32Array, values: Float32Array, x: Float32Array): void {
+function augmentBatch(
+  dataset: Dataset,
+  augmentation: Augmentation,
+  pass: TrainingPass,
+  positions: Int32Array,
+  values: Float32Array,
+  x: Float32Array,
+): void {
   const shape = imageShape(dataset.sampleShape);
-  if (!shape) throw new RunError(`augment: samples of shape [${dataset.sampleShape.join(', ')}] are not images; a stage after augment reshaped them, so list augment after it.`);
+  if (!shape)
+    throw new RunError(
+      `augment: samples of shape [${dataset.sampleShape.join(', ')}] are not images; a stage after augment reshaped them, so list augment after it.`,
+    );
   const pixelsPerSample = sampleSize(dataset);
   positions.forEach((position, b) => {
     const sample = dataset.indices[position];

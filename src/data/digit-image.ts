@@ -77,7 +77,14 @@ function inkIsDark(values: Float32Array, background: number): boolean {
  * Ink above the background, 0 elsewhere: the background level and its noise come from the border, a 3×3 median
  * removes isolated specks, and only components near the size of the largest stroke survive (texture, dust).
  */
-function suppressBackground(values: Float32Array, width: number, height: number, background: number, border: Float32Array, inverted: boolean): Float32Array {
+function suppressBackground(
+  values: Float32Array,
+  width: number,
+  height: number,
+  background: number,
+  border: Float32Array,
+  inverted: boolean,
+): Float32Array {
   const borderAfter = inverted ? border.map((v) => 255 - v) : border;
   const spread = 1.4826 * median(borderAfter.map((v) => Math.abs(v - background)));
   const smooth = medianFilter3(values, width, height);
@@ -124,7 +131,10 @@ function cropImage(values: Float32Array, width: number, box: Box): { width: numb
 
 /** Faint strokes (a thin pen shrunk to 20 pixels) are brought up so the strongest ink is white, as in MNIST. */
 function stretchContrast(values: Float32Array): void {
-  const top = percentile(values.filter((v) => v > 0), 0.9);
+  const top = percentile(
+    values.filter((v) => v > 0),
+    0.9,
+  );
   if (top <= 0) return;
   for (let i = 0; i < values.length; i++) values[i] = Math.min(255, (values[i] * 255) / top);
 }

@@ -54,8 +54,11 @@ export class IdxReader {
     if (rank !== ROLE_DIMENSIONS[role].rank) {
       const { rank: wanted, what } = ROLE_DIMENSIONS[role];
       const shown = declared.every((d) => d !== undefined) && rank > 0 ? ` (${declared.join('×')})` : '';
-      const guess = rank === ROLE_DIMENSIONS.labels.rank ? ' Is it a labels file?' : rank === ROLE_DIMENSIONS.images.rank ? ' Is it an images file?' : '';
-      throw new RunError(`${file} was given as ${role}, but its IDX header declares ${rank} dimension${rank === 1 ? '' : 's'}${shown}; ${role} have ${wanted} (${what}).${guess}`);
+      const guess =
+        rank === ROLE_DIMENSIONS.labels.rank ? ' Is it a labels file?' : rank === ROLE_DIMENSIONS.images.rank ? ' Is it an images file?' : '';
+      throw new RunError(
+        `${file} was given as ${role}, but its IDX header declares ${rank} dimension${rank === 1 ? '' : 's'}${shown}; ${role} have ${wanted} (${what}).${guess}`,
+      );
     }
     if (bytes.length < headerLength) {
       throw new RunError(`${file} is truncated: the header declares ${rank} dimensions but the file has only ${bytes.length} bytes.`);

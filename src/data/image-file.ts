@@ -57,7 +57,10 @@ export async function readGrayImage(file: string): Promise<GrayImage> {
 
 /** 28×28 (or any) grayscale pixels as a PNG file, so a user can see what the model saw. */
 export async function writeGrayPng(file: string, pixels: Uint8Array, side: number): Promise<void> {
-  await sharp(Buffer.from(pixels), { raw: { width: side, height: side, channels: 1 } }).toColourspace('b-w').png().toFile(file);
+  await sharp(Buffer.from(pixels), { raw: { width: side, height: side, channels: 1 } })
+    .toColourspace('b-w')
+    .png()
+    .toFile(file);
 }
 
 function firstLine(message: string): string {

@@ -37,7 +37,8 @@ function areaAverage(image: FloatImage, width: number, height: number): FloatIma
 /** Samples at pixel centres, interpolating between the four nearest source pixels. */
 function bilinear(image: FloatImage, width: number, height: number): FloatImage {
   const data = new Float32Array(width * height);
-  const at = (x: number, y: number) => image.data[Math.min(image.height - 1, Math.max(0, y)) * image.width + Math.min(image.width - 1, Math.max(0, x))];
+  const at = (x: number, y: number) =>
+    image.data[Math.min(image.height - 1, Math.max(0, y)) * image.width + Math.min(image.width - 1, Math.max(0, x))];
   for (let y = 0; y < height; y++) {
     const sy = ((y + 0.5) * image.height) / height - 0.5;
     const y0 = Math.floor(sy);

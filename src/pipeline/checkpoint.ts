@@ -89,12 +89,18 @@ export async function readManifest(runDir: string, fold: number): Promise<FoldCh
     return undefined;
   }
   const checkpoint = JSON.parse(text) as FoldCheckpoint;
-  if (checkpoint.version !== VERSION) throw new RunError(`Checkpoint ${manifestFile(runDir, fold)} has version ${checkpoint.version}; this pipeline reads version ${VERSION}.`);
+  if (checkpoint.version !== VERSION)
+    throw new RunError(`Checkpoint ${manifestFile(runDir, fold)} has version ${checkpoint.version}; this pipeline reads version ${VERSION}.`);
   return checkpoint;
 }
 
 /** Loads a checkpoint's tensors into a freshly built model and optimizer; returns the best epoch's weights when it holds them. */
-export async function restoreCheckpoint(runDir: string, checkpoint: FoldCheckpoint, model: tf.LayersModel, optimizer: tf.Optimizer): Promise<tf.Tensor[] | undefined> {
+export async function restoreCheckpoint(
+  runDir: string,
+  checkpoint: FoldCheckpoint,
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+): Promise<tf.Tensor[] | undefined> {
   const file = path.join(runDir, CHECKPOINT_DIR, checkpoint.tensorsFile);
   const bytes = await fs.readFile(file).catch(() => {
     throw new RunError(`Checkpoint data ${file} is missing; the run cannot be resumed from fold ${checkpoint.fold + 1}.`);

@@ -25,7 +25,10 @@ export class EarlyStopping {
   private readonly lowerIsBetter: boolean;
 
   /** @param measured the names of the scores each epoch records (`loss`, `accuracy`, ...). */
-  constructor(readonly settings: EarlyStoppingSettings, measured: readonly string[]) {
+  constructor(
+    readonly settings: EarlyStoppingSettings,
+    measured: readonly string[],
+  ) {
     const known = [...measured.map((m) => `val_${m}`), ...measured];
     if (!known.includes(settings.monitor)) {
       throw new ConfigError(`training.earlyStopping.monitor: "${settings.monitor}" is not measured; choose one of ${known.join(', ')}.`);

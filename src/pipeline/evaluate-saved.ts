@@ -22,7 +22,10 @@ export type SavedModelEvaluation = { model: string; data: string; accuracy: numb
 export async function evaluationData(saved: SavedModel, location: string, data: string, sets: readonly string[]): Promise<Dataset> {
   if (data !== 'test') return checked(saved, await configData(data, sets), data);
   const runConfig = path.join(location, RESOLVED_CONFIG);
-  const hasRun = await fs.access(runConfig).then(() => true, () => false);
+  const hasRun = await fs.access(runConfig).then(
+    () => true,
+    () => false,
+  );
   if (!hasRun) {
     const mnist = registry.sources.instantiate({ type: 'mnist', split: 'test' }, undefined);
     return { ...mnist, sampleShape: saved.input.sampleShape, scale: saved.input.normalization.scale, offset: saved.input.normalization.offset };

@@ -30,7 +30,13 @@ interface ResolvedTarget {
 
 function resolveTarget(context: RunContext, target: TrainingTarget): ResolvedTarget {
   if (target.kind === 'fold') {
-    return { label: `fold ${target.fold + 1}`, streams: `fold${target.fold}`, split: context.splits()[target.fold], checkpointRun: context.folder.dir, checkpointIndex: target.fold };
+    return {
+      label: `fold ${target.fold + 1}`,
+      streams: `fold${target.fold}`,
+      split: context.splits()[target.fold],
+      checkpointRun: context.folder.dir,
+      checkpointIndex: target.fold,
+    };
   }
   // The final fit checkpoints like a one-split run of its own, in fit/, apart from any fold of the same run.
   const split = fitSplit(context.dataset().indices.length, target.validationFraction, context.random('fit.split'));
@@ -39,10 +45,14 @@ function resolveTarget(context: RunContext, target: TrainingTarget): ResolvedTar
 
 /** Trains fold `fold`, continuing from its checkpoint when the run folder has one. */
 export async function trainFold(context: RunContext, fold: number, listener: FoldListener): Promise<FoldResult> {
-  const result = await trainTarget(context, { kind: 'fold', fold }, {
-    onEpoch: (record) => listener.onEpoch(fold, record),
-    onProgress: (progress) => listener.onProgress(fold, progress),
-  });
+  const result = await trainTarget(
+    context,
+    { kind: 'fold', fold },
+    {
+      onEpoch: (record) => listener.onEpoch(fold, record),
+      onProgress: (progress) => listener.onProgress(fold, progress),
+    },
+  );
   return { fold, ...result };
 }
 

@@ -19,12 +19,18 @@ export function buildModel(layers: readonly ComponentRef[], inputShape: number[]
     const keys = ['model', 'layers', index];
     const fail = (reason: string) =>
       new ConfigError('The model cannot be built:', [
-        { path: `model.layers[${index}]`, keys, message: `${type} cannot take an input of shape ${shapeText(previous)}${index === 0 ? ' (one sample after data.stages)' : ''}: ${reason}.` },
+        {
+          path: `model.layers[${index}]`,
+          keys,
+          message: `${type} cannot take an input of shape ${shapeText(previous)}${index === 0 ? ' (one sample after data.stages)' : ''}: ${reason}.`,
+        },
       ]);
     const component = registry.layers.get(type);
     if (component.input && previous.length !== component.input.rank) throw fail(component.input.hint);
     try {
-      model.add(registry.layers.instantiate(ref, { inputShape: index === 0 ? inputShape : undefined, initializer, regularizer, random: layerRandom }));
+      model.add(
+        registry.layers.instantiate(ref, { inputShape: index === 0 ? inputShape : undefined, initializer, regularizer, random: layerRandom }),
+      );
     } catch (error) {
       const message = (error as Error).message;
       throw fail(/Negative dimension/.test(message) ? 'its window is larger than its input' : message);

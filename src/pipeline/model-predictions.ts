@@ -32,5 +32,12 @@ export function summarizeModelPredictions(model: tf.LayersModel, data: Dataset, 
   });
   // A gallery needs single-channel images; other shapes still get the confusion matrix and metrics.
   const images = size === width * height ? { width, height, pixels } : undefined;
-  return summarizePredictions({ labels, probabilities: predictProbabilities(model, data), classes: data.numClasses, images, sampleIndices: data.indices, fold });
+  return summarizePredictions({
+    labels,
+    probabilities: predictProbabilities(model, data),
+    classes: data.numClasses,
+    images,
+    sampleIndices: data.indices,
+    fold,
+  });
 }

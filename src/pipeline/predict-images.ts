@@ -13,9 +13,7 @@ export interface ClassProbability {
   probability: number;
 }
 
-export type ImageOutcome =
-  | { file: string; top: ClassProbability[]; inverted: boolean; preprocessed?: string }
-  | { file: string; error: string };
+export type ImageOutcome = { file: string; top: ClassProbability[]; inverted: boolean; preprocessed?: string } | { file: string; error: string };
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 

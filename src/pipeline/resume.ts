@@ -6,7 +6,12 @@ import { listRuns } from './run-index';
 
 export const RESOLVED_CONFIG = 'config.resolved.yaml';
 
-export async function findRunToResume(experiment: string, runId: string | undefined, experimentsDir = EXPERIMENTS_DIR, kind: 'run' | 'sweep' = 'run'): Promise<RunFolder> {
+export async function findRunToResume(
+  experiment: string,
+  runId: string | undefined,
+  experimentsDir = EXPERIMENTS_DIR,
+  kind: 'run' | 'sweep' = 'run',
+): Promise<RunFolder> {
   const Kind = kind === 'run' ? 'Run' : 'Sweep';
   const runs = (await listRuns(experimentsDir)).filter((r) => r.experiment === experiment);
   const run = runId ? runs.find((r) => r.runId === runId) : runs.filter((r) => r.state !== 'complete').pop();

@@ -25,7 +25,9 @@ export type { FoldResult };
  */
 export function dataThroughStages(spec: ExperimentSpec, source: ComponentRef, name: string): Dataset {
   let dataset = registry.sources.instantiate(source, undefined);
-  logger.info(`${name === 'data' ? 'data' : `${name} data`}: ${dataset.origin}, ${datasetSize(dataset)} samples of [${dataset.sampleShape.join(', ')}]`);
+  logger.info(
+    `${name === 'data' ? 'data' : `${name} data`}: ${dataset.origin}, ${datasetSize(dataset)} samples of [${dataset.sampleShape.join(', ')}]`,
+  );
   spec.data.stages.forEach((ref, i) => {
     try {
       dataset = registry.stages.instantiate(ref, { random: stream(spec.seed, `${name}.stages[${i}]`) })(dataset);

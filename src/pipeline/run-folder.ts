@@ -23,7 +23,12 @@ export interface RunStatus {
 }
 
 export class RunFolder implements RunFiles {
-  private constructor(readonly experiment: string, readonly runId: string, readonly dir: string, private readonly startedAt: Date) {}
+  private constructor(
+    readonly experiment: string,
+    readonly runId: string,
+    readonly dir: string,
+    private readonly startedAt: Date,
+  ) {}
 
   /** Creates a fresh folder; the random suffix keeps concurrent runs of one experiment apart. */
   static async create(experimentsDir: string, experiment: string, now = new Date()): Promise<RunFolder> {

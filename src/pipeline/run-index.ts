@@ -22,7 +22,9 @@ export async function listRuns(experimentsDir = EXPERIMENTS_DIR): Promise<RunEnt
     for (const runId of await subdirs(path.join(experimentsDir, experiment))) {
       const dir = path.join(experimentsDir, experiment, runId);
       const status = await readJson<RunStatus>(path.join(dir, 'status.json'));
-      const report = await readJson<{ summary?: { accuracy?: Summary }; runtime?: { backend?: string }; timing?: { seconds?: number } }>(path.join(dir, 'report.json'));
+      const report = await readJson<{ summary?: { accuracy?: Summary }; runtime?: { backend?: string }; timing?: { seconds?: number } }>(
+        path.join(dir, 'report.json'),
+      );
       const accuracy = report?.summary?.accuracy;
       runs.push({
         experiment,
@@ -71,7 +73,10 @@ async function subdirs(dir: string): Promise<string[]> {
   try {
     const entries = await fs.readdir(dir, { withFileTypes: true });
     // Experiment names start with a letter or digit: `_sweeps` and other folders of the tool's own are not runs.
-    return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_')).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }

@@ -21,7 +21,9 @@ export async function findRun(ref: string, experimentsDir = EXPERIMENTS_DIR): Pr
   const ofExperiment = runs.filter((r) => r.experiment === ref);
   if (ofExperiment.length === 0) {
     const names = [...new Set(runs.map((r) => r.experiment))];
-    throw new ConfigError(`No run "${ref}": it is neither a run folder, a run id, nor an experiment with runs in ${experimentsDir}/.${names.length ? ` Experiments with runs: ${names.join(', ')}.` : ''}`);
+    throw new ConfigError(
+      `No run "${ref}": it is neither a run folder, a run id, nor an experiment with runs in ${experimentsDir}/.${names.length ? ` Experiments with runs: ${names.join(', ')}.` : ''}`,
+    );
   }
   const complete = ofExperiment.filter((r) => r.state === 'complete');
   if (complete.length === 0) {
@@ -35,7 +37,9 @@ export async function findRun(ref: string, experimentsDir = EXPERIMENTS_DIR): Pr
 export async function findCompleteRun(ref: string, experimentsDir = EXPERIMENTS_DIR): Promise<RunEntry> {
   const run = await findRun(ref, experimentsDir);
   if (run.state !== 'complete') {
-    throw new ConfigError(`Run ${run.experiment}/${run.runId} is ${run.state}, not complete${run.state === 'running' ? ' (it is still training)' : ''}; only complete runs can be compared.`);
+    throw new ConfigError(
+      `Run ${run.experiment}/${run.runId} is ${run.state}, not complete${run.state === 'running' ? ' (it is still training)' : ''}; only complete runs can be compared.`,
+    );
   }
   return run;
 }

@@ -46,7 +46,10 @@ export function planSteps(loaded: LoadedExperiment): { name: string; step: Step 
       .get(name)
       .requires.filter((product) => !made.includes(product))
       .map((product) => {
-        const candidates = registry.steps.list().filter((s) => s.provides.includes(product)).map((s) => s.name);
+        const candidates = registry.steps
+          .list()
+          .filter((s) => s.provides.includes(product))
+          .map((s) => s.name);
         const message = `step "${name}" needs ${product}, which ${candidates.map((c) => `"${c}"`).join(' or ')} makes: put ${candidates.length > 1 ? 'one' : 'it'} before "${name}".`;
         return { ...loaded.locate(['steps', i]), message };
       });
@@ -126,4 +129,3 @@ export async function runExperiment(loaded: LoadedExperiment, options: RunOption
     await detachLog();
   }
 }
-

@@ -30,11 +30,13 @@ export function fileModelHandler(modelJson: string): tf.io.IOHandler {
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs = manifest.flatMap((group) => group.weights);
         const dir = path.resolve(path.dirname(modelJson));
-        const shardFiles = manifest.flatMap((group) => group.paths).map((shard) => {
-          const file = modelFolderFile(dir, shard);
-          if (!file) throw new RunError(`${modelJson}: weight file "${shard}" is outside the model folder.`);
-          return file;
-        });
+        const shardFiles = manifest
+          .flatMap((group) => group.paths)
+          .map((shard) => {
+            const file = modelFolderFile(dir, shard);
+            if (!file) throw new RunError(`${modelJson}: weight file "${shard}" is outside the model folder.`);
+            return file;
+          });
         const shards = await Promise.all(shardFiles.map((file) => fs.readFile(file)));
         const data = Buffer.concat(shards);
         return [specs, data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)];
@@ -64,7 +66,9 @@ async function modelFolder(location: string): Promise<string> {
   for (const dir of [path.join(location, MODEL_DIR), location]) {
     if (await exists(path.join(dir, MODEL_JSON))) return path.resolve(dir);
   }
-  throw new ConfigError(`No saved model in ${location}: expected ${path.join(location, MODEL_DIR, MODEL_JSON)} (a run whose steps include save) or ${path.join(location, MODEL_JSON)}.`);
+  throw new ConfigError(
+    `No saved model in ${location}: expected ${path.join(location, MODEL_DIR, MODEL_JSON)} (a run whose steps include save) or ${path.join(location, MODEL_JSON)}.`,
+  );
 }
 
 function exists(file: string): Promise<boolean> {

@@ -112,7 +112,12 @@ export async function trainModel(
       }
       if (options.onProgress && Date.now() - lastProgress > PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
-        options.onProgress({ epoch, done: end, total: count, imagesPerSecond: ((end - startBatch * options.batchSize) * 1000) / (lastProgress - resumedAt) });
+        options.onProgress({
+          epoch,
+          done: end,
+          total: count,
+          imagesPerSecond: ((end - startBatch * options.batchSize) * 1000) / (lastProgress - resumedAt),
+        });
       }
     }
     const trainScores = scores(objective, totals, count);
@@ -147,13 +152,7 @@ function stoppingState(options: TrainOptions): Pick<TrainState, 'stopping'> {
 }
 
 /** One optimizer step on the batch `nextBatch` forms (inside the step's tidy, which disposes it); returns the batch's loss sum and metric sums. */
-function trainStep(
-  model: tf.LayersModel,
-  optimizer: tf.Optimizer,
-  objective: Objective,
-  variables: tf.Variable[],
-  nextBatch: () => Batch,
-): number[] {
+function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, objective: Objective, variables: tf.Variable[], nextBatch: () => Batch): number[] {
   return tf.tidy(() => {
     const batch = nextBatch();
     let predicted: tf.Tensor | undefined;

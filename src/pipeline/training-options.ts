@@ -11,7 +11,12 @@ import type { TrainOptions } from './trainer';
  * @param name the model's stream prefix (`fold2`): its batch order comes from `<name>.batches`, its augmentation from `<name>.augment`.
  * @param trainCount images it trains on, which fix the steps per epoch a schedule counts in.
  */
-export function trainingOptions(context: RunContext, name: string, trainCount: number, optimizer: tf.Optimizer): Pick<TrainOptions, 'epochs' | 'batchSize' | 'random' | 'augmentSeed' | 'schedule' | 'earlyStopping'> {
+export function trainingOptions(
+  context: RunContext,
+  name: string,
+  trainCount: number,
+  optimizer: tf.Optimizer,
+): Pick<TrainOptions, 'epochs' | 'batchSize' | 'random' | 'augmentSeed' | 'schedule' | 'earlyStopping'> {
   const { epochs, batchSize, schedule, earlyStopping, metrics } = context.spec.training;
   return {
     epochs,
@@ -19,7 +24,13 @@ export function trainingOptions(context: RunContext, name: string, trainCount: n
     random: context.random(`${name}.batches`),
     augmentSeed: context.random(`${name}.augment`).seed(),
     ...(schedule
-      ? { schedule: registry.schedules.instantiate(schedule, { learningRate: learningRateOf(optimizer), stepsPerEpoch: Math.ceil(trainCount / batchSize), epochs }) }
+      ? {
+          schedule: registry.schedules.instantiate(schedule, {
+            learningRate: learningRateOf(optimizer),
+            stepsPerEpoch: Math.ceil(trainCount / batchSize),
+            epochs,
+          }),
+        }
       : {}),
     ...(earlyStopping ? { earlyStopping: new EarlyStopping(earlyStopping, ['loss', ...metrics.map((m) => resolveRef(m).type)]) } : {}),
   };

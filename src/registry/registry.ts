@@ -47,7 +47,11 @@ export class Registry<C extends AnyComponent> {
    * @param kind the registry's key in src/registry/index.ts, which is also its name under `$defs` in the
    *   experiment schema (what `componentRef(kind)` points at).
    */
-  constructor(readonly kind: string, readonly description: string, options: RegistryOptions = {}) {
+  constructor(
+    readonly kind: string,
+    readonly description: string,
+    options: RegistryOptions = {},
+  ) {
     this.noun = options.noun ?? kind;
     this.shorthand = options.shorthand ?? true;
   }

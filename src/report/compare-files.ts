@@ -34,7 +34,11 @@ export async function writeCompareViews(dir: string, reports: readonly Report[])
 }
 
 /** A sweep's comparison, into the sweep's own folder; `reports` by trial id. */
-export async function writeSweepCompareViews(dir: string, record: SweepRecord, reports: ReadonlyMap<string, Report>): Promise<{ html: string; md: string }> {
+export async function writeSweepCompareViews(
+  dir: string,
+  record: SweepRecord,
+  reports: ReadonlyMap<string, Report>,
+): Promise<{ html: string; md: string }> {
   return writeViews(dir, await renderSweepCompareHtml(record, reports), await renderSweepCompareMarkdown(record, reports));
 }
 

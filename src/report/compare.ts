@@ -105,7 +105,9 @@ function foldTestTrainRatio(report: Report): number {
 
 /** The metric of each scored fold, in fold order. */
 export function foldScores(report: Report, metric: string): number[] {
-  const scores = report.folds.map((f) => f.scores?.[metric] ?? (metric === 'accuracy' ? f.accuracy : metric === 'loss' ? f.loss : undefined)).filter((v): v is number => v !== undefined);
+  const scores = report.folds
+    .map((f) => f.scores?.[metric] ?? (metric === 'accuracy' ? f.accuracy : metric === 'loss' ? f.loss : undefined))
+    .filter((v): v is number => v !== undefined);
   if (scores.length === 0) throw new Error(`${report.experiment.name}/${report.experiment.runId} has no fold scored on ${metric}`);
   return scores;
 }
@@ -113,5 +115,7 @@ export function foldScores(report: Report, metric: string): number[] {
 /** Experiment names, with the run id where a name repeats. */
 export function runLabels(reports: readonly Report[]): string[] {
   const names = reports.map((r) => r.experiment.name);
-  return reports.map((r) => (names.filter((n) => n === r.experiment.name).length > 1 ? `${r.experiment.name}@${r.experiment.runId}` : r.experiment.name));
+  return reports.map((r) =>
+    names.filter((n) => n === r.experiment.name).length > 1 ? `${r.experiment.name}@${r.experiment.runId}` : r.experiment.name,
+  );
 }

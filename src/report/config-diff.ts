@@ -21,12 +21,21 @@ export function configDifferences(configs: readonly unknown[], ignore: readonly 
       const keys = [...new Set(values.flatMap((v) => Object.keys(v as object)))].sort();
       for (const key of keys) {
         const child = path ? `${path}.${key}` : key;
-        if (!ignore.includes(child)) walk(values.map((v) => (v as Record<string, unknown>)[key]), child);
+        if (!ignore.includes(child))
+          walk(
+            values.map((v) => (v as Record<string, unknown>)[key]),
+            child,
+          );
       }
       return;
     }
     if (values.every(Array.isArray) && values.every((v) => (v as unknown[]).length === (values[0] as unknown[]).length)) {
-      (values[0] as unknown[]).forEach((_, i) => walk(values.map((v) => (v as unknown[])[i]), `${path}[${i}]`));
+      (values[0] as unknown[]).forEach((_, i) =>
+        walk(
+          values.map((v) => (v as unknown[])[i]),
+          `${path}[${i}]`,
+        ),
+      );
       return;
     }
     if (values.length === 2 && values.every(Array.isArray)) {
@@ -50,7 +59,8 @@ function alignLists(a: unknown[], b: unknown[]): { index: number; values: unknow
   // common[i][j]: length of the longest common subsequence of a[i..] and b[j..].
   const common = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
   for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) common[i][j] = keyA[i] === keyB[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+    for (let j = b.length - 1; j >= 0; j--)
+      common[i][j] = keyA[i] === keyB[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
   }
   const pairs: { index: number; values: unknown[] }[] = [];
   const unmatched = (fromA: number, toA: number, fromB: number, toB: number) => {

@@ -25,7 +25,12 @@ export function metricFormat(metric: string): MetricFormat {
       interval: (low, high) => `${percent(Math.max(0, low), 2)} … ${percent(Math.min(1, high), 2)}`,
     };
   }
-  return { value: (v) => v.toFixed(4), spread: (v) => v.toFixed(4), delta: (v) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`, interval: (low, high) => `${low.toFixed(4)} … ${high.toFixed(4)}` };
+  return {
+    value: (v) => v.toFixed(4),
+    spread: (v) => v.toFixed(4),
+    delta: (v) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(4)}`,
+    interval: (low, high) => `${low.toFixed(4)} … ${high.toFixed(4)}`,
+  };
 }
 
 export const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

@@ -90,7 +90,9 @@ export function summarizePredictions(input: PredictionInput): PredictionSummary 
 /** Several summaries (the folds of a run) as one: confusion matrices summed, the most confident mistakes over all. */
 export function combinePredictionSummaries(summaries: readonly PredictionSummary[], keep = GALLERY_SIZE): PredictionSummary {
   const classes = summaries[0]?.confusion.length ?? 0;
-  const confusion = Array.from({ length: classes }, (_, t) => Array.from({ length: classes }, (_, p) => summaries.reduce((s, x) => s + x.confusion[t][p], 0)));
+  const confusion = Array.from({ length: classes }, (_, t) =>
+    Array.from({ length: classes }, (_, p) => summaries.reduce((s, x) => s + x.confusion[t][p], 0)),
+  );
   const misclassified = summaries
     .flatMap((s) => s.misclassified)
     .sort((a, b) => b.confidence - a.confidence || (a.fold ?? 0) - (b.fold ?? 0) || a.sampleIndex - b.sampleIndex)

@@ -23,7 +23,8 @@ export interface ConfigLineage {
 
 /** The git state of the folder holding `file`, or undefined when it is not in a git checkout (or git is missing). */
 export function gitState(file: string): GitState | undefined {
-  const git = (...args: string[]) => execFileSync('git', ['-C', path.dirname(file), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', path.dirname(file), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     return { commit: git('rev-parse', 'HEAD').trim(), dirty: git('status', '--porcelain').trim().length > 0 };
   } catch {

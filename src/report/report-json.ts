@@ -85,7 +85,14 @@ export async function buildReport(context: StepContext): Promise<Report> {
   return {
     schemaVersion: SCHEMA_VERSION,
     reportVersion: REPORT_VERSION,
-    experiment: { name: spec.name, description: spec.description, runId: folder.runId, configFile: context.configFile, configHash: configHash(spec), seed: spec.seed },
+    experiment: {
+      name: spec.name,
+      description: spec.description,
+      runId: folder.runId,
+      configFile: context.configFile,
+      configHash: configHash(spec),
+      seed: spec.seed,
+    },
     config: { ...(await configLineage(context.configFile, spec)), resolved: spec },
     ...(git ? { git } : {}),
     createdAt: new Date().toISOString(),
@@ -96,7 +103,14 @@ export async function buildReport(context: StepContext): Promise<Report> {
       cores: os.cpus().length,
       platform: `${os.platform()}-${os.arch()}`,
     },
-    data: { origin: dataset.origin, samples: datasetSize(dataset), sampleShape: dataset.sampleShape, classCounts: classCounts(dataset), ...(dataset.classNames ? { classNames: [...dataset.classNames] } : {}), files: fileChecksums(dataset.files) },
+    data: {
+      origin: dataset.origin,
+      samples: datasetSize(dataset),
+      sampleShape: dataset.sampleShape,
+      classCounts: classCounts(dataset),
+      ...(dataset.classNames ? { classNames: [...dataset.classNames] } : {}),
+      files: fileChecksums(dataset.files),
+    },
     model: {
       parameters: firstModel ? firstModel.countParams() : 0,
       layers: firstModel ? summarizeLayers(firstModel) : [],

@@ -13,7 +13,8 @@ export interface Table {
 }
 
 /** The link of a cell, if the table gives it one. */
-export const cellHref = (table: Table, row: number, column: number): string | undefined => (table.links?.column === column ? table.links.hrefs[row] : undefined);
+export const cellHref = (table: Table, row: number, column: number): string | undefined =>
+  table.links?.column === column ? table.links.hrefs[row] : undefined;
 
 export function headerFacts(report: Report, status?: string): [string, string][] {
   const { experiment } = report;
@@ -27,7 +28,9 @@ export function headerFacts(report: Report, status?: string): [string, string][]
     ['evaluation', `${report.evaluation.type}, ${report.evaluation.splits} ${report.evaluation.splits === 1 ? 'split' : 'folds'}`],
     ['config', experiment.configFile],
     ['config hash', experiment.configHash.replace(/^sha256:/, '').slice(0, 16)],
-    ...(report.git ? [['git commit', `${report.git.commit.slice(0, 12)}${report.git.dirty ? ' (uncommitted changes)' : ''}`] as [string, string]] : []),
+    ...(report.git
+      ? [['git commit', `${report.git.commit.slice(0, 12)}${report.git.dirty ? ' (uncommitted changes)' : ''}`] as [string, string]]
+      : []),
   ];
 }
 
@@ -39,7 +42,10 @@ export function accuracyFacts(report: Report): [string, string][] {
   return [
     ['mean accuracy', `${percent(accuracy.mean)} ± ${(100 * accuracy.std).toFixed(3)} pp`],
     // Clipped to what an accuracy can be: with 2 or 3 folds the t interval easily reaches past 100%.
-    ['95% interval of the mean', interval ? `${percent(Math.max(0, interval.low))} … ${percent(Math.min(1, interval.high))}` : 'needs 2 folds or more'],
+    [
+      '95% interval of the mean',
+      interval ? `${percent(Math.max(0, interval.low))} … ${percent(Math.min(1, interval.high))}` : 'needs 2 folds or more',
+    ],
     ['min … max', `${percent(accuracy.min)} … ${percent(accuracy.max)}`],
   ];
 }
@@ -110,7 +116,14 @@ export function timingTable(report: Report): Table {
     ['training (summed over folds)', duration(timing.trainSeconds)],
     ['training images/s (per process)', count(timing.trainImagesPerSecond)],
     ...(timing.evalImagesPerSecond !== undefined ? [['evaluation images/s', count(timing.evalImagesPerSecond)]] : []),
-    ...(timing.epochSeconds ? [['seconds per epoch (mean, min … max)', `${timing.epochSeconds.mean.toFixed(1)} (${timing.epochSeconds.min.toFixed(1)} … ${timing.epochSeconds.max.toFixed(1)})`]] : []),
+    ...(timing.epochSeconds
+      ? [
+          [
+            'seconds per epoch (mean, min … max)',
+            `${timing.epochSeconds.mean.toFixed(1)} (${timing.epochSeconds.min.toFixed(1)} … ${timing.epochSeconds.max.toFixed(1)})`,
+          ],
+        ]
+      : []),
   ];
   return { headers: ['', ''], rows };
 }

@@ -31,7 +31,8 @@ export const TEST_NAMES: Record<TestKind, string> = {
  */
 export function correctedPairedTTest(a: readonly number[], b: readonly number[], testTrainRatio: number): TestResult {
   const k = a.length;
-  if (k !== b.length || k < 2) throw new Error(`correctedPairedTTest needs two equally long lists of 2 or more scores, got ${a.length} and ${b.length}`);
+  if (k !== b.length || k < 2)
+    throw new Error(`correctedPairedTTest needs two equally long lists of 2 or more scores, got ${a.length} and ${b.length}`);
   const differences = a.map((x, i) => x - b[i]);
   const mean = differences.reduce((s, d) => s + d, 0) / k;
   const variance = differences.reduce((s, d) => s + (d - mean) ** 2, 0) / (k - 1);
@@ -51,7 +52,12 @@ export function welchTTest(a: readonly number[], b: readonly number[]): TestResu
   if (same(a) && same(b)) {
     // No variance at all: stdlib would divide by zero.
     const difference = a[0] - b[0];
-    return { ...base, df: a.length + b.length - 2, statistic: difference === 0 ? 0 : Math.sign(difference) * Infinity, pValue: difference === 0 ? 1 : 0 };
+    return {
+      ...base,
+      df: a.length + b.length - 2,
+      statistic: difference === 0 ? 0 : Math.sign(difference) * Infinity,
+      pValue: difference === 0 ? 1 : 0,
+    };
   }
   const result = ttest2([...a], [...b], { variance: 'unequal' });
   return { ...base, statistic: result.statistic, df: result.df, pValue: result.pValue };

@@ -29,7 +29,19 @@ export function compareSweep(record: SweepRecord, reports: ReadonlyMap<string, R
   const others = record.trials
     .filter((trial) => !ranked.some((r) => r.trial === trial))
     .map((trial) => ({ trial, state: trial.state === 'complete' ? 'complete, but its report.json cannot be read' : trial.state }));
-  return { record, ranked, ...(ranked.length > 0 ? { comparison: compareRuns(ranked.map((r) => r.report), record.metric) } : {}), others };
+  return {
+    record,
+    ranked,
+    ...(ranked.length > 0
+      ? {
+          comparison: compareRuns(
+            ranked.map((r) => r.report),
+            record.metric,
+          ),
+        }
+      : {}),
+    others,
+  };
 }
 
 /** The value of a swept setting in a trial, as the tables show it. */

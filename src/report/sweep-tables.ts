@@ -26,7 +26,12 @@ export function sweepRankingTable(sweep: SweepComparison, href: TrialHref): Tabl
       ...(base.numeric ?? []).filter((c) => c > 0 && c < kept).map((c) => c - 1 + lead),
     ],
     // The trial's id: its name repeats the settings beside it.
-    rows: sweep.ranked.map(({ trial }, i) => [String(i + 1), base.rows[i][0].replace(trial.name, trial.id), ...parameters.map((p) => settingText(settingValue(trial, p))), ...base.rows[i].slice(1, kept)]),
+    rows: sweep.ranked.map(({ trial }, i) => [
+      String(i + 1),
+      base.rows[i][0].replace(trial.name, trial.id),
+      ...parameters.map((p) => settingText(settingValue(trial, p))),
+      ...base.rows[i].slice(1, kept),
+    ]),
     links: { column: 1, hrefs: sweep.ranked.map(({ trial }) => href(trial)) },
   };
 }
@@ -37,7 +42,12 @@ export function otherTrialsTable(sweep: SweepComparison, href: TrialHref): Table
   const { parameters } = sweep.record;
   return {
     headers: ['trial', ...settingLabels(parameters), 'state', 'reason'],
-    rows: sweep.others.map(({ trial, state }) => [trial.id, ...parameters.map((p) => settingText(settingValue(trial, p))), state, trial.reason ?? '']),
+    rows: sweep.others.map(({ trial, state }) => [
+      trial.id,
+      ...parameters.map((p) => settingText(settingValue(trial, p))),
+      state,
+      trial.reason ?? '',
+    ]),
     links: { column: 0, hrefs: sweep.others.map(({ trial }) => href(trial)) },
   };
 }

@@ -23,7 +23,11 @@ async function shoot(page: Page, from: string, to: string, file: string): Promis
   const bottom = await page.locator(to).boundingBox();
   if (!top || !bottom) throw new Error(`${from} or ${to} is not on the page`);
   const y = Math.max(0, top.y - 16);
-  await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y, width: page.viewportSize()!.width, height: bottom.y + bottom.height + 16 - y } });
+  await page.screenshot({
+    path: file,
+    fullPage: true,
+    clip: { x: 0, y, width: page.viewportSize()!.width, height: bottom.y + bottom.height + 16 - y },
+  });
   process.stdout.write(`${file}\n`);
 }
 
@@ -56,7 +60,10 @@ async function main(refs: string[]): Promise<void> {
 
 /** The latest complete sweep's comparison, rendered into `dir`; undefined when there is none. */
 async function sweepComparison(dir: string): Promise<string | undefined> {
-  const sweep = (await listSweeps()).filter((s) => s.state === 'complete').sort((a, b) => a.sweepId.localeCompare(b.sweepId)).pop();
+  const sweep = (await listSweeps())
+    .filter((s) => s.state === 'complete')
+    .sort((a, b) => a.sweepId.localeCompare(b.sweepId))
+    .pop();
   if (!sweep) return undefined;
   const record = await readSweepRecord(sweep.dir);
   fs.mkdirSync(dir);

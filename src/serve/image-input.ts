@@ -8,7 +8,9 @@ import type { SavedModel } from './saved-model';
 export async function imageToInstance(bytes: Buffer, field: string, saved: SavedModel): Promise<Float32Array> {
   const input = saved.preprocessing as Partial<ModelInput> | undefined;
   if (input?.version !== PREPROCESSING_VERSION || !input.image || !input.normalization) {
-    throw new BadRequestError(`${field}: this model has no ${PREPROCESSING_JSON} (version ${PREPROCESSING_VERSION}) saying how to prepare an image for it; send the input as numbers.`);
+    throw new BadRequestError(
+      `${field}: this model has no ${PREPROCESSING_JSON} (version ${PREPROCESSING_VERSION}) saying how to prepare an image for it; send the input as numbers.`,
+    );
   }
   try {
     const prepared = prepareDigit(await decodeGrayImage(bytes), input.image);

@@ -13,10 +13,13 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function parseInstances(body: unknown, inputShape: number[], maxInstances: number): Instance[] {
   const instances = isObject(body) ? body.instances : undefined;
   if (!Array.isArray(instances)) {
-    throw new BadRequestError(`The request body must be a JSON object with an "instances" array, e.g. {"instances": [[...${size(inputShape)} numbers...]]}.`);
+    throw new BadRequestError(
+      `The request body must be a JSON object with an "instances" array, e.g. {"instances": [[...${size(inputShape)} numbers...]]}.`,
+    );
   }
   if (instances.length === 0) throw new BadRequestError('"instances" is empty: send at least one instance.');
-  if (instances.length > maxInstances) throw new BadRequestError(`"instances" has ${instances.length} entries; at most ${maxInstances} are accepted per request.`);
+  if (instances.length > maxInstances)
+    throw new BadRequestError(`"instances" has ${instances.length} entries; at most ${maxInstances} are accepted per request.`);
   return instances.map((instance, i) => parseInstance(instance, `instances[${i}]`, inputShape));
 }
 
@@ -33,7 +36,9 @@ function parseInstance(value: unknown, field: string, inputShape: number[]): Ins
   const squeezed = withoutTrailingOnes(inputShape);
   const accepted = [[size(inputShape)], inputShape, squeezed];
   if (!accepted.some((s) => sameShape(s, shape))) {
-    throw new BadRequestError(`${field}: expected ${expectation(inputShape)}, got ${shape.length > 1 ? `a ${shape.join('×')} array` : `${shape[0]} values`}.`);
+    throw new BadRequestError(
+      `${field}: expected ${expectation(inputShape)}, got ${shape.length > 1 ? `a ${shape.join('×')} array` : `${shape[0]} values`}.`,
+    );
   }
   const values = new Float32Array(size(inputShape));
   let offset = 0;

@@ -28,7 +28,11 @@ export function createModelServer(saved: SavedModel, limits: ServerLimits = DEFA
   const metrics = new ServerMetrics();
   // The first model call sets up the backend's kernels: made here, so the first clients do not wait for it.
   predictRows(saved, [new Float32Array(saved.inputShape.reduce((a, b) => a * b, 1))]);
-  const batcher = new MicroBatcher((rows) => predictRows(saved, rows), limits, (rows, requests) => metrics.batch(rows, requests));
+  const batcher = new MicroBatcher(
+    (rows) => predictRows(saved, rows),
+    limits,
+    (rows, requests) => metrics.batch(rows, requests),
+  );
   const started = new WeakMap<object, bigint>();
   let inFlight = 0;
 
@@ -69,13 +73,21 @@ export function createModelServer(saved: SavedModel, limits: ServerLimits = DEFA
     }
     if (status === 404) return reply.code(404).send({ error: error.message });
     // TF Serving answers every other client mistake with 400 and {"error": ...}.
-    const message = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `The request body is larger than the ${megabytes(limits.bodyLimitBytes)} MB allowed.` : error.message;
+    const message =
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? `The request body is larger than the ${megabytes(limits.bodyLimitBytes)} MB allowed.`
+        : error.message;
     return reply.code(400).send({ error: message });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `Not found: ${request.method} ${request.url}. Routes: GET /v1/models/${saved.name}, GET /v1/models/${saved.name}/metadata, POST /v1/models/${saved.name}:predict, GET /metrics.` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: `Not found: ${request.method} ${request.url}. Routes: GET /v1/models/${saved.name}, GET /v1/models/${saved.name}/metadata, POST /v1/models/${saved.name}:predict, GET /metrics.`,
+    }),
+  );
 
   const checkName = (name: string) => {
-    if (name !== saved.name) throw Object.assign(new Error(`Servable not found for request: Latest(${name}); this server serves "${saved.name}".`), { statusCode: 404 });
+    if (name !== saved.name)
+      throw Object.assign(new Error(`Servable not found for request: Latest(${name}); this server serves "${saved.name}".`), { statusCode: 404 });
   };
   app.get<{ Params: { name: string } }>('/v1/models/:name', async (request) => {
     checkName(request.params.name);
@@ -118,7 +130,9 @@ function metadata(saved: SavedModel, limits: ServerLimits) {
         signature_def: {
           serving_default: {
             inputs: { [saved.model.inputs[0].name]: { dtype: 'DT_FLOAT', tensor_shape: dim(saved.inputShape), name: saved.model.inputs[0].name } },
-            outputs: { [saved.model.outputs[0].name]: { dtype: 'DT_FLOAT', tensor_shape: dim([saved.outputSize]), name: saved.model.outputs[0].name } },
+            outputs: {
+              [saved.model.outputs[0].name]: { dtype: 'DT_FLOAT', tensor_shape: dim([saved.outputSize]), name: saved.model.outputs[0].name },
+            },
             method_name: 'tensorflow/serving/predict',
           },
         },

@@ -22,7 +22,10 @@ export interface SavedModel {
 export function findModelDir(ref: string): string {
   const candidates = [ref, path.join(ref, 'model')];
   const found = candidates.find((dir) => existsSync(path.join(dir, 'model.json')) && statSync(path.join(dir, 'model.json')).isFile());
-  if (!found) throw new RunError(`No saved model at ${ref}: expected ${path.join(ref, 'model.json')} or ${path.join(ref, 'model', 'model.json')} (a run saves one with the "save" step).`);
+  if (!found)
+    throw new RunError(
+      `No saved model at ${ref}: expected ${path.join(ref, 'model.json')} or ${path.join(ref, 'model', 'model.json')} (a run saves one with the "save" step).`,
+    );
   return path.resolve(found);
 }
 
@@ -43,7 +46,8 @@ export async function loadSavedModel(dir: string, name = defaultModelName(dir)):
   const outputSize = model.outputs[0].shape[model.outputs[0].shape.length - 1] ?? 1;
   const preprocessing = await readOptionalJson(path.join(dir, 'preprocessing.json'));
   const names = preprocessing?.classNames;
-  const classNames = Array.isArray(names) && names.length === outputSize ? names.map(String) : Array.from({ length: outputSize }, (_, i) => String(i));
+  const classNames =
+    Array.isArray(names) && names.length === outputSize ? names.map(String) : Array.from({ length: outputSize }, (_, i) => String(i));
   return { name, dir, model, inputShape, outputSize, classNames, ...(preprocessing ? { preprocessing } : {}) };
 }
 

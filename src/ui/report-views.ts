@@ -24,7 +24,9 @@ export async function compareDocument(reports: Report[]): Promise<string> {
 
 /** A sweep's comparison, its trials linked to their pages in the app (opened in the whole window, not the frame). */
 export async function sweepCompareDocument(record: SweepRecord, reports: ReadonlyMap<string, Report>): Promise<string> {
-  const html = await renderSweepCompareHtml(record, reports, { trialHref: (trial) => (trial.run ? `/runs/${trial.run.split('/').map(encodeURIComponent).join('/')}` : undefined) });
+  const html = await renderSweepCompareHtml(record, reports, {
+    trialHref: (trial) => (trial.run ? `/runs/${trial.run.split('/').map(encodeURIComponent).join('/')}` : undefined),
+  });
   return html.replace('<head>', '<head>\n<base target="_top">');
 }
 

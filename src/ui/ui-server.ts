@@ -67,7 +67,10 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
     const status = error.statusCode ?? 500;
     if (status >= 500) logger.error(`ui: ${request.method} ${request.url}: ${error.message}`);
     const title = status === 404 ? 'Not found' : status === 400 ? 'Cannot show this' : 'Error';
-    return reply.code(status).type('text/html').send(appPage(title, `<h1>${title}</h1><p class="panel">${escapeHtml(error.message)}</p><p><a href="/">All runs</a></p>`));
+    return reply
+      .code(status)
+      .type('text/html')
+      .send(appPage(title, `<h1>${title}</h1><p class="panel">${escapeHtml(error.message)}</p><p><a href="/">All runs</a></p>`));
   });
   app.setNotFoundHandler((request) => Promise.reject(new NotFound(`Nothing at ${request.url}.`)));
 
@@ -91,7 +94,9 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
   app.get<RunParams>('/runs/:experiment/:runId/live', async (request, reply) => {
     const dir = runDir(request.params);
     const progress = await new RunProgressReader(dir).read();
-    return reply.type('text/html').send(progress.hasReport ? reportFrame(`${runHref(request.params)}/report.html`, 'report') : await liveCurvesHtml(progress, dir));
+    return reply
+      .type('text/html')
+      .send(progress.hasReport ? reportFrame(`${runHref(request.params)}/report.html`, 'report') : await liveCurvesHtml(progress, dir));
   });
   app.get<RunParams>('/runs/:experiment/:runId/events', async (request, reply) => streams.stream(reply, runDir(request.params)));
   app.get<RunParams>('/runs/:experiment/:runId/report.html', async (request, reply) => {
@@ -101,7 +106,10 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
 
   const modelDir = (run: RunRef): string => {
     const dir = savedModelDir(runDir(run));
-    if (!dir) throw new NotFound(`${run.experiment}/${run.runId} has no saved model (${MODEL_DIR}/${MODEL_JSON}): a run saves one when its steps include save.`);
+    if (!dir)
+      throw new NotFound(
+        `${run.experiment}/${run.runId} has no saved model (${MODEL_DIR}/${MODEL_JSON}): a run saves one when its steps include save.`,
+      );
     return dir;
   };
   app.get<RunParams>('/runs/:experiment/:runId/try', async (request, reply) => {
@@ -114,7 +122,10 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
     const found = modelFolderFile(modelDir(request.params), file);
     const stat = found ? await fs.stat(found).catch(() => undefined) : undefined;
     if (!found || !stat?.isFile()) throw new NotFound(`No file "${file}" in the model of ${request.params.experiment}/${request.params.runId}.`);
-    return reply.type(found.endsWith('.json') ? 'application/json' : 'application/octet-stream').header('cache-control', 'no-cache').send(await fs.readFile(found));
+    return reply
+      .type(found.endsWith('.json') ? 'application/json' : 'application/octet-stream')
+      .header('cache-control', 'no-cache')
+      .send(await fs.readFile(found));
   });
 
   const compareRefs = (query: unknown): RunRef[] => {
@@ -142,14 +153,21 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
     await compareReports(refs);
     return reply.type('text/html').send(comparePage(refs));
   });
-  app.get('/compare/report.html', async (request, reply) => reply.type('text/html').send(await compareDocument(await compareReports(compareRefs(request.query)))));
+  app.get('/compare/report.html', async (request, reply) =>
+    reply.type('text/html').send(await compareDocument(await compareReports(compareRefs(request.query)))),
+  );
 
   const findSweep = async ({ experiment, sweepId }: SweepParams['Params']) => {
-    const sweep = NAME.test(experiment) && NAME.test(sweepId) ? (await listSweeps(experimentsDir)).find((s) => s.experiment === experiment && s.sweepId === sweepId) : undefined;
+    const sweep =
+      NAME.test(experiment) && NAME.test(sweepId)
+        ? (await listSweeps(experimentsDir)).find((s) => s.experiment === experiment && s.sweepId === sweepId)
+        : undefined;
     if (!sweep) throw new NotFound(`No sweep ${experiment}/${sweepId} under ${experimentsDir}.`);
     return sweep;
   };
-  app.get<SweepParams>('/sweeps/:experiment/:sweepId', async (request, reply) => reply.type('text/html').send(sweepPage(await findSweep(request.params))));
+  app.get<SweepParams>('/sweeps/:experiment/:sweepId', async (request, reply) =>
+    reply.type('text/html').send(sweepPage(await findSweep(request.params))),
+  );
   app.get<SweepParams>('/sweeps/:experiment/:sweepId/compare.html', async (request, reply) => {
     const record = await readSweepRecord((await findSweep(request.params)).dir);
     return reply.type('text/html').send(await sweepCompareDocument(record, await readTrialReports(record, experimentsDir)));
@@ -158,7 +176,10 @@ export function createUiServer(experimentsDir: string): FastifyInstance {
   app.get<{ Params: { name: string } }>('/assets/:name', async (request, reply) => {
     const name = request.params.name.replace(/\.js$/, '');
     if (!BrowserBundles.isBundle(name)) throw new NotFound(`No script ${request.params.name}.`);
-    return reply.type('text/javascript').header('cache-control', 'no-cache').send(await bundles.get(name));
+    return reply
+      .type('text/javascript')
+      .header('cache-control', 'no-cache')
+      .send(await bundles.get(name));
   });
   return app;
 }

@@ -34,11 +34,47 @@ export const cases: Case[] = [
   { batch: 1, height: 12, width: 9, inChannels: 2, outChannels: 4, kernel: [5, 5], strides: 2, pad: 2 },
   { batch: 4, height: 5, width: 6, inChannels: 1, outChannels: 2, kernel: [3, 3], strides: 3, pad: 1, rounding: 'ceil' },
   { batch: 2, height: 8, width: 7, inChannels: 2, outChannels: 3, kernel: [2, 2], strides: 2, pad: 1, rounding: 'floor' },
-  { batch: 2, height: 10, width: 9, inChannels: 3, outChannels: 4, kernel: [3, 3], strides: 2, pad: [[1, 2], [0, 1]] },
-  { batch: 1, height: 7, width: 12, inChannels: 1, outChannels: 1, kernel: [5, 5], strides: [1, 2], pad: [[2, 0], [1, 3]] },
+  {
+    batch: 2,
+    height: 10,
+    width: 9,
+    inChannels: 3,
+    outChannels: 4,
+    kernel: [3, 3],
+    strides: 2,
+    pad: [
+      [1, 2],
+      [0, 1],
+    ],
+  },
+  {
+    batch: 1,
+    height: 7,
+    width: 12,
+    inChannels: 1,
+    outChannels: 1,
+    kernel: [5, 5],
+    strides: [1, 2],
+    pad: [
+      [2, 0],
+      [1, 3],
+    ],
+  },
   // Eight channels and more: the native kernels build the patch matrix the other way round.
   { batch: 2, height: 9, width: 8, inChannels: 8, outChannels: 5, kernel: [3, 3], strides: 1, pad: 'same' },
-  { batch: 3, height: 10, width: 11, inChannels: 12, outChannels: 4, kernel: [3, 2], strides: [2, 1], pad: [[1, 0], [2, 1]] },
+  {
+    batch: 3,
+    height: 10,
+    width: 11,
+    inChannels: 12,
+    outChannels: 4,
+    kernel: [3, 2],
+    strides: [2, 1],
+    pad: [
+      [1, 0],
+      [2, 1],
+    ],
+  },
   { batch: 2, height: 6, width: 6, inChannels: 9, outChannels: 3, kernel: [1, 1], strides: 1, pad: 'valid' },
 ];
 

@@ -7,7 +7,16 @@ import type { ConvGeometry, MatMulDescriptor, NativeAddon } from '../../src/back
 import { loadNativeAddon } from '../../src/backend/native/addon';
 import { selectBlas } from '../../src/backend/native/blas-choice';
 import { randomValues } from './compare';
-import { CONV_TENSORS, ConvKind, Output, referenceConv, referenceMatMul, referenceMaxPool, referenceMaxPoolGrad, referenceSumRows } from './native-reference';
+import {
+  CONV_TENSORS,
+  ConvKind,
+  Output,
+  referenceConv,
+  referenceMatMul,
+  referenceMaxPool,
+  referenceMaxPoolGrad,
+  referenceSumRows,
+} from './native-reference';
 
 const HEAP_FLOATS = 4096;
 const CALLS_PER_KERNEL = Number(process.env.PIPELINE_FUZZ_CALLS ?? 300);
@@ -46,11 +55,21 @@ function convGeometry(random: Random, pooling: boolean): ConvGeometry {
     Math.max(0, Math.floor((size + 2 * pad - (filter - 1) * dilation - 1) / stride) + 1);
   const inChannels = int(random, 1, 4);
   return {
-    batch: int(random, 0, 3), inHeight, inWidth, inChannels,
+    batch: int(random, 0, 3),
+    inHeight,
+    inWidth,
+    inChannels,
     outHeight: out(inHeight, filterHeight, dilationHeight, strideHeight, padTop),
     outWidth: out(inWidth, filterWidth, dilationWidth, strideWidth, padLeft),
     outChannels: pooling ? inChannels : int(random, 1, 4),
-    filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    padTop,
+    padLeft,
   };
 }
 
@@ -61,7 +80,13 @@ const outputOffset = (random: Random) => int(random, 2700, HEAP_FLOATS - 600);
 const counts = { matched: 0, refused: 0 };
 
 /** Runs `call` on a fresh random heap and checks it against `expected` (undefined: the call must be refused). */
-function check(what: string, heapSeed: number, call: (heap: ArrayBuffer) => void, expected: (heap: Float32Array) => Output | undefined, hostile: boolean): void {
+function check(
+  what: string,
+  heapSeed: number,
+  call: (heap: ArrayBuffer) => void,
+  expected: (heap: Float32Array) => Output | undefined,
+  hostile: boolean,
+): void {
   const heap = new Float32Array(randomValues(HEAP_FLOATS, heapSeed));
   const before = Float32Array.from(heap);
   const reference = expected(before);
@@ -105,7 +130,8 @@ describe('native kernels under random and hostile geometry', function () {
     // Back to what auto picks, for the suites after this one.
     if (addon) selectBlas(addon, 'auto');
     // Valid calls must be a good share, or the test would prove little.
-    if (counts.matched + counts.refused > 0) assert.ok(counts.matched > counts.refused / 4, `only ${counts.matched} calls ran, ${counts.refused} were refused`);
+    if (counts.matched + counts.refused > 0)
+      assert.ok(counts.matched > counts.refused / 4, `only ${counts.matched} calls ran, ${counts.refused} were refused`);
   });
 
   it('matMul', () => {
@@ -114,11 +140,26 @@ describe('native kernels under random and hostile geometry', function () {
       const [m, n, k] = [int(random, 0, 9), int(random, 0, 9), int(random, 0, 9)];
       const batches = int(random, 0, 3);
       const base: MatMulDescriptor = {
-        a: offset(random), b: offset(random), c: outputOffset(random), batches, m, n, k,
-        transposeA: int(random, 0, 1), transposeB: int(random, 0, 1), strideA: random() < 0.3 ? 0 : m * k, strideB: random() < 0.3 ? 0 : k * n,
+        a: offset(random),
+        b: offset(random),
+        c: outputOffset(random),
+        batches,
+        m,
+        n,
+        k,
+        transposeA: int(random, 0, 1),
+        transposeB: int(random, 0, 1),
+        strideA: random() < 0.3 ? 0 : m * k,
+        strideB: random() < 0.3 ? 0 : k * n,
       };
       const { descriptor, hostile } = mutate(random, base);
-      check(`matMul #${i} ${JSON.stringify(descriptor)}`, i, (heap) => addon.matMul(heap, descriptor), (heap) => referenceMatMul(heap, descriptor), hostile);
+      check(
+        `matMul #${i} ${JSON.stringify(descriptor)}`,
+        i,
+        (heap) => addon.matMul(heap, descriptor),
+        (heap) => referenceMatMul(heap, descriptor),
+        hostile,
+      );
     }
   });
 
@@ -142,27 +183,61 @@ describe('native kernels under random and hostile geometry', function () {
       const random = generator(2000 + i);
       const pool = mutate(random, { x: offset(random), y: outputOffset(random), ...convGeometry(random, true) });
       const { x, y, ...geometry } = pool.descriptor;
-      check(`maxPool #${i} ${JSON.stringify(pool.descriptor)}`, i, (heap) => addon.maxPool(heap, { x, y }, geometry), (heap) => referenceMaxPool(heap, { x, y }, geometry), pool.hostile);
+      check(
+        `maxPool #${i} ${JSON.stringify(pool.descriptor)}`,
+        i,
+        (heap) => addon.maxPool(heap, { x, y }, geometry),
+        (heap) => referenceMaxPool(heap, { x, y }, geometry),
+        pool.hostile,
+      );
       const g = convGeometry(random, true);
-      const grad = mutate(random, { x: offset(random), dy: offset(random), dx: outputOffset(random), dyHeight: g.outHeight + int(random, 0, 1), dyWidth: g.outWidth, ...g });
+      const grad = mutate(random, {
+        x: offset(random),
+        dy: offset(random),
+        dx: outputOffset(random),
+        dyHeight: g.outHeight + int(random, 0, 1),
+        dyWidth: g.outWidth,
+        ...g,
+      });
       const { x: gx, dy, dx, dyHeight, dyWidth, ...gradGeometry } = grad.descriptor;
       const tensors = { x: gx, dy, dx, dyHeight, dyWidth };
-      check(`maxPoolGrad #${i} ${JSON.stringify(grad.descriptor)}`, i, (heap) => addon.maxPoolGrad(heap, tensors, gradGeometry), (heap) => referenceMaxPoolGrad(heap, tensors, gradGeometry), grad.hostile);
+      check(
+        `maxPoolGrad #${i} ${JSON.stringify(grad.descriptor)}`,
+        i,
+        (heap) => addon.maxPoolGrad(heap, tensors, gradGeometry),
+        (heap) => referenceMaxPoolGrad(heap, tensors, gradGeometry),
+        grad.hostile,
+      );
     }
   });
 
   it('sumRows', () => {
     for (let i = 0; i < CALLS_PER_KERNEL; ++i) {
       const random = generator(3000 + i);
-      const { descriptor: d, hostile } = mutate(random, { x: offset(random), out: outputOffset(random), rows: int(random, 0, 20), columns: int(random, 0, 20), mean: int(random, 0, 1) });
-      check(`sumRows #${i} ${JSON.stringify(d)}`, i, (heap) => addon.sumRows(heap, d.x, d.out, d.rows, d.columns, d.mean), (heap) => referenceSumRows(heap, d.x, d.out, d.rows, d.columns, d.mean), hostile);
+      const { descriptor: d, hostile } = mutate(random, {
+        x: offset(random),
+        out: outputOffset(random),
+        rows: int(random, 0, 20),
+        columns: int(random, 0, 20),
+        mean: int(random, 0, 1),
+      });
+      check(
+        `sumRows #${i} ${JSON.stringify(d)}`,
+        i,
+        (heap) => addon.sumRows(heap, d.x, d.out, d.rows, d.columns, d.mean),
+        (heap) => referenceSumRows(heap, d.x, d.out, d.rows, d.columns, d.mean),
+        hostile,
+      );
     }
   });
 
   it('refuses an argument list of the wrong length or a heap that is not an ArrayBuffer', () => {
     const heap = new ArrayBuffer(64);
     assert.throws(() => (addon.sumRows as (...a: unknown[]) => void)(heap, 0, 0, 1), { name: 'RangeError', message: 'wrong number of arguments' });
-    assert.throws(() => (addon.sumRows as (...a: unknown[]) => void)(new Float32Array(4), 0, 4, 1, 4, 0), { name: 'RangeError', message: 'the first argument must be an ArrayBuffer' });
+    assert.throws(() => (addon.sumRows as (...a: unknown[]) => void)(new Float32Array(4), 0, 4, 1, 4, 0), {
+      name: 'RangeError',
+      message: 'the first argument must be an ArrayBuffer',
+    });
     assert.throws(() => (addon.matMul as (...a: unknown[]) => void)(heap, 7), { name: 'RangeError', message: 'expected a descriptor object' });
   });
 });

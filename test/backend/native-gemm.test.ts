@@ -38,18 +38,43 @@ function check(addon: NativeAddon, what: string): void {
     addon.matMul(values.buffer as ArrayBuffer, d);
     for (let i = 0; i < m * n; ++i) {
       const diff = Math.abs(values[d.c + i] - expected.values[i]);
-      assert.ok(diff <= 1e-5 * Math.max(1, Math.sqrt(k)), `${what} ${m}x${n}x${k}${transposeA ? ' Aᵀ' : ''}${transposeB ? ' Bᵀ' : ''}: element ${i} is ${values[d.c + i]}, expected ${expected.values[i]}`);
+      assert.ok(
+        diff <= 1e-5 * Math.max(1, Math.sqrt(k)),
+        `${what} ${m}x${n}x${k}${transposeA ? ' Aᵀ' : ''}${transposeB ? ' Bᵀ' : ''}: element ${i} is ${values[d.c + i]}, expected ${expected.values[i]}`,
+      );
     }
   }
   // A filter gradient over a patch matrix built in several chunks: products that add to what C holds (beta 1).
-  const g = { batch: 9, inHeight: 40, inWidth: 40, inChannels: 64, outHeight: 38, outWidth: 38, outChannels: 2, filterHeight: 3, filterWidth: 3, strideHeight: 1, strideWidth: 1, dilationHeight: 1, dilationWidth: 1, padTop: 0, padLeft: 0 };
+  const g = {
+    batch: 9,
+    inHeight: 40,
+    inWidth: 40,
+    inChannels: 64,
+    outHeight: 38,
+    outWidth: 38,
+    outChannels: 2,
+    filterHeight: 3,
+    filterWidth: 3,
+    strideHeight: 1,
+    strideWidth: 1,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    padTop: 0,
+    padLeft: 0,
+  };
   const input = 9 * 40 * 40 * 64;
   const dy = 9 * 38 * 38 * 2;
   const heap = randomValues(input + dy + 3 * 3 * 64 * 2, 99);
-  const tensors = { [CONV_TENSORS.conv2DBackpropFilter[0]]: 0, [CONV_TENSORS.conv2DBackpropFilter[1]]: input, [CONV_TENSORS.conv2DBackpropFilter[2]]: input + dy };
+  const tensors = {
+    [CONV_TENSORS.conv2DBackpropFilter[0]]: 0,
+    [CONV_TENSORS.conv2DBackpropFilter[1]]: input,
+    [CONV_TENSORS.conv2DBackpropFilter[2]]: input + dy,
+  };
   const expected = referenceConv(heap, 'conv2DBackpropFilter', tensors, g)!;
   addon.conv2DBackpropFilter(heap.buffer as ArrayBuffer, { x: 0, dy: input, dw: input + dy }, g);
-  expected.values.forEach((want, i) => assert.ok(Math.abs(heap[input + dy + i] - want) <= 1e-4 * Math.max(1, Math.abs(want)), `${what} chunked filter gradient ${i}`));
+  expected.values.forEach((want, i) =>
+    assert.ok(Math.abs(heap[input + dy + i] - want) <= 1e-4 * Math.max(1, Math.abs(want)), `${what} chunked filter gradient ${i}`),
+  );
 }
 
 describe('matrix products', () => {
@@ -100,7 +125,7 @@ describe('matrix products', () => {
       selection = selectBlas(addon, 'openblas');
       const best = addon.cpu().openblasCore;
       // The tiers of the core types the CPU detection names.
-      const tier = (core: string) => ['Haswell', 'Zen'].includes(core) ? 2 : ['SkylakeX', 'Cooperlake', 'SapphireRapids'].includes(core) ? 3 : 0;
+      const tier = (core: string) => (['Haswell', 'Zen'].includes(core) ? 2 : ['SkylakeX', 'Cooperlake', 'SapphireRapids'].includes(core) ? 3 : 0);
       if (best) assert.ok(tier(selection.kernels) >= tier(best), `${selection.kernels} runs below ${best}: ${selection.reason}`);
       // The variable was set only while OpenBLAS loaded.
       assert.equal(process.env.OPENBLAS_CORETYPE, undefined);
@@ -117,7 +142,10 @@ describe('matrix products', () => {
       process.env.PIPELINE_CACHE_DIR = dir;
       const first = selectBlas(addon, 'auto');
       assert.match(first.reason, /^auto: fastest of .* \(measured now, cached in .*blas-choice\.json\)$/);
-      const cached = JSON.parse(fs.readFileSync(path.join(dir, 'blas-choice.json'), 'utf8')) as Record<string, { candidate: { library: string }; microseconds: Record<string, number> }>;
+      const cached = JSON.parse(fs.readFileSync(path.join(dir, 'blas-choice.json'), 'utf8')) as Record<
+        string,
+        { candidate: { library: string }; microseconds: Record<string, number> }
+      >;
       const [entry] = Object.values(cached);
       assert.ok(entry.microseconds[`builtin ${addon.cpu().builtinKernel}`] > 0, JSON.stringify(entry));
       const second = selectBlas(addon, 'auto');
@@ -140,11 +168,17 @@ describe('matrix products', () => {
       let refused = '';
       try { selectBlas(addon, 'openblas'); } catch (error) { refused = error.message; }
       process.stdout.write(JSON.stringify({ auto, refused }));`;
-    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, PIPELINE_OPENBLAS: 'libopenblas-missing.so.0' } });
+    const child = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, PIPELINE_OPENBLAS: 'libopenblas-missing.so.0' },
+    });
     assert.equal(child.status, 0, child.stderr);
     const { auto, refused } = JSON.parse(child.stdout) as { auto: { library: string; reason: string }; refused: string };
     assert.equal(auto.library, 'builtin');
-    assert.match(auto.reason, /^OpenBLAS is not installed \(libopenblas-missing\.so\.0: .*\), so the built-in product; the widest micro-kernel this CPU runs is \w+$/);
+    assert.match(
+      auto.reason,
+      /^OpenBLAS is not installed \(libopenblas-missing\.so\.0: .*\), so the built-in product; the widest micro-kernel this CPU runs is \w+$/,
+    );
     assert.match(refused, /^OpenBLAS is not installed \(libopenblas-missing\.so\.0: /);
   });
 });

@@ -24,16 +24,35 @@ if (testedBackends.includes('native')) {
           const pad = tfPad(c.pad, 'NHWC');
           await compareWithCpu(`${what}, conv2d`, () => tf.conv2d(x(), filter(), c.strides, pad, 'NHWC', 1, c.rounding));
           await compareWithCpu(`${what}, fused relu`, () =>
-            tf.fused.conv2d({ x: x(), filter: filter(), strides: c.strides, pad, dimRoundingMode: c.rounding, bias: tensor([c.outChannels], 400 + i), activation: 'relu' }),
+            tf.fused.conv2d({
+              x: x(),
+              filter: filter(),
+              strides: c.strides,
+              pad,
+              dimRoundingMode: c.rounding,
+              bias: tensor([c.outChannels], 400 + i),
+              activation: 'relu',
+            }),
           );
         });
       });
 
       it('dilations, no bias, and activations it leaves to the original kernel', async () => {
-        await compareWithCpu('dilated', () => tf.conv2d(tensor([2, 11, 10, 3], 1) as tf.Tensor4D, tensor([3, 3, 3, 4], 2) as tf.Tensor4D, 1, 'same', 'NHWC', [2, 3]));
-        await compareWithCpu('no bias, linear', () => tf.fused.conv2d({ x: tensor([2, 7, 7, 9], 3) as tf.Tensor4D, filter: tensor([3, 3, 9, 2], 4) as tf.Tensor4D, strides: 1, pad: 'valid' }));
+        await compareWithCpu('dilated', () =>
+          tf.conv2d(tensor([2, 11, 10, 3], 1) as tf.Tensor4D, tensor([3, 3, 3, 4], 2) as tf.Tensor4D, 1, 'same', 'NHWC', [2, 3]),
+        );
+        await compareWithCpu('no bias, linear', () =>
+          tf.fused.conv2d({ x: tensor([2, 7, 7, 9], 3) as tf.Tensor4D, filter: tensor([3, 3, 9, 2], 4) as tf.Tensor4D, strides: 1, pad: 'valid' }),
+        );
         await compareWithCpu('elu', () =>
-          tf.fused.conv2d({ x: tensor([1, 6, 6, 2], 5) as tf.Tensor4D, filter: tensor([3, 3, 2, 3], 6) as tf.Tensor4D, strides: 1, pad: 'same', bias: tensor([3], 7), activation: 'elu' }),
+          tf.fused.conv2d({
+            x: tensor([1, 6, 6, 2], 5) as tf.Tensor4D,
+            filter: tensor([3, 3, 2, 3], 6) as tf.Tensor4D,
+            strides: 1,
+            pad: 'same',
+            bias: tensor([3], 7),
+            activation: 'elu',
+          }),
         );
       });
 
@@ -62,7 +81,7 @@ if (testedBackends.includes('native')) {
         );
       });
 
-      it('repeats a single matrix over the other operand\'s batch, and leaves partial broadcasting to the original', async () => {
+      it("repeats a single matrix over the other operand's batch, and leaves partial broadcasting to the original", async () => {
         await compareWithCpu('b repeated', () => tf.matMul(tensor([3, 4, 5], 11), tensor([5, 6], 12)));
         await compareWithCpu('a repeated', () => tf.matMul(tensor([1, 4, 5], 13), tensor([3, 6, 5], 14), false, true));
         await compareWithCpu('partial', () => tf.matMul(tensor([2, 1, 4, 5], 15), tensor([1, 3, 5, 6], 16)));
@@ -136,14 +155,26 @@ if (testedBackends.includes('native')) {
     describe('Add, Sub, Multiply, RealDiv, Mean, Relu and Step', () => {
       // [a shape, b shape]: equal shapes, a bias either side, scalars, then broadcasting and dtypes it leaves to the original.
       const binaryCases: [number[], number[]][] = [
-        [[4, 5, 6], [4, 5, 6]],
+        [
+          [4, 5, 6],
+          [4, 5, 6],
+        ],
         [[32, 26, 26, 8], [8]],
         [[7], [3, 7]],
         [[5, 4], []],
         [[1], [6, 2]],
-        [[1, 1, 5], [3, 4, 5]],
-        [[2, 1], [1, 3]],
-        [[3, 4], [3, 1]],
+        [
+          [1, 1, 5],
+          [3, 4, 5],
+        ],
+        [
+          [2, 1],
+          [1, 3],
+        ],
+        [
+          [3, 4],
+          [3, 1],
+        ],
       ];
       binaryCases.forEach(([aShape, bShape], i) => {
         const what = `a[${aShape}] and b[${bShape}]`;
@@ -157,17 +188,19 @@ if (testedBackends.includes('native')) {
         );
       });
 
-      it('means over leading axes, and over others (the original kernel\'s)', () =>
+      it("means over leading axes, and over others (the original kernel's)", () =>
         compareWithCpu('means', () => {
           const x = tensor([6, 5, 4, 3], 18);
           return [tf.mean(x, [0, 1, 2]), tf.mean(x, 0, true), tf.mean(x, [1, 3]), tf.mean(x)];
         }));
 
-      it('relu\'s gradient in one fused kernel, and tfjs\'s own for a gradient of a gradient', async () => {
+      it("relu's gradient in one fused kernel, and tfjs's own for a gradient of a gradient", async () => {
         const x = () => tf.tensor1d([NaN, 0, -0, -2, 3, -Infinity, Infinity, 1e-30, -1e-30, 0.5]);
         const dy = () => tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8, 9, NaN]);
         await compareWithCpu('relu gradient', () => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), dy())))(x()));
-        await compareWithCpu('second order', () => tf.grad((t: tf.Tensor) => tf.sum(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.relu(u), u)))(t)))(tensor([30], 19)));
+        await compareWithCpu('second order', () =>
+          tf.grad((t: tf.Tensor) => tf.sum(tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.relu(u), u)))(t)))(tensor([30], 19)),
+        );
         const profile = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.sum(tf.relu(t)))(tensor([40, 9], 20)));
         const kernels = profile.kernels.map((k) => k.name);
         assert.ok(kernels.includes('NativeReluGrad') && !kernels.includes('Step'), kernels.join(' '));

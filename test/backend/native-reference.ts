@@ -27,7 +27,8 @@ export function referenceMatMul(heap: Float32Array, d: MatMulDescriptor): Output
   const { batches, m, n, k, strideA, strideB } = d;
   if (![batches, m, n, k, strideA, strideB].every(isCount) || ![d.transposeA, d.transposeB].every(Number.isSafeInteger)) return undefined;
   const last = Math.max(0, batches - 1);
-  if (!fits(d.a, last * strideA + m * k, heap.length) || !fits(d.b, last * strideB + k * n, heap.length) || !fits(d.c, batches * m * n, heap.length)) return undefined;
+  if (!fits(d.a, last * strideA + m * k, heap.length) || !fits(d.b, last * strideB + k * n, heap.length) || !fits(d.c, batches * m * n, heap.length))
+    return undefined;
   if (overlap(d.c, batches * m * n, d.a, last * strideA + m * k) || overlap(d.c, batches * m * n, d.b, last * strideB + k * n)) return undefined;
   const out = new Float64Array(batches * m * n);
   if (out.length === 0) return { offset: d.c, values: out };
@@ -72,7 +73,11 @@ function forEachTap(g: ConvGeometry, visit: (x: number, w: number, y: number) =>
             if (xc < 0 || xc >= g.inWidth) continue;
             for (let d = 0; d < g.inChannels; ++d)
               for (let o = 0; o < g.outChannels; ++o) {
-                visit(((b * g.inHeight + xr) * g.inWidth + xc) * g.inChannels + d, ((wr * g.filterWidth + wc) * g.inChannels + d) * g.outChannels + o, ((b * g.outHeight + yr) * g.outWidth + yc) * g.outChannels + o);
+                visit(
+                  ((b * g.inHeight + xr) * g.inWidth + xc) * g.inChannels + d,
+                  ((wr * g.filterWidth + wc) * g.inChannels + d) * g.outChannels + o,
+                  ((b * g.outHeight + yr) * g.outWidth + yc) * g.outChannels + o,
+                );
               }
           }
         }
@@ -90,14 +95,22 @@ export const CONV_TENSORS: Record<ConvKind, [string, string, string]> = {
 export function referenceConv(heap: Float32Array, kind: ConvKind, tensors: Record<string, number>, g: ConvGeometry): Output | undefined {
   const sizes = convSizes(g);
   if (!sizes) return undefined;
-  const sizeOf: Record<string, number> = { x: sizes.input, dx: sizes.input, filter: sizes.filter, dw: sizes.filter, y: sizes.output, dy: sizes.output };
+  const sizeOf: Record<string, number> = {
+    x: sizes.input,
+    dx: sizes.input,
+    filter: sizes.filter,
+    dw: sizes.filter,
+    y: sizes.output,
+    dy: sizes.output,
+  };
   const names = CONV_TENSORS[kind];
   if (!names.every((name) => fits(tensors[name], sizeOf[name], heap.length))) return undefined;
   if (names.slice(0, 2).some((name) => overlap(tensors[names[2]], sizeOf[names[2]], tensors[name], sizeOf[name]))) return undefined;
   const [first, second, written] = names.map((name) => tensors[name]);
   const out = new Float64Array(sizeOf[names[2]]);
   // An empty tensor on either side leaves an empty sum (and bounds every loop below by a tensor's size).
-  if (out.length === 0 || sizes.output === 0 || g.inChannels === 0 || (kind !== 'conv2DBackpropInput' && sizes.input === 0)) return { offset: written, values: out };
+  if (out.length === 0 || sizes.output === 0 || g.inChannels === 0 || (kind !== 'conv2DBackpropInput' && sizes.input === 0))
+    return { offset: written, values: out };
   if (kind === 'conv2D') forEachTap(g, (x, w, y) => (out[y] += heap[first + x] * heap[second + w]));
   else if (kind === 'conv2DBackpropFilter') forEachTap(g, (x, w, y) => (out[w] += heap[first + x] * heap[second + y]));
   else forEachTap(g, (x, w, y) => (out[x] += heap[first + y] * heap[second + w]));
@@ -171,7 +184,15 @@ export function referenceMaxPoolGrad(heap: Float32Array, t: PoolGradTensors, g: 
 }
 
 export function referenceSumRows(heap: Float32Array, x: number, out: number, rows: number, columns: number, mean: number): Output | undefined {
-  if (!isCount(rows) || !isCount(columns) || !Number.isSafeInteger(mean) || !fits(x, rows * columns, heap.length) || !fits(out, columns, heap.length) || overlap(out, columns, x, rows * columns)) return undefined;
+  if (
+    !isCount(rows) ||
+    !isCount(columns) ||
+    !Number.isSafeInteger(mean) ||
+    !fits(x, rows * columns, heap.length) ||
+    !fits(out, columns, heap.length) ||
+    overlap(out, columns, x, rows * columns)
+  )
+    return undefined;
   const sums = new Float64Array(columns);
   if (columns === 0) return { offset: out, values: sums };
   for (let r = 0; r < rows; ++r) for (let c = 0; c < columns; ++c) sums[c] += heap[x + r * columns + c];

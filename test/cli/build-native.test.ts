@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { REPO } from '../support/cli';
 
-describe('npm install\'s native build', () => {
+describe("npm install's native build", () => {
   it('lets the install succeed and says why when the addon cannot be built', () => {
     const addon = path.join(REPO, 'native', 'build', 'Release', 'pipeline_native.node');
     const before = fs.existsSync(addon) ? fs.statSync(addon).mtimeMs : undefined;

@@ -33,7 +33,7 @@ describe('pipeline CLI', () => {
       assert.ok(fs.existsSync(path.join(dir, file)), `${file} written`);
     }
     const report = readReport(dir);
-    assert.equal(report.model.parameters, 4 * 9 + 4 + (3 * 3 * 4) * 4 + 4);
+    assert.equal(report.model.parameters, 4 * 9 + 4 + 3 * 3 * 4 * 4 + 4);
     assert.equal(report.runtime.backend, 'wasm');
     assert.equal(report.folds.length, 2);
     assert.ok(report.summary.accuracy.mean > 0.6, `accuracy ${report.summary.accuracy.mean} should be far above chance (0.25)`);
@@ -42,13 +42,20 @@ describe('pipeline CLI', () => {
     assert.ok(Math.abs(report.summary.accuracy.mean - mean) < 1e-12);
     assert.ok(Math.abs(report.summary.accuracy.std - Math.abs(folds[0].accuracy! - folds[1].accuracy!) / 2) < 1e-12, 'population std');
     for (const fold of folds) {
-      assert.deepEqual(fold.history.map((h) => h.epoch), [1, 2]);
+      assert.deepEqual(
+        fold.history.map((h) => h.epoch),
+        [1, 2],
+      );
       assert.equal(fold.history[1].validation.accuracy, fold.accuracy, 'the last epoch validates on the same held-out fold');
       assert.ok(fold.history.every((h) => h.train.loss > 0 && h.validation.loss > 0));
     }
     assert.ok(report.timing.trainImagesPerSecond > 0 && report.timing.seconds > 0);
     assert.equal(readStatus(dir).state, 'complete');
-    const logLines = fs.readFileSync(path.join(dir, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string });
+    const logLines = fs
+      .readFileSync(path.join(dir, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { message: string });
     assert.ok(logLines.some((l) => /fold 2\/2 epoch 2\/2/.test(l.message)));
   });
 
@@ -73,8 +80,14 @@ describe('pipeline CLI', () => {
 
   it('exits 2 with every config problem located, and no stack trace', () => {
     const bad = path.join(cwd, 'configs', 'bad.yaml');
-    fs.writeFileSync(bad, 'extends: toy\nmodel:\n  layers:\n    - { type: conv2, filters: 4, kernelSize: 3 }\n    - { type: dense, units: "10" }\n    - { type: dense }\n');
-    for (const command of [['run', 'bad'], ['validate', 'bad']]) {
+    fs.writeFileSync(
+      bad,
+      'extends: toy\nmodel:\n  layers:\n    - { type: conv2, filters: 4, kernelSize: 3 }\n    - { type: dense, units: "10" }\n    - { type: dense }\n',
+    );
+    for (const command of [
+      ['run', 'bad'],
+      ['validate', 'bad'],
+    ]) {
       const result = pipeline(command, cwd);
       assert.equal(result.status, 2, result.stderr);
       assert.match(result.stderr, /Invalid config configs\/bad\.yaml \(3 problems\):/);

@@ -43,27 +43,51 @@ describe('hostile and broken input', () => {
 
   it('malformed YAML: exit 2 with line and column', () => {
     write('malformed.yaml', 'seed: 1\nmodel: {layers: [\n');
-    expectFailure(pipeline(['run', 'malformed'], cwd), 2, /configs\/malformed\.yaml is not valid YAML:\n {2}- configs\/malformed\.yaml:3:1 \(document\): /);
+    expectFailure(
+      pipeline(['run', 'malformed'], cwd),
+      2,
+      /configs\/malformed\.yaml is not valid YAML:\n {2}- configs\/malformed\.yaml:3:1 \(document\): /,
+    );
     noCompleteRun('malformed');
   });
 
   it('an extends cycle and a missing parent: exit 2 at the extends line', () => {
     write('cycle-a.yaml', 'extends: cycle-b\n');
     write('cycle-b.yaml', 'extends: cycle-a\n');
-    expectFailure(pipeline(['validate', 'cycle-a'], cwd), 2, /"extends" forms a cycle: configs\/cycle-a\.yaml → configs\/cycle-b\.yaml → configs\/cycle-a\.yaml\.\n {2}- configs\/cycle-b\.yaml:1:10 extends: extends "cycle-a"/);
+    expectFailure(
+      pipeline(['validate', 'cycle-a'], cwd),
+      2,
+      /"extends" forms a cycle: configs\/cycle-a\.yaml → configs\/cycle-b\.yaml → configs\/cycle-a\.yaml\.\n {2}- configs\/cycle-b\.yaml:1:10 extends: extends "cycle-a"/,
+    );
     write('orphan.yaml', 'extends: missing-parent\n');
-    expectFailure(pipeline(['validate', 'orphan'], cwd), 2, /configs\/orphan\.yaml extends "missing-parent", which cannot be found:\n {2}- configs\/orphan\.yaml:1:10 extends: looked for configs\/missing-parent\.yaml \(no such file\)\n/);
+    expectFailure(
+      pipeline(['validate', 'orphan'], cwd),
+      2,
+      /configs\/orphan\.yaml extends "missing-parent", which cannot be found:\n {2}- configs\/orphan\.yaml:1:10 extends: looked for configs\/missing-parent\.yaml \(no such file\)\n/,
+    );
   });
 
   it('a --set path that does not exist: exit 2 naming the override', () => {
-    expectFailure(pipeline(['run', 'toy', '--set', 'training.epochz=3'], cwd), 2, /training\.epochz \(from --set training\.epochz=3\): unknown property "epochz"\. Did you mean "epochs"\?/);
-    expectFailure(pipeline(['run', 'toy', '--set', 'model.layers[7].units=3'], cwd), 2, /--set model\.layers\[7\]\.units=3: model\.layers\[7\] does not exist \(the list has 4 items\)/);
+    expectFailure(
+      pipeline(['run', 'toy', '--set', 'training.epochz=3'], cwd),
+      2,
+      /training\.epochz \(from --set training\.epochz=3\): unknown property "epochz"\. Did you mean "epochs"\?/,
+    );
+    expectFailure(
+      pipeline(['run', 'toy', '--set', 'model.layers[7].units=3'], cwd),
+      2,
+      /--set model\.layers\[7\]\.units=3: model\.layers\[7\] does not exist \(the list has 4 items\)/,
+    );
     expectFailure(pipeline(['run', 'toy', '--set', 'seed'], cwd), 2, /--set seed: expected key\.path=value/);
   });
 
   it('a layer stack that cannot be built: exit 2 naming the layer and shapes, before training', () => {
     const notFlat = pipeline(['run', 'toy', '--set', 'name=not-flat', '--set', 'model.layers[2]={type: dropout, rate: 0.1}'], cwd);
-    expectFailure(notFlat, 2, /The model cannot be built:\n {2}- configs\/toy\.yaml:\d+:\d+ model\.layers\[3\]: dense cannot take an input of shape \[batch, 3, 3, 4\]: it needs a flat input \[batch, features\]: add a flatten layer before it\./);
+    expectFailure(
+      notFlat,
+      2,
+      /The model cannot be built:\n {2}- configs\/toy\.yaml:\d+:\d+ model\.layers\[3\]: dense cannot take an input of shape \[batch, 3, 3, 4\]: it needs a flat input \[batch, features\]: add a flatten layer before it\./,
+    );
     assert.doesNotMatch(notFlat.stderr, /epoch 1/);
     noCompleteRun('not-flat');
     expectFailure(
@@ -83,8 +107,16 @@ describe('hostile and broken input', () => {
     fs.writeFileSync(path.join(bad, 'labels-100'), idxBytes([100], new Uint8Array(100)));
     const cases: [string, string, RegExp][] = [
       ['missing', `data.source.images=${path.join(bad, 'nothing')}`, /Cannot read IDX file .*nothing: no such file\./],
-      ['truncated', `data.source.images=${path.join(bad, 'truncated')}`, /truncated is truncated: dimensions 120×8×8 need 7696 bytes, the file has 7686\./],
-      ['magic', `data.source.images=${path.join(bad, 'magic')}`, /magic is not an IDX file: it must start with two zero bytes \(the magic number\), found 08 03 08 03\./],
+      [
+        'truncated',
+        `data.source.images=${path.join(bad, 'truncated')}`,
+        /truncated is truncated: dimensions 120×8×8 need 7696 bytes, the file has 7686\./,
+      ],
+      [
+        'magic',
+        `data.source.images=${path.join(bad, 'magic')}`,
+        /magic is not an IDX file: it must start with two zero bytes \(the magic number\), found 08 03 08 03\./,
+      ],
       ['counts', `data.source.labels=${path.join(bad, 'labels-100')}`, /has 120 images but .*labels-100 has 100 labels; the counts must match\./],
     ];
     for (const [name, set, message] of cases) {
@@ -96,7 +128,10 @@ describe('hostile and broken input', () => {
   });
 
   it('a NaN loss: exit 1, status failed, naming fold, epoch and step', () => {
-    const result = pipeline(['run', 'toy', '--set', 'name=nan', '--set', 'runtime.workers=1', '--set', 'model.layers[3].kernelInitializer={type: constant, value: 1e39}'], cwd);
+    const result = pipeline(
+      ['run', 'toy', '--set', 'name=nan', '--set', 'runtime.workers=1', '--set', 'model.layers[3].kernelInitializer={type: constant, value: 1e39}'],
+      cwd,
+    );
     expectFailure(result, 1, /fold 1 diverged: the loss became NaN in epoch 1 at step 1 of 4\. Try a smaller learning rate\./);
     const [run] = fs.readdirSync(path.join(cwd, 'experiments', 'nan'));
     const status = readStatus(path.join(cwd, 'experiments', 'nan', run));
@@ -105,7 +140,11 @@ describe('hostile and broken input', () => {
   });
 
   it('NaN and Infinity in a config are rejected by the schema', () => {
-    expectFailure(pipeline(['validate', 'toy', '--set', 'training.optimizer.learningRate=.nan'], cwd), 2, /training\.optimizer\.learningRate \(from --set training\.optimizer\.learningRate=\.nan\): must be a number, got number NaN/);
+    expectFailure(
+      pipeline(['validate', 'toy', '--set', 'training.optimizer.learningRate=.nan'], cwd),
+      2,
+      /training\.optimizer\.learningRate \(from --set training\.optimizer\.learningRate=\.nan\): must be a number, got number NaN/,
+    );
   });
 
   it('an experiments folder that cannot be created: exit 1 with the reason', () => {
@@ -118,7 +157,8 @@ describe('hostile and broken input', () => {
   it('a full disk: exit 1 naming the file that could not be written, and no complete-looking run', function () {
     const disk = tempDir('pipeline-full-disk-');
     // A tiny file system of its own; where mounting is not allowed there is no full disk to make.
-    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]).status !== 0) pendingBecause(this, 'a full disk is a small tmpfs, and mounting one needs root');
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]).status !== 0)
+      pendingBecause(this, 'a full disk is a small tmpfs, and mounting one needs root');
     try {
       fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(56 * 1024));
       const result = pipeline(['run', path.join(cwd, 'configs', 'toy.yaml')], disk);
@@ -143,11 +183,24 @@ describe('hostile and broken input', () => {
 
   it('a YAML alias bomb, deep nesting and a very large file: exit 2 without exhausting memory', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-    for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f'], ['f', 'g'], ['g', 'h'], ['h', 'i']]) {
+    for (const [prev, name] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+      ['d', 'e'],
+      ['e', 'f'],
+      ['f', 'g'],
+      ['g', 'h'],
+      ['h', 'i'],
+    ]) {
       bomb.push(`${name}: &${name} [${new Array(9).fill(`*${prev}`).join(', ')}]`);
     }
     write('bomb.yaml', `${bomb.join('\n')}\n`);
-    expectFailure(pipeline(['validate', 'bomb'], cwd), 2, /configs\/bomb\.yaml cannot be read: .*\(YAML aliases may expand to at most 100 copies\)\./);
+    expectFailure(
+      pipeline(['validate', 'bomb'], cwd),
+      2,
+      /configs\/bomb\.yaml cannot be read: .*\(YAML aliases may expand to at most 100 copies\)\./,
+    );
     write('deep.yaml', `a: ${'['.repeat(50000)}${']'.repeat(50000)}\n`);
     expectFailure(pipeline(['validate', 'deep'], cwd), 2, /deep\.yaml.*the YAML nests too deeply|deep\.yaml.*must be/);
     write('huge.yaml', Buffer.alloc(2 * 1024 * 1024, 0x61));

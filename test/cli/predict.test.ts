@@ -82,7 +82,10 @@ describe('pipeline predict and evaluate', function () {
     const saved = path.join(cwd, 'seen');
     const result = pipeline(['predict', run, image, '--save-preprocessed', saved], cwd);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, new RegExp(`^${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${labels.get(image)} \\d+\\.\\d% · \\d \\d+\\.\\d% · \\d \\d+\\.\\d%\\n$`));
+    assert.match(
+      result.stdout,
+      new RegExp(`^${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${labels.get(image)} \\d+\\.\\d% · \\d \\d+\\.\\d% · \\d \\d+\\.\\d%\\n$`),
+    );
     const meta = await sharp(path.join(saved, `${path.basename(image, path.extname(image))}.png`)).metadata();
     assert.deepEqual([meta.width, meta.height, meta.channels], [28, 28, 1]);
   });
@@ -95,29 +98,37 @@ describe('pipeline predict and evaluate', function () {
     fs.writeFileSync(path.join(bad, 'corrupt.png'), png.subarray(0, Math.floor(png.length / 2)));
     fs.writeFileSync(path.join(bad, 'notes.jpg'), 'this is text, not a picture\n');
     fs.writeFileSync(path.join(bad, 'empty.png'), '');
-    await sharp({ create: { width: 10000, height: 6000, channels: 3, background: '#ffffff' } }).png({ compressionLevel: 9 }).toFile(path.join(bad, 'huge.png'));
+    await sharp({ create: { width: 10000, height: 6000, channels: 3, background: '#ffffff' } })
+      .png({ compressionLevel: 9 })
+      .toFile(path.join(bad, 'huge.png'));
     const files = ['corrupt.png', 'notes.jpg', 'empty.png', 'huge.png'].map((f) => path.join(bad, f));
     const result = pipeline(['predict', run, files[0], good, ...files.slice(1)], cwd);
     assert.equal(result.status, 1, result.stderr);
     assert.match(result.stdout, new RegExp(`^${good.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${labels.get(good)} `));
     const errors = result.stderr.split('\n').filter((l) => / error /.test(l));
-    assert.deepEqual(errors.map((l) => l.replace(/^\S+ error /, '')), [
-      `${files[0]}: the image is corrupt or truncated (${errors[0].match(/truncated \((.*)\)\.$/)![1]}).`,
-      `${files[1]}: not an image (PNG or JPEG expected).`,
-      `${files[2]}: the file is empty.`,
-      `${files[3]}: the image is 10000×6000 pixels, more than the limit of 50,000,000.`,
-      '4 of 5 images could not be classified.',
-    ]);
+    assert.deepEqual(
+      errors.map((l) => l.replace(/^\S+ error /, '')),
+      [
+        `${files[0]}: the image is corrupt or truncated (${errors[0].match(/truncated \((.*)\)\.$/)![1]}).`,
+        `${files[1]}: not an image (PNG or JPEG expected).`,
+        `${files[2]}: the file is empty.`,
+        `${files[3]}: the image is 10000×6000 pixels, more than the limit of 50,000,000.`,
+        '4 of 5 images could not be classified.',
+      ],
+    );
   });
 
-  it('evaluate scores the saved model on the run\'s test data: accuracy, per-class metrics, confusion matrix', () => {
+  it("evaluate scores the saved model on the run's test data: accuracy, per-class metrics, confusion matrix", () => {
     const result = pipeline(['evaluate', run, '--json'], cwd);
     assert.equal(result.status, 0, result.stderr);
     const evaluation = JSON.parse(result.stdout) as SavedModelEvaluation;
     assert.equal(evaluation.samples, 6000);
     assert.equal(evaluation.data, 'mnist test');
     assert.ok(evaluation.accuracy > 0.93, `accuracy ${evaluation.accuracy}`);
-    assert.equal(evaluation.confusion.flat().reduce((a, b) => a + b, 0), 6000);
+    assert.equal(
+      evaluation.confusion.flat().reduce((a, b) => a + b, 0),
+      6000,
+    );
     const text = pipeline(['evaluate', path.join(run, 'model')], cwd);
     assert.equal(text.status, 0, text.stderr);
     assert.match(text.stdout, /on mnist test\naccuracy \d+\.\d\d% \(\d+ of 10000 misclassified\)\n/);

@@ -17,9 +17,15 @@ describe('configs/quick.yaml on real MNIST', function () {
     const report = readReport(path.join(experiment, run));
     assert.equal(report.model.parameters, 542230);
     assert.equal(report.data.samples, 16000);
-    assert.equal(report.data.classCounts.reduce((a, b) => a + b, 0), 16000);
+    assert.equal(
+      report.data.classCounts.reduce((a, b) => a + b, 0),
+      16000,
+    );
     assert.equal(report.folds.length, 2);
     assert.ok(report.summary.accuracy.mean >= 0.9, `mean accuracy ${report.summary.accuracy.mean}`);
-    assert.deepEqual(report.data.files.map((f) => f.bytes), [47040016, 60008]);
+    assert.deepEqual(
+      report.data.files.map((f) => f.bytes),
+      [47040016, 60008],
+    );
   });
 });

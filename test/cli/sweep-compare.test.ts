@@ -15,7 +15,9 @@ function tableRows(html: string, id: string): string[][] {
   const table = new RegExp(`<table id="${id}">(.*?)</table>`, 's').exec(html);
   assert.ok(table, `a table #${id}`);
   const body = table[1].split('<tbody>')[1];
-  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].map((row) => [...row[1].matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((cell) => cell[1].replace(/<[^>]+>/g, '')));
+  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].map((row) =>
+    [...row[1].matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((cell) => cell[1].replace(/<[^>]+>/g, '')),
+  );
 }
 
 describe('pipeline sweep: the comparison report', function () {
@@ -34,20 +36,39 @@ describe('pipeline sweep: the comparison report', function () {
     const sweepDir = path.join(sweeps, fs.readdirSync(sweeps)[0]);
     assert.match(result.stdout, new RegExp(`^comparison: ${sweepDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/compare\\.html$`, 'm'));
     const record = JSON.parse(fs.readFileSync(path.join(sweepDir, 'sweep.json'), 'utf8')) as Record;
-    assert.deepEqual(record.trials.map((t) => t.state), ['complete', 'failed', 'complete', 'failed']);
+    assert.deepEqual(
+      record.trials.map((t) => t.state),
+      ['complete', 'failed', 'complete', 'failed'],
+    );
 
     const html = fs.readFileSync(path.join(sweepDir, 'compare.html'), 'utf8');
     const ranking = tableRows(html, 'ranking');
     const best = record.trials.find((t) => t.id === record.ranking[0])!;
-    assert.deepEqual(ranking.map((row) => row.slice(0, 2)), [['1', record.ranking[0]], ['2', record.ranking[1]]], 'best trial first');
-    assert.equal(ranking[0][2], best.id === 't1' ? '0.1' : '0.001', 'the trial\'s learning rate beside it');
+    assert.deepEqual(
+      ranking.map((row) => row.slice(0, 2)),
+      [
+        ['1', record.ranking[0]],
+        ['2', record.ranking[1]],
+      ],
+      'best trial first',
+    );
+    assert.equal(ranking[0][2], best.id === 't1' ? '0.1' : '0.001', "the trial's learning rate beside it");
     assert.equal(ranking[0][5], `${(100 * best.score!.mean).toFixed(3)}%`);
     // The trials share data, split, seed and folds: the corrected resampled paired t-test, named on the row.
-    assert.deepEqual(ranking.map((row) => row[row.length - 2]), ['(best)', 'corrected paired t (Nadeau–Bengio)']);
+    assert.deepEqual(
+      ranking.map((row) => row[row.length - 2]),
+      ['(best)', 'corrected paired t (Nadeau–Bengio)'],
+    );
     assert.match(ranking[1][ranking[1].length - 3], /^\d\.\d{3}$|^\d\.\de-\d+$/, 'a p-value');
-    assert.match(html, new RegExp(`<a href="\\.\\./\\.\\./\\.\\./${best.run}/report\\.html">${best.id}</a>`), 'linked to the trial\'s report');
+    assert.match(html, new RegExp(`<a href="\\.\\./\\.\\./\\.\\./${best.run}/report\\.html">${best.id}</a>`), "linked to the trial's report");
     const failed = tableRows(html, 'not-compared');
-    assert.deepEqual(failed.map((row) => [row[0], row[3]]), [['t2', 'failed'], ['t4', 'failed']]);
+    assert.deepEqual(
+      failed.map((row) => [row[0], row[3]]),
+      [
+        ['t2', 'failed'],
+        ['t4', 'failed'],
+      ],
+    );
     assert.match(failed[0][4], /^Cannot read IDX file .*missing: no such file\.$/);
 
     // compare.md links its charts; the learning-rate chart has its axis titles, on a log scale.

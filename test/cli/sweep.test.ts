@@ -19,7 +19,8 @@ const RATES = ['0.1', '0.01', '0.001'];
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 /** A report's numbers, without timings. */
-const numbers = (report: Report) => report.folds.map((f) => ({ fold: f.fold, accuracy: f.accuracy, loss: f.loss, history: f.history.map((h) => [h.epoch, h.train, h.validation]) }));
+const numbers = (report: Report) =>
+  report.folds.map((f) => ({ fold: f.fold, accuracy: f.accuracy, loss: f.loss, history: f.history.map((h) => [h.epoch, h.train, h.validation]) }));
 
 describe('pipeline sweep', function () {
   this.timeout(600_000);
@@ -35,20 +36,45 @@ describe('pipeline sweep', function () {
     assert.equal(result.status, 0, result.stderr);
     const sweeps = path.join(cwd, 'experiments', '_sweeps', 'quick');
     [sweepDir] = fs.readdirSync(sweeps).map((d) => path.join(sweeps, d));
-    const record = readJson<{ metric: string; trials: { id: string; name: string; state: string; run: string; settings: unknown; score: { mean: number } }[]; ranking: string[] }>(path.join(sweepDir, 'sweep.json'));
+    const record = readJson<{
+      metric: string;
+      trials: { id: string; name: string; state: string; run: string; settings: unknown; score: { mean: number } }[];
+      ranking: string[];
+    }>(path.join(sweepDir, 'sweep.json'));
     assert.equal(readJson<{ state: string }>(path.join(sweepDir, 'status.json')).state, 'complete');
-    assert.deepEqual(record.trials.map((t) => [t.id, t.name, t.state]), RATES.map((lr, i) => [`t${i + 1}`, `quick.learningRate-${lr}`, 'complete']));
+    assert.deepEqual(
+      record.trials.map((t) => [t.id, t.name, t.state]),
+      RATES.map((lr, i) => [`t${i + 1}`, `quick.learningRate-${lr}`, 'complete']),
+    );
     assert.deepEqual(record.trials[1].settings, [{ path: 'training.optimizer.learningRate', value: 0.01 }]);
     // One line per finished fold, an overall line after each, then the ranking.
-    for (let n = 1; n <= 6; n++) assert.match(result.stdout, new RegExp(`^\\[${n}/6\\] quick\\.learningRate-0\\.0*1 (fold [12]/2): val loss \\d\\.\\d{4}, val accuracy \\d\\.\\d{4} \\(\\d+s training\\)$`, 'm'));
+    for (let n = 1; n <= 6; n++)
+      assert.match(
+        result.stdout,
+        new RegExp(
+          `^\\[${n}/6\\] quick\\.learningRate-0\\.0*1 (fold [12]/2): val loss \\d\\.\\d{4}, val accuracy \\d\\.\\d{4} \\(\\d+s training\\)$`,
+          'm',
+        ),
+      );
     assert.match(result.stdout, /^sweep: 3\/6 folds · \d+% · \d+s elapsed · ETA \d+s$/m);
     assert.match(result.stdout, /^sweep: 6\/6 folds · 100% · \d+(m\d\d)?s elapsed$/m);
     const scores = record.trials.map((t) => t.score.mean);
-    assert.deepEqual(record.ranking, [...record.trials].sort((a, b) => b.score.mean - a.score.mean).map((t) => t.id));
+    assert.deepEqual(
+      record.ranking,
+      [...record.trials].sort((a, b) => b.score.mean - a.score.mean).map((t) => t.id),
+    );
     assert.ok(result.stdout.endsWith(`comparison: ${path.join(sweepDir, 'compare.html')}\n`), 'the last line names the comparison report');
-    const ranked = [...fs.readFileSync(path.join(sweepDir, 'compare.html'), 'utf8').matchAll(/<tr><td class="num">\d+<\/td><td><a href="[^"]+">(t\d)<\/a>/g)].map((m) => m[1]);
+    const ranked = [
+      ...fs.readFileSync(path.join(sweepDir, 'compare.html'), 'utf8').matchAll(/<tr><td class="num">\d+<\/td><td><a href="[^"]+">(t\d)<\/a>/g),
+    ].map((m) => m[1]);
     assert.deepEqual(ranked, record.ranking, 'compare.html ranks the trials as sweep.json does');
-    assert.match(result.stdout, new RegExp(`^  1\\. ${record.ranking[0]} quick\\.learningRate-\\S+ +accuracy ${Math.max(...scores).toFixed(4)} ± \\d\\.\\d{4}  quick\\.learningRate-`, 'm'));
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^  1\\. ${record.ranking[0]} quick\\.learningRate-\\S+ +accuracy ${Math.max(...scores).toFixed(4)} ± \\d\\.\\d{4}  quick\\.learningRate-`,
+        'm',
+      ),
+    );
 
     for (const [i, lr] of RATES.entries()) {
       const trial = record.trials[i];
@@ -59,7 +85,10 @@ describe('pipeline sweep', function () {
       assert.match(fs.readFileSync(path.join(trialDir, 'config.resolved.yaml'), 'utf8'), new RegExp(`learningRate: ${lr}\\n`));
       assert.doesNotMatch(fs.readFileSync(path.join(trialDir, 'config.resolved.yaml'), 'utf8'), /sweep:/);
       // Alone and in the run process itself: the sweep's pool gives the numbers of training the folds one after another.
-      const alone = pipeline(['run', QUICK, ...TINY, '--set', `training.optimizer.learningRate=${lr}`, '--set', 'runtime.workers=1', '--set', `name=alone-${i}`], cwd);
+      const alone = pipeline(
+        ['run', QUICK, ...TINY, '--set', `training.optimizer.learningRate=${lr}`, '--set', 'runtime.workers=1', '--set', `name=alone-${i}`],
+        cwd,
+      );
       assert.equal(alone.status, 0, alone.stderr);
       const [aloneDir] = fs.readdirSync(path.join(cwd, 'experiments', `alone-${i}`));
       const aloneReport = readJson<Report>(path.join(cwd, 'experiments', `alone-${i}`, aloneDir, 'report.json'));
@@ -71,11 +100,17 @@ describe('pipeline sweep', function () {
     const list = pipeline(['list'], cwd);
     assert.equal(list.status, 0, list.stderr);
     const best = record.trials.find((t) => t.id === record.ranking[0])!;
-    assert.match(list.stdout, new RegExp(`^sweeps \\(1\\):\\n  quick/${path.basename(sweepDir)} +complete +3/3 trials +best ${best.name.replace(/\./g, '\\.')} accuracy ${best.score.mean.toFixed(4)} ± \\d\\.\\d{4}$`, 'm'));
+    assert.match(
+      list.stdout,
+      new RegExp(
+        `^sweeps \\(1\\):\\n  quick/${path.basename(sweepDir)} +complete +3/3 trials +best ${best.name.replace(/\./g, '\\.')} accuracy ${best.score.mean.toFixed(4)} ± \\d\\.\\d{4}$`,
+        'm',
+      ),
+    );
   });
 
   // That the pool gives the numbers of in-process training is the first test's (quick) and the Ctrl-C test's (toy) to show.
-  it('keeps both pool processes busy across trials: the next trial\'s folds train while the last fold of one still does', () => {
+  it("keeps both pool processes busy across trials: the next trial's folds train while the last fold of one still does", () => {
     const dir = tempDir('pipeline-sweep-toy-');
     const data = writeToyIdx(dir, 900);
     const config = path.join(dir, 'toy.yaml');
@@ -88,10 +123,17 @@ describe('pipeline sweep', function () {
     const runDir = (i: number) => path.join(dir, 'experiments', trials[i].run);
     // 3 folds on 2 processes: trial 1's third fold trains beside trial 2's first, before trial 1 can report.
     const firstReport = readJson<{ createdAt: string }>(path.join(runDir(0), 'report.json')).createdAt;
-    const secondLog = fs.readFileSync(path.join(runDir(1), 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { message: string; timestamp: string });
+    const secondLog = fs
+      .readFileSync(path.join(runDir(1), 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { message: string; timestamp: string });
     // A pool process logs the data it loads when it takes its first fold of a trial; the trial's own process logs it first.
     const firstFold = secondLog.filter((l) => /^data: /.test(l.message))[1];
-    assert.ok(firstFold && firstFold.timestamp < firstReport, `a fold of trial 2 started (${firstFold?.timestamp}) before trial 1 reported (${firstReport})`);
+    assert.ok(
+      firstFold && firstFold.timestamp < firstReport,
+      `a fold of trial 2 started (${firstFold?.timestamp}) before trial 1 reported (${firstReport})`,
+    );
   });
 
   it('--resume leaves complete trials alone and finishes an interrupted one from its checkpoints', () => {
@@ -102,11 +144,17 @@ describe('pipeline sweep', function () {
     const interruptedReport = readJson<Report>(path.join(interrupted, 'report.json'));
     // As a kill between the trial's last checkpoint and its report leaves it.
     fs.rmSync(path.join(interrupted, 'report.json'));
-    fs.writeFileSync(path.join(interrupted, 'status.json'), JSON.stringify({ ...readJson<object>(path.join(interrupted, 'status.json')), state: 'interrupted' }));
+    fs.writeFileSync(
+      path.join(interrupted, 'status.json'),
+      JSON.stringify({ ...readJson<object>(path.join(interrupted, 'status.json')), state: 'interrupted' }),
+    );
     Object.assign(record.trials[2], { state: 'interrupted' });
     delete record.trials[2].score;
     fs.writeFileSync(recordFile, JSON.stringify(record));
-    fs.writeFileSync(path.join(sweepDir, 'status.json'), JSON.stringify({ ...readJson<object>(path.join(sweepDir, 'status.json')), state: 'interrupted' }));
+    fs.writeFileSync(
+      path.join(sweepDir, 'status.json'),
+      JSON.stringify({ ...readJson<object>(path.join(sweepDir, 'status.json')), state: 'interrupted' }),
+    );
 
     const result = pipeline(['sweep', QUICK, '--resume'], cwd);
     assert.equal(result.status, 0, result.stderr);
@@ -139,20 +187,34 @@ describe('pipeline sweep', function () {
     assert.equal(code, 130, stderr);
     const sweeps = path.join(dir, 'experiments', '_sweeps', 'toy');
     const [id] = fs.readdirSync(sweeps);
-    assert.match(stderr, new RegExp(`error Sweep interrupted with \\d of 3 trials not finished; finished trials are kept and interrupted ones checkpointed\\. Resume with: pipeline sweep ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --resume ${id}\\n$`));
+    assert.match(
+      stderr,
+      new RegExp(
+        `error Sweep interrupted with \\d of 3 trials not finished; finished trials are kept and interrupted ones checkpointed\\. Resume with: pipeline sweep ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} --resume ${id}\\n$`,
+      ),
+    );
     assert.equal(readJson<{ state: string }>(path.join(sweeps, id, 'status.json')).state, 'interrupted');
 
     const resumed = pipeline(['sweep', config, '--resume'], dir);
     assert.equal(resumed.status, 0, resumed.stderr);
     const { trials } = readJson<{ trials: { run: string; state: string }[] }>(path.join(sweeps, id, 'sweep.json'));
-    assert.deepEqual(trials.map((t) => t.state), ['complete', 'complete', 'complete']);
+    assert.deepEqual(
+      trials.map((t) => t.state),
+      ['complete', 'complete', 'complete'],
+    );
     const logs = trials.map((t) => fs.readFileSync(path.join(dir, 'experiments', t.run, 'log.jsonl'), 'utf8')).join('');
     assert.match(logs, /fold [12]: resuming after epoch [0-7]\b/, 'a fold stopped part way continued from its checkpoint');
     for (const [i, lr] of ['0.1', '0.05', '0.01'].entries()) {
-      const alone = pipeline(['run', config, '--set', `training.optimizer.learningRate=${lr}`, '--set', 'runtime.workers=1', '--set', `name=alone-${i}`], dir);
+      const alone = pipeline(
+        ['run', config, '--set', `training.optimizer.learningRate=${lr}`, '--set', 'runtime.workers=1', '--set', `name=alone-${i}`],
+        dir,
+      );
       assert.equal(alone.status, 0, alone.stderr);
       const [aloneDir] = fs.readdirSync(path.join(dir, 'experiments', `alone-${i}`));
-      assert.deepEqual(numbers(readJson<Report>(path.join(dir, 'experiments', trials[i].run, 'report.json'))), numbers(readJson<Report>(path.join(dir, 'experiments', `alone-${i}`, aloneDir, 'report.json'))));
+      assert.deepEqual(
+        numbers(readJson<Report>(path.join(dir, 'experiments', trials[i].run, 'report.json'))),
+        numbers(readJson<Report>(path.join(dir, 'experiments', `alone-${i}`, aloneDir, 'report.json'))),
+      );
     }
   });
 

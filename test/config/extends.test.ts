@@ -89,7 +89,11 @@ describe('extends', () => {
     }
     const merged = (await loadExperiment('baseline', ['training={epochs: 2}'], CONFIGS)).spec;
     assert.equal(merged.training.epochs, 2);
-    assert.deepEqual(merged.training.optimizer, { type: 'sgd', learningRate: 0.01, momentum: 0.9, nesterov: false }, '--set merges a mapping as extends does');
+    assert.deepEqual(
+      merged.training.optimizer,
+      { type: 'sgd', learningRate: 0.01, momentum: 0.9, nesterov: false },
+      '--set merges a mapping as extends does',
+    );
   });
 
   it('finds a bare parent name in the project configs when it is not next to the file', async () => {

@@ -21,19 +21,50 @@ function slots(node: Json, out: [Json[] | Record<string, Json>, string | number]
 }
 
 function randomString(random: Random): string {
-  const alphabet = ['a', 'Z', '0', ' ', '-', '_', '.', '/', '..', 'é', '中', '\u0000', '\t', '{', '"', "'", ':', '#', '&', '*', '!', 'conv2d', 'dense'];
+  const alphabet = [
+    'a',
+    'Z',
+    '0',
+    ' ',
+    '-',
+    '_',
+    '.',
+    '/',
+    '..',
+    'é',
+    '中',
+    '\u0000',
+    '\t',
+    '{',
+    '"',
+    "'",
+    ':',
+    '#',
+    '&',
+    '*',
+    '!',
+    'conv2d',
+    'dense',
+  ];
   return Array.from({ length: 1 + random.int(12) }, () => alphabet[random.int(alphabet.length)]).join('');
 }
 
 function randomValue(random: Random, depth = 0): Json {
   switch (random.int(depth > 2 ? 5 : 7)) {
-    case 0: return null;
-    case 1: return random.next() < 0.5;
-    case 2: return [0, -1, 1e9, -1e-9, 3.5, 2 ** 53, 7][random.int(7)];
-    case 3: return randomString(random);
-    case 4: return '';
-    case 5: return Array.from({ length: random.int(4) }, () => randomValue(random, depth + 1));
-    default: return Object.fromEntries(Array.from({ length: random.int(4) }, () => [randomString(random), randomValue(random, depth + 1)]));
+    case 0:
+      return null;
+    case 1:
+      return random.next() < 0.5;
+    case 2:
+      return [0, -1, 1e9, -1e-9, 3.5, 2 ** 53, 7][random.int(7)];
+    case 3:
+      return randomString(random);
+    case 4:
+      return '';
+    case 5:
+      return Array.from({ length: random.int(4) }, () => randomValue(random, depth + 1));
+    default:
+      return Object.fromEntries(Array.from({ length: random.int(4) }, () => [randomString(random), randomValue(random, depth + 1)]));
   }
 }
 

@@ -29,15 +29,35 @@ describe('hostile keys: __proto__, constructor and prototype', () => {
     const file = path.join(dir, 'bad.yaml');
     fs.writeFileSync(
       file,
-      [`extends: ${path.join(CONFIGS, 'baseline.yaml')}`, '__proto__:', '  polluted: 1', 'model:', '  layers:', '    - { type: dense, units: 10, constructor: { prototype: 1 } }', ''].join('\n'),
+      [
+        `extends: ${path.join(CONFIGS, 'baseline.yaml')}`,
+        '__proto__:',
+        '  polluted: 1',
+        'model:',
+        '  layers:',
+        '    - { type: dense, units: 10, constructor: { prototype: 1 } }',
+        '',
+      ].join('\n'),
     );
     const error = await configError(loadExperiment(file));
     assert.equal(error.header, `${file} uses keys that no config may use:`);
     assert.deepEqual(
       error.issues.map((i) => [i.file, i.line, i.column, i.path, i.message]),
       [
-        [file, 2, 1, '__proto__', '"__proto__" is not allowed as a key: it names part of every JavaScript object\'s prototype, and no setting is called that'],
-        [file, 6, 33, 'model.layers[0].constructor', '"constructor" is not allowed as a key: it names part of every JavaScript object\'s prototype, and no setting is called that'],
+        [
+          file,
+          2,
+          1,
+          '__proto__',
+          '"__proto__" is not allowed as a key: it names part of every JavaScript object\'s prototype, and no setting is called that',
+        ],
+        [
+          file,
+          6,
+          33,
+          'model.layers[0].constructor',
+          '"constructor" is not allowed as a key: it names part of every JavaScript object\'s prototype, and no setting is called that',
+        ],
       ],
     );
   });
@@ -59,7 +79,10 @@ describe('hostile keys: __proto__, constructor and prototype', () => {
       ['constructor.prototype.polluted=1', '--set constructor.prototype.polluted=1: "constructor" is not allowed as a key'],
       ['training.__proto__.polluted=1', '--set training.__proto__.polluted=1: "__proto__" is not allowed as a key'],
       ['training={__proto__: {polluted: 1}}', '--set training={__proto__: {polluted: 1}}: training.__proto__: "__proto__" is not allowed as a key'],
-      ['model.layers[0]={type: dense, units: 3, prototype: 1}', '--set model.layers[0]={type: dense, units: 3, prototype: 1}: model.layers[0].prototype: "prototype" is not allowed'],
+      [
+        'model.layers[0]={type: dense, units: 3, prototype: 1}',
+        '--set model.layers[0]={type: dense, units: 3, prototype: 1}: model.layers[0].prototype: "prototype" is not allowed',
+      ],
     ];
     for (const [set, message] of cases) {
       const error = await configError(loadExperiment('quick', [set], CONFIGS));
@@ -86,7 +109,10 @@ describe('hostile keys: __proto__, constructor and prototype', () => {
     fs.writeFileSync(path.join(cwd, 'proto.yaml'), `extends: ${path.join(CONFIGS, 'quick.yaml')}\n__proto__:\n  polluted: 1\n`);
     const fromFile = pipeline(['validate', 'proto.yaml'], cwd);
     assert.equal(fromFile.status, 2, fromFile.stderr);
-    assert.match(fromFile.stderr, /proto\.yaml uses a key that no config may use:\n {2}- proto\.yaml:2:1 __proto__: "__proto__" is not allowed as a key/);
+    assert.match(
+      fromFile.stderr,
+      /proto\.yaml uses a key that no config may use:\n {2}- proto\.yaml:2:1 __proto__: "__proto__" is not allowed as a key/,
+    );
     for (const set of ['__proto__.polluted=1', 'constructor.prototype.polluted=1']) {
       const result = pipeline(['validate', path.join(CONFIGS, 'quick.yaml'), '--set', set], cwd);
       assert.equal(result.status, 2, result.stderr);

@@ -50,7 +50,12 @@ describe('config loading', () => {
     assert.deepEqual(
       error.issues.map((i) => [i.line, i.column, i.path, i.message]),
       [
-        [4, 15, 'model.layers[0].type', 'unknown layer "conv2". Did you mean "conv2d"? Allowed: conv2d, maxPooling2d, averagePooling2d, flatten, dense, dropout, batchNormalization.'],
+        [
+          4,
+          15,
+          'model.layers[0].type',
+          'unknown layer "conv2". Did you mean "conv2d"? Allowed: conv2d, maxPooling2d, averagePooling2d, flatten, dense, dropout, batchNormalization.',
+        ],
         [6, 14, 'model.layers[1].units', 'must be an integer, got string "100" (Number of outputs.)'],
         [7, 7, 'model.layers[2]', 'missing required property "units"'],
       ],
@@ -67,7 +72,10 @@ describe('config loading', () => {
     );
     const error = await configError(loadExperiment(file));
     const messages = error.issues.map((i) => `${i.path}: ${i.message}`);
-    assert.ok(messages.some((m) => m.startsWith('model.layers[0].fitlers: unknown property "fitlers". Did you mean "filters"?')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.startsWith('model.layers[0].fitlers: unknown property "fitlers". Did you mean "filters"?')),
+      messages.join('\n'),
+    );
     assert.ok(messages.includes('model.layers[0].filters: must be >= 1, got number -2 (Number of output channels.)'), messages.join('\n'));
     assert.ok(messages.includes('training.epochs: must be <= 1000, got number 100000 (Passes over the training data.)'), messages.join('\n'));
   });
@@ -85,7 +93,10 @@ describe('config loading', () => {
   it('refuses a YAML alias bomb instead of expanding it', async () => {
     const dir = tempDir();
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 8; i++) lines.push(`${'abcdefghij'[i]}: &${'abcdefghij'[i]} [*${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}]`);
+    for (let i = 1; i < 8; i++)
+      lines.push(
+        `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [*${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}, *${'abcdefghij'[i - 1]}]`,
+      );
     const file = write(dir, 'bomb.yaml', `${lines.join('\n')}\n`);
     const error = await configError(loadExperiment(file));
     assert.match(error.message, /aliases may expand to at most 100 copies/);

@@ -9,7 +9,11 @@ const CONFIGS = path.join(REPO, 'configs');
 
 describe('--set overrides', () => {
   it('parses paths with list indices and YAML values', () => {
-    assert.deepEqual(parseOverride('model.layers[0].filters=16'), { text: 'model.layers[0].filters=16', keys: ['model', 'layers', 0, 'filters'], value: 16 });
+    assert.deepEqual(parseOverride('model.layers[0].filters=16'), {
+      text: 'model.layers[0].filters=16',
+      keys: ['model', 'layers', 0, 'filters'],
+      value: 16,
+    });
     assert.deepEqual(parseOverride('data.stages=[normalize, oneHot]').value, ['normalize', 'oneHot']);
     assert.equal(parseOverride('runtime.backend=cpu').value, 'cpu');
   });
@@ -21,7 +25,10 @@ describe('--set overrides', () => {
   });
 
   it('rejects malformed overrides and list indices that do not exist', () => {
-    assert.throws(() => parseOverride('training.epochs'), new ConfigError('--set training.epochs: expected key.path=value, e.g. --set training.epochs=3'));
+    assert.throws(
+      () => parseOverride('training.epochs'),
+      new ConfigError('--set training.epochs: expected key.path=value, e.g. --set training.epochs=3'),
+    );
     assert.throws(() => parseOverride('training..epochs=3'), /"" is not a valid path segment/);
     assert.throws(
       () => applyOverrides({ model: { layers: [] } }, [parseOverride('model.layers[3].units=5')]),

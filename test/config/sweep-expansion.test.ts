@@ -21,21 +21,35 @@ describe('sweep expansion', () => {
   });
 
   it('crosses grid keys with the first key varying slowest, and pads ids so they sort', () => {
-    const trials = expandSweep('b', { metric: 'accuracy', grid: { 'training.batchSize': [32, 64, 128, 256, 512], 'model.layers[0].filters': [8, 16] } }, 1);
+    const trials = expandSweep(
+      'b',
+      { metric: 'accuracy', grid: { 'training.batchSize': [32, 64, 128, 256, 512], 'model.layers[0].filters': [8, 16] } },
+      1,
+    );
     assert.equal(trials.length, 10);
-    assert.deepEqual(trials.slice(0, 3).map((t) => [t.id, t.name]), [
-      ['t01', 'b.batchSize-32.filters-8'],
-      ['t02', 'b.batchSize-32.filters-16'],
-      ['t03', 'b.batchSize-64.filters-8'],
-    ]);
+    assert.deepEqual(
+      trials.slice(0, 3).map((t) => [t.id, t.name]),
+      [
+        ['t01', 'b.batchSize-32.filters-8'],
+        ['t02', 'b.batchSize-32.filters-16'],
+        ['t03', 'b.batchSize-64.filters-8'],
+      ],
+    );
     assert.deepEqual(trials[9].overrides, ['training.batchSize=512', 'model.layers[0].filters=16']);
   });
 
   it('names paths by their whole path when two end in the same name, and falls back to the id for values a name cannot hold', () => {
     const same = expandSweep('x', { metric: 'accuracy', grid: { 'model.layers[0].units': [4], 'model.layers[3].units': [8] } }, 1);
     assert.equal(same[0].name, 'x.model-layers0-units-4.model-layers3-units-8');
-    const lists = expandSweep('x', { metric: 'accuracy', grid: { 'model.layers[0].kernelSize': [3, [3, 5]], 'model.layers[0].activation': ['relu'] } }, 1);
-    assert.deepEqual(lists.map((t) => t.name), ['x.kernelSize-3.activation-relu', 'x.t2']);
+    const lists = expandSweep(
+      'x',
+      { metric: 'accuracy', grid: { 'model.layers[0].kernelSize': [3, [3, 5]], 'model.layers[0].activation': ['relu'] } },
+      1,
+    );
+    assert.deepEqual(
+      lists.map((t) => t.name),
+      ['x.kernelSize-3.activation-relu', 'x.t2'],
+    );
     assert.deepEqual(lists[1].overrides, ['model.layers[0].kernelSize=[3,5]', 'model.layers[0].activation="relu"']);
     assert.deepEqual(parseOverride(lists[1].overrides[0]).value, [3, 5]);
   });
@@ -59,20 +73,40 @@ describe('sweep expansion', () => {
     assert.deepEqual([...new Set(column('model.layers[3].units'))].sort(), [50, 51, 52]);
     assert.deepEqual([...new Set(column('training.batchSize'))].sort(), [32, 64]);
     assert.deepEqual(expandSweep('r', { metric: 'accuracy', random }, 5), trials);
-    assert.notDeepEqual(column(LR), expandSweep('r', { metric: 'accuracy', random }, 6).map((t) => t.settings[0].value));
-    assert.deepEqual(expandSweep('r', { metric: 'accuracy', random: { ...random, seed: 5 } }, 99), trials, 'random.seed overrides the experiment seed');
+    assert.notDeepEqual(
+      column(LR),
+      expandSweep('r', { metric: 'accuracy', random }, 6).map((t) => t.settings[0].value),
+    );
+    assert.deepEqual(
+      expandSweep('r', { metric: 'accuracy', random: { ...random, seed: 5 } }, 99),
+      trials,
+      'random.seed overrides the experiment seed',
+    );
     const fewer = expandSweep('r', { metric: 'accuracy', random: { trials: 40, parameters: { [LR]: random.parameters[LR] } } }, 5);
-    assert.deepEqual(fewer.map((t) => t.settings[0].value), column(LR), 'adding a parameter leaves the others unchanged');
+    assert.deepEqual(
+      fewer.map((t) => t.settings[0].value),
+      column(LR),
+      'adding a parameter leaves the others unchanged',
+    );
   });
 
   it('crosses the grid with the random draws and leaves out repeated draws', () => {
-    const trials = expandSweep('g', {
-      metric: 'loss',
-      grid: { 'training.batchSize': [32, 64] },
-      random: { trials: 6, parameters: { 'training.epochs': { type: 'choice', values: [1, 2] } } },
-    }, 1);
+    const trials = expandSweep(
+      'g',
+      {
+        metric: 'loss',
+        grid: { 'training.batchSize': [32, 64] },
+        random: { trials: 6, parameters: { 'training.epochs': { type: 'choice', values: [1, 2] } } },
+      },
+      1,
+    );
     assert.equal(trials.length, 4);
-    assert.deepEqual(trials.map((t) => t.settings.map((s) => s.value)).sort(), [[32, 1], [32, 2], [64, 1], [64, 2]]);
+    assert.deepEqual(trials.map((t) => t.settings.map((s) => s.value)).sort(), [
+      [32, 1],
+      [32, 2],
+      [64, 1],
+      [64, 2],
+    ]);
   });
 
   it('ranks by the metric: loss is minimized, others maximized, unless goal says otherwise', () => {
@@ -84,11 +118,15 @@ describe('sweep expansion', () => {
   it('refuses sweeps that cannot run, naming every problem', () => {
     assert.throws(
       () =>
-        expandSweep('x', {
-          metric: 'accuracy',
-          grid: { [LR]: [0.1, 0.1], 'name': ['a'], 'a..b': [1] },
-          random: { trials: 2, parameters: { [LR]: { type: 'uniform', min: 1, max: 1 }, m: { type: 'logUniform', min: 0, max: 1 } } },
-        }, 1),
+        expandSweep(
+          'x',
+          {
+            metric: 'accuracy',
+            grid: { [LR]: [0.1, 0.1], name: ['a'], 'a..b': [1] },
+            random: { trials: 2, parameters: { [LR]: { type: 'uniform', min: 1, max: 1 }, m: { type: 'logUniform', min: 0, max: 1 } } },
+          },
+          1,
+        ),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.equal(
@@ -110,16 +148,26 @@ describe('sweep expansion', () => {
     for (const hostile of ['__proto__.polluted', 'training.constructor', 'model.layers[0].prototype', 'constructor[0]']) {
       assert.throws(() => expandSweep('x', { metric: 'accuracy', grid: { [hostile]: [1] } }, 1), /is not a key path/, hostile);
     }
-    assert.throws(() => expandSweep('x', { metric: 'accuracy', grid: { a: Array.from({ length: 40 }, (_, i) => i), b: Array.from({ length: 30 }, (_, i) => i) } }, 1), /expands to 1200 trials; at most 1000/);
+    assert.throws(
+      () =>
+        expandSweep('x', { metric: 'accuracy', grid: { a: Array.from({ length: 40 }, (_, i) => i), b: Array.from({ length: 30 }, (_, i) => i) } }, 1),
+      /expands to 1200 trials; at most 1000/,
+    );
   });
 
   it('reads --grid key=v1,v2 as a YAML list, and lets it replace or add grid keys', () => {
     assert.deepEqual(parseGridOption(`${LR}=0.1,0.01,1e-3`), { path: LR, values: [0.1, 0.01, 0.001] });
     assert.deepEqual(parseGridOption('model.layers[0].kernelSize=3, [3, 5]').values, [3, [3, 5]]);
     assert.deepEqual(parseGridOption('model.layers[0].activation=relu,tanh').values, ['relu', 'tanh']);
-    assert.throws(() => parseGridOption('epochs'), new ConfigError('--grid epochs: expected key.path=value1,value2,..., e.g. --grid training.optimizer.learningRate=0.1,0.01'));
+    assert.throws(
+      () => parseGridOption('epochs'),
+      new ConfigError('--grid epochs: expected key.path=value1,value2,..., e.g. --grid training.optimizer.learningRate=0.1,0.01'),
+    );
     assert.throws(() => parseGridOption('training.epochs='), /expected key.path=value1,value2/);
-    assert.throws(() => parseGridOption('__proto__.x=1'), new ConfigError('--grid __proto__.x=1: "__proto__.x" is not a key path (use names and [index], e.g. model.layers[0].filters)'));
+    assert.throws(
+      () => parseGridOption('__proto__.x=1'),
+      new ConfigError('--grid __proto__.x=1: "__proto__.x" is not a key path (use names and [index], e.g. model.layers[0].filters)'),
+    );
     assert.throws(() => parseGridOption('a=[1'), /the values are not a valid YAML list/);
     assert.equal(withGridOptions(undefined, []), undefined);
     assert.deepEqual(withGridOptions(undefined, ['training.epochs=1,2']), { metric: 'accuracy', grid: { 'training.epochs': [1, 2] } });

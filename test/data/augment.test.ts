@@ -14,11 +14,19 @@ const SIZE = 16;
 /** Four 16×16 images, each a 4×4 block at a different place, normalized and one-hot. */
 function blocks(...stages: ComponentRef[]): Dataset {
   const pixels = new Uint8Array(4 * SIZE * SIZE);
-  [[4, 4], [4, 8], [8, 4], [8, 8]].forEach(([top, left], i) => {
+  [
+    [4, 4],
+    [4, 8],
+    [8, 4],
+    [8, 8],
+  ].forEach(([top, left], i) => {
     for (let y = top; y < top + 4; y++) for (let x = left; x < left + 4; x++) pixels[i * SIZE * SIZE + y * SIZE + x] = 200;
   });
   const stagesOf: ComponentRef[] = [{ type: 'reshape', shape: [SIZE, SIZE, 1] }, 'normalize', 'oneHot', ...stages];
-  return stagesOf.reduce((d, ref, i) => registry.stages.instantiate(ref, { random: new Random(50 + i) })(d), createDataset(pixels, Uint8Array.from([0, 1, 2, 3]), [SIZE, SIZE], 'blocks'));
+  return stagesOf.reduce(
+    (d, ref, i) => registry.stages.instantiate(ref, { random: new Random(50 + i) })(d),
+    createDataset(pixels, Uint8Array.from([0, 1, 2, 3]), [SIZE, SIZE], 'blocks'),
+  );
 }
 
 /** The centre of mass (x, y) of one image. */
@@ -65,7 +73,10 @@ describe('augment stage', () => {
     const angle = (ua * 30 * Math.PI) / 180;
     const [x1, y1] = centre(transformed({ shift: 0, rotation: 30, zoom: 0 }, 11)).map((v) => v - c);
     // In image coordinates (y down), the output at R(angle)·p samples the source at p.
-    assert.ok(Math.abs(x1 - (Math.cos(angle) * x0 - Math.sin(angle) * y0)) < 0.05 && Math.abs(y1 - (Math.sin(angle) * x0 + Math.cos(angle) * y0)) < 0.05, `${x1}, ${y1}`);
+    assert.ok(
+      Math.abs(x1 - (Math.cos(angle) * x0 - Math.sin(angle) * y0)) < 0.05 && Math.abs(y1 - (Math.sin(angle) * x0 + Math.cos(angle) * y0)) < 0.05,
+      `${x1}, ${y1}`,
+    );
     const [x2, y2] = centre(transformed({ shift: 0, rotation: 0, zoom: 0.2 }, 11)).map((v) => v - c);
     assert.ok(Math.abs(x2 - (1 + 0.2 * us) * x0) < 0.05 && Math.abs(y2 - (1 + 0.2 * us) * y0) < 0.05, `${x2}, ${y2}`);
   });
@@ -90,7 +101,9 @@ describe('augment stage', () => {
   });
 
   it('never touches evaluation: a model scores the same on augmented and plain data', () => {
-    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [SIZE, SIZE, 1] }), tf.layers.dense({ units: 4, activation: 'softmax' })] });
+    const model = tf.sequential({
+      layers: [tf.layers.flatten({ inputShape: [SIZE, SIZE, 1] }), tf.layers.dense({ units: 4, activation: 'softmax' })],
+    });
     const objective = { loss: registry.losses.instantiate('categoricalCrossentropy', undefined), metrics: [] };
     assert.deepEqual(evaluateModel(model, objective, blocks('augment')), evaluateModel(model, objective, blocks()));
     model.dispose();
@@ -98,7 +111,11 @@ describe('augment stage', () => {
 
   it('refuses samples that are not images', () => {
     const flat = createDataset(new Uint8Array(8), Uint8Array.from([0, 1]), [2, 2, 1, 1], 'flat');
-    assert.throws(() => registry.stages.instantiate('augment', { random: new Random(1) })(flat), (error: Error) =>
-      error instanceof RunError && error.message === 'augment: samples of shape [2, 2, 1, 1] are not images; it needs [height, width] or [height, width, channels].');
+    assert.throws(
+      () => registry.stages.instantiate('augment', { random: new Random(1) })(flat),
+      (error: Error) =>
+        error instanceof RunError &&
+        error.message === 'augment: samples of shape [2, 2, 1, 1] are not images; it needs [height, width] or [height, width, channels].',
+    );
   });
 });

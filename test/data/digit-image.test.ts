@@ -84,7 +84,10 @@ describe('MNIST-style digit preparation', () => {
   it('ignores background noise and paper texture when cropping', () => {
     const random = new Random(5);
     const clean = drawn(300, 300, 200, 40, [[120, 80, 30, 140]]);
-    const noisy = { ...clean, data: clean.data.map((v) => Math.max(0, Math.min(255, v + (random.next() - 0.5) * 60 + (random.next() < 0.01 ? -150 : 0)))) };
+    const noisy = {
+      ...clean,
+      data: clean.data.map((v) => Math.max(0, Math.min(255, v + (random.next() - 0.5) * 60 + (random.next() < 0.01 ? -150 : 0)))),
+    };
     const fromNoisy = inkBox(prepareDigit(noisy, RECIPE).pixels);
     const fromClean = inkBox(prepareDigit(clean, RECIPE).pixels);
     assert.equal(fromNoisy[3], 20, 'the specks did not enlarge the crop');
@@ -96,7 +99,10 @@ describe('MNIST-style digit preparation', () => {
     assert.throws(() => prepareDigit(drawn(50, 50, 128, 128, []), RECIPE), EmptyImageError);
   });
 
-  it('applies the model\'s normalization last', () => {
-    assert.deepEqual(Array.from(normalizePixels(Uint8Array.from([0, 255, 51]), { scale: 1 / 255, offset: -0.5 })), [-0.5, 0.5, 0.2 - 0.5].map(Math.fround));
+  it("applies the model's normalization last", () => {
+    assert.deepEqual(
+      Array.from(normalizePixels(Uint8Array.from([0, 255, 51]), { scale: 1 / 255, offset: -0.5 })),
+      [-0.5, 0.5, 0.2 - 0.5].map(Math.fround),
+    );
   });
 });

@@ -23,16 +23,28 @@ describe('IdxReader', () => {
     const dir = tempDir();
     const good = idxBytes([3, 2, 2], new Uint8Array(12));
     const cases: [string, Buffer, RegExp][] = [
-      ['magic', Buffer.concat([Buffer.from([1, 2]), good.subarray(2)]), /magic.bytes\.idx is not an IDX file: it must start with two zero bytes \(the magic number\), found 01 02 08 03\./],
+      [
+        'magic',
+        Buffer.concat([Buffer.from([1, 2]), good.subarray(2)]),
+        /magic.bytes\.idx is not an IDX file: it must start with two zero bytes \(the magic number\), found 01 02 08 03\./,
+      ],
       ['truncated', good.subarray(0, good.length - 5), /truncated.bytes\.idx is truncated: dimensions 3×2×2 need 28 bytes, the file has 23\./],
-      ['trailing', Buffer.concat([good, Buffer.from([9])]), /trailing.bytes\.idx has trailing bytes: dimensions 3×2×2 need 28 bytes, the file has 29\./],
+      [
+        'trailing',
+        Buffer.concat([good, Buffer.from([9])]),
+        /trailing.bytes\.idx has trailing bytes: dimensions 3×2×2 need 28 bytes, the file has 29\./,
+      ],
       ['header', good.subarray(0, 9), /header.bytes\.idx is truncated: the header declares 3 dimensions but the file has only 9 bytes\./],
       ['float', Buffer.from([0, 0, 0x0d, 1, 0, 0, 0, 0]), /IDX data type float is not supported/],
     ];
     for (const [name, bytes, message] of cases) {
       const file = path.join(dir, `${name}.bytes.idx`);
       fs.writeFileSync(file, bytes);
-      assert.throws(() => IdxReader.read(file, 'images'), (error: unknown) => error instanceof RunError && message.test(error.message), name);
+      assert.throws(
+        () => IdxReader.read(file, 'images'),
+        (error: unknown) => error instanceof RunError && message.test(error.message),
+        name,
+      );
     }
   });
 
@@ -65,15 +77,21 @@ describe('IdxReader', () => {
     fs.writeFileSync(claimsImages, bytes);
     assert.throws(
       () => IdxReader.read(images, 'labels'),
-      new RunError(`${images} was given as labels, but its IDX header declares 3 dimensions (2×2×2); labels have 1 (the label count). Is it an images file?`),
+      new RunError(
+        `${images} was given as labels, but its IDX header declares 3 dimensions (2×2×2); labels have 1 (the label count). Is it an images file?`,
+      ),
     );
     assert.throws(
       () => IdxReader.read(labels, 'images'),
-      new RunError(`${labels} was given as images, but its IDX header declares 1 dimension (6); images have 3 (count × height × width). Is it a labels file?`),
+      new RunError(
+        `${labels} was given as images, but its IDX header declares 1 dimension (6); images have 3 (count × height × width). Is it a labels file?`,
+      ),
     );
     assert.throws(
       () => readIdxPair(images, claimsImages),
-      new RunError(`${claimsImages} was given as labels, but its IDX header declares 3 dimensions (6×66051×67438087); labels have 1 (the label count). Is it an images file?`),
+      new RunError(
+        `${claimsImages} was given as labels, but its IDX header declares 3 dimensions (6×66051×67438087); labels have 1 (the label count). Is it an images file?`,
+      ),
     );
     assert.throws(() => readIdxPair(labels, labels), /was given as images, but its IDX header declares 1 dimension \(6\)/);
   });

@@ -5,13 +5,19 @@ import { Random } from '../../src/random';
 describe('kFoldSplit', () => {
   it('makes disjoint validation folds that cover every sample once, sized like scikit-learn', () => {
     const splits = kFoldSplit(103, 5, new Random(1));
-    assert.deepEqual(splits.map((s) => s.validation.length), [21, 21, 21, 20, 20]);
+    assert.deepEqual(
+      splits.map((s) => s.validation.length),
+      [21, 21, 21, 20, 20],
+    );
     const seen = new Array<number>(103).fill(0);
     for (const { train, validation } of splits) {
       for (const i of validation) seen[i]++;
       assert.equal(train.length + validation.length, 103);
       const held = new Set(validation);
-      assert.ok(Array.from(train).every((i) => !held.has(i)), 'train and validation overlap');
+      assert.ok(
+        Array.from(train).every((i) => !held.has(i)),
+        'train and validation overlap',
+      );
       assert.equal(new Set(train).size, train.length);
     }
     assert.ok(seen.every((n) => n === 1));

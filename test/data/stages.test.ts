@@ -26,7 +26,10 @@ describe('data stages and batches', () => {
     assert.deepEqual(batch.x.shape, [2, 4]);
     const x = batch.x.arraySync() as number[][];
     assert.ok(Math.abs(x[0][0] - 50 / 255) < 1e-6 && Math.abs(x[1][3] - 10 / 255) < 1e-6);
-    assert.deepEqual(batch.y.arraySync(), [[0, 0, 1], [0, 1, 0]]);
+    assert.deepEqual(batch.y.arraySync(), [
+      [0, 0, 1],
+      [0, 1, 0],
+    ]);
     tf.dispose([batch.x, batch.y]);
   });
 
@@ -38,7 +41,10 @@ describe('data stages and batches', () => {
   });
 
   it('refuses a reshape that changes the element count', () => {
-    assert.throws(() => apply(toy(), { type: 'reshape', shape: [3, 3] }), new ConfigError('a sample of shape [2, 2, 1] has 4 values and cannot become [3, 3] (9 values).'));
+    assert.throws(
+      () => apply(toy(), { type: 'reshape', shape: [3, 3] }),
+      new ConfigError('a sample of shape [2, 2, 1] has 4 values and cannot become [3, 3] (9 values).'),
+    );
   });
 
   it('shuffles with the seed and limits to the first samples', () => {

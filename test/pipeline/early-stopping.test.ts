@@ -38,7 +38,10 @@ describe('early stopping', () => {
   });
 
   it('counts a change below minDelta as no improvement, and maximizes accuracy', () => {
-    const stopping = new EarlyStopping({ ...settings, monitor: 'val_accuracy', minDelta: 0.01, patience: 1, restoreBestWeights: false }, ['loss', 'accuracy']);
+    const stopping = new EarlyStopping({ ...settings, monitor: 'val_accuracy', minDelta: 0.01, patience: 1, restoreBestWeights: false }, [
+      'loss',
+      'accuracy',
+    ]);
     assert.equal(stopping.afterEpoch(epoch(1, 1, 0.9), model), false);
     assert.equal(stopping.afterEpoch(epoch(2, 1, 0.92), model), false);
     assert.equal(stopping.afterEpoch(epoch(3, 1, 0.925), model), true);
@@ -46,9 +49,8 @@ describe('early stopping', () => {
   });
 
   it('names what can be monitored when the monitor is not measured', () => {
-    assert.throws(
-      () => new EarlyStopping({ ...settings, monitor: 'val_acc' }, ['loss', 'accuracy']),
-      { message: 'training.earlyStopping.monitor: "val_acc" is not measured; choose one of val_loss, val_accuracy, loss, accuracy.' },
-    );
+    assert.throws(() => new EarlyStopping({ ...settings, monitor: 'val_acc' }, ['loss', 'accuracy']), {
+      message: 'training.earlyStopping.monitor: "val_acc" is not measured; choose one of val_loss, val_accuracy, loss, accuracy.',
+    });
   });
 });

@@ -14,10 +14,11 @@ import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
 /** The toy experiment with a dropout layer, finished by fit, test, save and report. */
 function finalConfig(train: { images: string; labels: string }, test: { images: string; labels: string }, steps?: string): string {
   const source = `{ type: idx, images: ${JSON.stringify(test.images)}, labels: ${JSON.stringify(test.labels)} }`;
-  return toyConfig(train.images, train.labels, `steps: ${steps ?? `[{ type: fit, validationFraction: 0.1 }, { type: test, source: ${source} }, save, report]`}\n`).replace(
-    '    - flatten\n',
-    '    - flatten\n    - { type: dropout, rate: 0.25 }\n',
-  );
+  return toyConfig(
+    train.images,
+    train.labels,
+    `steps: ${steps ?? `[{ type: fit, validationFraction: 0.1 }, { type: test, source: ${source} }, save, report]`}\n`,
+  ).replace('    - flatten\n', '    - flatten\n    - { type: dropout, rate: 0.25 }\n');
 }
 
 describe('the final model: fit, test, save', function () {
@@ -52,11 +53,17 @@ describe('the final model: fit, test, save', function () {
     assert.equal(test.samples, 200);
     assert.match(test.origin, /test\/images-idx3-ubyte/);
     const diagonal = test.confusion.reduce((sum: number, row: number[], c: number) => sum + row[c], 0);
-    assert.equal(test.confusion.flat().reduce((a: number, b: number) => a + b, 0), 200);
+    assert.equal(
+      test.confusion.flat().reduce((a: number, b: number) => a + b, 0),
+      200,
+    );
     assert.equal(test.accuracy, diagonal / 200);
     assert.ok(Math.abs(test.accuracy - test.scores.accuracy) < 1e-6, `${test.accuracy} vs ${test.scores.accuracy}`);
     assert.ok(test.accuracy > 0.8, `test accuracy ${test.accuracy}`);
-    assert.deepEqual(test.perClass.map((c: { support: number }) => c.support), [50, 50, 50, 50]);
+    assert.deepEqual(
+      test.perClass.map((c: { support: number }) => c.support),
+      [50, 50, 50, 50],
+    );
     assert.equal(test.misclassified.length, Math.min(24, 200 - diagonal));
     for (const m of test.misclassified) assert.notEqual(m.label, m.predicted);
   });
@@ -101,7 +108,10 @@ describe('the final model: fit, test, save', function () {
     fs.writeFileSync(path.join(dir, 'bad.yaml'), finalConfig(testData, testData, '[save, fit, report]'));
     const result = pipeline(['validate', 'bad.yaml'], dir);
     assert.equal(result.status, 2, result.stderr);
-    assert.match(result.stderr, /Invalid steps in bad\.yaml:\n {2}- bad\.yaml:23:9 steps\[0\]: step "save" needs the final model, which "fit" makes: put it before "save"\./);
+    assert.match(
+      result.stderr,
+      /Invalid steps in bad\.yaml:\n {2}- bad\.yaml:23:9 steps\[0\]: step "save" needs the final model, which "fit" makes: put it before "save"\./,
+    );
   });
 
   it('asks where the test data is when the source has no test split of its own (exit 2)', () => {
@@ -109,6 +119,9 @@ describe('the final model: fit, test, save', function () {
     fs.writeFileSync(path.join(dir, 'bad.yaml'), finalConfig(testData, testData, '[fit, test, report]'));
     const result = pipeline(['validate', 'bad.yaml'], dir);
     assert.equal(result.status, 2, result.stderr);
-    assert.match(result.stderr, /The test step needs its data for source "idx": write it as \{ type: test, source: \{ type: idx, \.\.\. \} \} in steps\./);
+    assert.match(
+      result.stderr,
+      /The test step needs its data for source "idx": write it as \{ type: test, source: \{ type: idx, \.\.\. \} \} in steps\./,
+    );
   });
 });

@@ -25,17 +25,36 @@ describe('model builder', () => {
     model.dispose();
   });
 
-  it('builds the study\'s improvements: batch normalization and a deeper conv stack', async () => {
+  it("builds the study's improvements: batch normalization and a deeper conv stack", async () => {
     const configs = path.join(REPO, 'configs');
     const batchnorm = buildModel((await loadExperiment('batchnorm', [], configs)).spec.model.layers, [28, 28, 1], new Random(1));
-    assert.deepEqual(summarize(batchnorm).map((l) => [l.type, l.parameters]), [
-      ['Conv2D', 320], ['BatchNormalization', 128], ['MaxPooling2D', 0], ['Flatten', 0], ['Dense', 540900], ['BatchNormalization', 400], ['Dense', 1010],
-    ]);
+    assert.deepEqual(
+      summarize(batchnorm).map((l) => [l.type, l.parameters]),
+      [
+        ['Conv2D', 320],
+        ['BatchNormalization', 128],
+        ['MaxPooling2D', 0],
+        ['Flatten', 0],
+        ['Dense', 540900],
+        ['BatchNormalization', 400],
+        ['Dense', 1010],
+      ],
+    );
     assert.equal(batchnorm.countParams(), 542758);
     const deeper = buildModel((await loadExperiment('deeper', [], configs)).spec.model.layers, [28, 28, 1], new Random(1));
-    assert.deepEqual(summarize(deeper).map((l) => l.outputShape), [
-      [null, 26, 26, 32], [null, 13, 13, 32], [null, 11, 11, 64], [null, 9, 9, 64], [null, 4, 4, 64], [null, 1024], [null, 100], [null, 10],
-    ]);
+    assert.deepEqual(
+      summarize(deeper).map((l) => l.outputShape),
+      [
+        [null, 26, 26, 32],
+        [null, 13, 13, 32],
+        [null, 11, 11, 64],
+        [null, 9, 9, 64],
+        [null, 4, 4, 64],
+        [null, 1024],
+        [null, 100],
+        [null, 10],
+      ],
+    );
     assert.equal(deeper.countParams(), 159254);
     batchnorm.dispose();
     deeper.dispose();
@@ -55,9 +74,21 @@ describe('model builder', () => {
 
   it('names the layer whose window is larger than its input', () => {
     assert.throws(
-      () => buildModel([{ type: 'maxPooling2d', poolSize: 2 }, { type: 'conv2d', filters: 2, kernelSize: 5 }], [6, 6, 1], new Random(1)),
+      () =>
+        buildModel(
+          [
+            { type: 'maxPooling2d', poolSize: 2 },
+            { type: 'conv2d', filters: 2, kernelSize: 5 },
+          ],
+          [6, 6, 1],
+          new Random(1),
+        ),
       new ConfigError('The model cannot be built:', [
-        { path: 'model.layers[1]', keys: ['model', 'layers', 1], message: 'conv2d cannot take an input of shape [batch, 3, 3, 1]: its window is larger than its input.' },
+        {
+          path: 'model.layers[1]',
+          keys: ['model', 'layers', 1],
+          message: 'conv2d cannot take an input of shape [batch, 3, 3, 1]: its window is larger than its input.',
+        },
       ]),
     );
     assert.throws(
@@ -68,7 +99,15 @@ describe('model builder', () => {
 
   it('names a dense layer whose input is not flat, and a conv layer whose input is not an image', () => {
     assert.throws(
-      () => buildModel([{ type: 'conv2d', filters: 2, kernelSize: 3 }, { type: 'dense', units: 3 }], [6, 6, 1], new Random(1)),
+      () =>
+        buildModel(
+          [
+            { type: 'conv2d', filters: 2, kernelSize: 3 },
+            { type: 'dense', units: 3 },
+          ],
+          [6, 6, 1],
+          new Random(1),
+        ),
       new ConfigError('The model cannot be built:', [
         {
           path: 'model.layers[1]',

@@ -7,8 +7,7 @@ import type { FoldCheckpoint } from '../../src/pipeline/checkpoint';
 import { tempDir, toyConfig, writeToyIdx } from '../support/fixtures';
 import { readJsonFile, readReport, readStatus } from '../support/run-files';
 
-const foldsOf = (runDir: string) =>
-  readReport(runDir).folds.map((f) => [f.accuracy, f.history.map((h) => [h.train, h.validation])]);
+const foldsOf = (runDir: string) => readReport(runDir).folds.map((f) => [f.accuracy, f.history.map((h) => [h.train, h.validation])]);
 
 function onlyRun(cwd: string, experiment: string): string {
   const dir = path.join(cwd, 'experiments', experiment);
@@ -18,7 +17,12 @@ function onlyRun(cwd: string, experiment: string): string {
 }
 
 /** Starts a run in its own process group and calls `kill` once fold 1 has a checkpoint at or after `epoch`. */
-function runUntilCheckpoint(cwd: string, args: string[], epoch: number, kill: (pid: number) => void): Promise<{ code: number | null; stderr: string }> {
+function runUntilCheckpoint(
+  cwd: string,
+  args: string[],
+  epoch: number,
+  kill: (pid: number) => void,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -81,7 +85,12 @@ describe('checkpoints and resume', function () {
     assert.equal(stopped.code, 130, stopped.stderr);
     const runDir = onlyRun(cwd, 'toy');
     const runId = path.basename(runDir);
-    assert.match(stopped.stderr, new RegExp(`Run interrupted \\(stopped in epoch \\d+ at step \\d+ of \\d+\\); checkpoints are saved\\. Resume with: pipeline run toy\\.yaml --resume ${runId}`));
+    assert.match(
+      stopped.stderr,
+      new RegExp(
+        `Run interrupted \\(stopped in epoch \\d+ at step \\d+ of \\d+\\); checkpoints are saved\\. Resume with: pipeline run toy\\.yaml --resume ${runId}`,
+      ),
+    );
     const status = readStatus(runDir);
     assert.equal(status.state, 'interrupted');
     const resumed = pipeline(['run', 'toy.yaml', '--resume', runId, '--set', 'runtime.workers=1'], cwd);

@@ -29,7 +29,10 @@ function writeStatus(experimentsDir: string, runId: string, pid: number): void {
   const dir = path.join(experimentsDir, 'toy', runId);
   fs.mkdirSync(dir, { recursive: true });
   const now = new Date().toISOString();
-  fs.writeFileSync(path.join(dir, 'status.json'), JSON.stringify({ state: 'running', runId, experiment: 'toy', startedAt: now, updatedAt: now, pid, host: 'here' }));
+  fs.writeFileSync(
+    path.join(dir, 'status.json'),
+    JSON.stringify({ state: 'running', runId, experiment: 'toy', startedAt: now, updatedAt: now, pid, host: 'here' }),
+  );
 }
 
 describe('run index: whether a running run still has its process', () => {

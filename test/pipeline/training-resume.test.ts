@@ -28,20 +28,38 @@ describe('resume through the training vocabulary', function () {
   before(() => (data = writeToyIdx(tempDir('pipeline-vocabulary-'), 800)));
 
   it('a learning-rate schedule continues where it stopped, to identical metrics and weights', async () => {
-    const { expected, resumed, sameWeights } = await straightAndResumed(data, ['training.schedule={type: cosine, warmupEpochs: 0.5}', 'training.epochs=3']);
+    const { expected, resumed, sameWeights } = await straightAndResumed(data, [
+      'training.schedule={type: cosine, warmupEpochs: 0.5}',
+      'training.epochs=3',
+    ]);
     assert.deepEqual(scores(resumed.history), scores(expected.history));
-    assert.deepEqual(resumed.history.map((r) => r.learningRate), expected.history.map((r) => r.learningRate));
+    assert.deepEqual(
+      resumed.history.map((r) => r.learningRate),
+      expected.history.map((r) => r.learningRate),
+    );
     // 25 steps an epoch, cosine over the 63 steps (2.5 epochs) after a 13-step warm-up: the last epoch ends at step 74.
-    assert.ok(Math.abs(expected.history[2].learningRate! - 0.05 * 0.5 * (1 + Math.cos((Math.PI * 61) / 63))) < 1e-9, String(expected.history[2].learningRate));
+    assert.ok(
+      Math.abs(expected.history[2].learningRate! - 0.05 * 0.5 * (1 + Math.cos((Math.PI * 61) / 63))) < 1e-9,
+      String(expected.history[2].learningRate),
+    );
     sameWeights();
   });
 
-  it('early stopping stops where an uninterrupted run stops and keeps the best epoch\'s weights, through a resume', async () => {
+  it("early stopping stops where an uninterrupted run stops and keeps the best epoch's weights, through a resume", async () => {
     // A minDelta no accuracy can beat: epoch 1 stays the best, so training stops after epoch 3 with epoch 1's weights.
     const stopping = 'training.earlyStopping={monitor: val_accuracy, patience: 2, minDelta: 1, restoreBestWeights: true}';
     const { expected, resumed, sameWeights } = await straightAndResumed(data, [stopping, 'training.epochs=6']);
-    assert.deepEqual(expected.history.map((r) => r.epoch), [1, 2, 3]);
-    assert.deepEqual(expected.stopping, { monitor: 'val_accuracy', best: expected.history[0].validation.accuracy, bestEpoch: 1, stoppedEpoch: 3, restoredBestWeights: true });
+    assert.deepEqual(
+      expected.history.map((r) => r.epoch),
+      [1, 2, 3],
+    );
+    assert.deepEqual(expected.stopping, {
+      monitor: 'val_accuracy',
+      best: expected.history[0].validation.accuracy,
+      bestEpoch: 1,
+      stoppedEpoch: 3,
+      restoredBestWeights: true,
+    });
     assert.deepEqual(scores(resumed.history), scores(expected.history));
     assert.deepEqual(resumed.stopping, expected.stopping);
     sameWeights();
@@ -78,21 +96,22 @@ describe('resume through the training vocabulary', function () {
   batchSize: 16
   schedule: { type: exponential, decayRate: 0.5, warmupEpochs: 0.5 }
   earlyStopping: { monitor: val_loss, patience: 1, restoreBestWeights: true }`;
-    const config = toyConfig(data.images, data.labels).replace(/training:[\s\S]*?batchSize: 16\n/, `${extra}\n`).replace('    - oneHot\n', '    - oneHot\n    - augment\n');
+    const config = toyConfig(data.images, data.labels)
+      .replace(/training:[\s\S]*?batchSize: 16\n/, `${extra}\n`)
+      .replace('    - oneHot\n', '    - oneHot\n    - augment\n');
     fs.writeFileSync(path.join(cwd, 'toy.yaml'), config);
     const folds = (name: string, workers: string) => {
       const result = pipeline(['run', 'toy.yaml', '--set', `name=${name}`, '--set', `runtime.workers=${workers}`], cwd);
       assert.equal(result.status, 0, result.stderr);
       const dir = path.join(cwd, 'experiments', name);
       const report = readReport(path.join(dir, fs.readdirSync(dir)[0]));
-      return report.folds.map((f) => [
-        f.accuracy,
-        f.earlyStopping,
-        f.history.map((h) => [h.train, h.validation, h.learningRate]),
-      ]);
+      return report.folds.map((f) => [f.accuracy, f.earlyStopping, f.history.map((h) => [h.train, h.validation, h.learningRate])]);
     };
     const inWorkers = folds('toy-workers', '2');
     assert.deepEqual(folds('toy-one', '1'), inWorkers);
-    assert.ok(inWorkers.every((f) => f[1] !== undefined), 'each fold records its early stopping');
+    assert.ok(
+      inWorkers.every((f) => f[1] !== undefined),
+      'each fold records its early stopping',
+    );
   });
 });

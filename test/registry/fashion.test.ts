@@ -13,7 +13,7 @@ const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal'
 describe('configs/fashion.yaml: the baseline study on Fashion-MNIST', function () {
   this.timeout(300_000);
 
-  it('is the baseline with Debian\'s gzipped Fashion-MNIST IDX files and their class names', async () => {
+  it("is the baseline with Debian's gzipped Fashion-MNIST IDX files and their class names", async () => {
     const [fashion, baseline] = await Promise.all([loadExperiment(FASHION), loadExperiment(path.join(REPO, 'configs', 'baseline.yaml'))]);
     assert.deepEqual(fashion.spec.data.source, {
       type: 'idx',
@@ -31,10 +31,15 @@ describe('configs/fashion.yaml: the baseline study on Fashion-MNIST', function (
     const missing = path.join(cwd, 'gone', 'train-images-idx3-ubyte.gz');
     const result = pipeline(['run', FASHION, '--set', `data.source.images=${missing}`], cwd);
     assert.equal(result.status, 1, result.stderr);
-    assert.match(result.stderr, new RegExp(`error ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} not found: the Debian package dataset-fashion-mnist installs it \\(apt-get install dataset-fashion-mnist\\)\\.\\n`));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `error ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} not found: the Debian package dataset-fashion-mnist installs it \\(apt-get install dataset-fashion-mnist\\)\\.\\n`,
+      ),
+    );
   });
 
-  it('carries the class names into report.json and the saved model\'s preprocessing.json', () => {
+  it("carries the class names into report.json and the saved model's preprocessing.json", () => {
     const cwd = tempDir('pipeline-fashion-');
     const test = `{ type: test, source: { type: idx, images: ${DIR}/t10k-images-idx3-ubyte.gz, labels: ${DIR}/t10k-labels-idx1-ubyte.gz } }`;
     fs.writeFileSync(

@@ -41,7 +41,9 @@ describe('dependency direction', () => {
   it('src/registry never imports src/pipeline, directly or through another module', () => {
     const pipelineDir = path.join(SRC, 'pipeline') + path.sep;
     const offending = sourceFiles(path.join(SRC, 'registry')).flatMap((file) =>
-      [...reachable(file).entries()].filter(([reached]) => reached.startsWith(pipelineDir)).map(([, chain]) => chain.map((f) => path.relative(REPO, f)).join(' → ')),
+      [...reachable(file).entries()]
+        .filter(([reached]) => reached.startsWith(pipelineDir))
+        .map(([, chain]) => chain.map((f) => path.relative(REPO, f)).join(' → ')),
     );
     assert.deepEqual(offending, []);
   });

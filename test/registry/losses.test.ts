@@ -29,9 +29,15 @@ describe('categoricalCrossentropy', () => {
     const [value, expected] = [loss, reference(1e-7)].map((f) => f(yTrue, yPred).dataSync()[0]);
     assert.ok(Math.abs(value - expected) < 1e-6, `${value} vs ${expected}`);
     const grads = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Scalar) =>
-      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.mul<tf.Scalar>(f(a, b), 3))([yTrue, yPred]).map((g) => Array.from(g.dataSync()));
+      tf
+        .grads((a: tf.Tensor, b: tf.Tensor) => tf.mul<tf.Scalar>(f(a, b), 3))([yTrue, yPred])
+        .map((g) => Array.from(g.dataSync()));
     const [actual, wanted] = [grads(loss), grads(reference(1e-7))];
-    wanted.forEach((g, i) => g.forEach((v, j) => assert.ok(Math.abs(actual[i][j] - v) <= 1e-5 * Math.max(1, Math.abs(v)), `input ${i} element ${j}: ${actual[i][j]} vs ${v}`)));
+    wanted.forEach((g, i) =>
+      g.forEach((v, j) =>
+        assert.ok(Math.abs(actual[i][j] - v) <= 1e-5 * Math.max(1, Math.abs(v)), `input ${i} element ${j}: ${actual[i][j]} vs ${v}`),
+      ),
+    );
     // Where the clip holds the probability, nothing flows back: the 1e-9 of sample 1.
     assert.equal(actual[1][3], 0);
   });

@@ -17,7 +17,11 @@ describe('option schemas (TypeBox)', () => {
       additionalProperties: false,
       type: 'object',
       required: ['units'],
-      properties: { units: { type: 'integer', minimum: 1 }, activation: { enum: ['linear', 'relu'], default: 'linear' }, strides: { type: 'integer' } },
+      properties: {
+        units: { type: 'integer', minimum: 1 },
+        activation: { enum: ['linear', 'relu'], default: 'linear' },
+        strides: { type: 'integer' },
+      },
     });
     assert.equal((JSON.parse(JSON.stringify(options({ a: Type.Number({ default: 1 }) }))) as { required?: string[] }).required, undefined);
   });
@@ -42,7 +46,10 @@ describe('option schemas (TypeBox)', () => {
   });
 
   it('refers to another kind through $defs, which the experiment schema holds for every kind', () => {
-    assert.deepEqual(JSON.parse(JSON.stringify(componentRef('initializers', { default: 'zeros' }))), { $ref: '#/$defs/initializers', default: 'zeros' });
+    assert.deepEqual(JSON.parse(JSON.stringify(componentRef('initializers', { default: 'zeros' }))), {
+      $ref: '#/$defs/initializers',
+      default: 'zeros',
+    });
     const defs = experimentSchema().$defs as Record<string, unknown>;
     for (const [key, kind] of Object.entries(registry)) {
       assert.equal(kind.kind, key, `registry.${key} must be constructed with kind "${key}" (its $defs name)`);
@@ -54,17 +61,20 @@ describe('option schemas (TypeBox)', () => {
     const properties = (schema: unknown, at: string): unknown =>
       at.split('.').reduce((node: unknown, key) => (node as { properties: Record<string, unknown> }).properties[key], schema);
     const placed = Object.values(registry).flatMap((kind) => ('placement' in kind ? [[kind.kind, kind.placement] as const] : []));
-    assert.deepEqual(placed.map(([kind, p]) => `${kind}@${p.at}`), [
-      'layers@model.layers',
-      'optimizers@training.optimizer',
-      'schedules@training.schedule',
-      'losses@training.loss',
-      'metrics@training.metrics',
-      'sources@data.source',
-      'stages@data.stages',
-      'evaluation@evaluation',
-      'steps@steps',
-    ]);
+    assert.deepEqual(
+      placed.map(([kind, p]) => `${kind}@${p.at}`),
+      [
+        'layers@model.layers',
+        'optimizers@training.optimizer',
+        'schedules@training.schedule',
+        'losses@training.loss',
+        'metrics@training.metrics',
+        'sources@data.source',
+        'stages@data.stages',
+        'evaluation@evaluation',
+        'steps@steps',
+      ],
+    );
     for (const [, placement] of placed) assert.equal(properties(experimentSchema(), placement.at), placement.setting);
   });
 });

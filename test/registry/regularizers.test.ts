@@ -8,10 +8,20 @@ import type { ComponentRef } from '../../src/registry/registry';
 
 describe('kernel regularizers', () => {
   // Four samples of three values, two classes, one-hot.
-  const data = { ...createDataset(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), new Uint8Array([0, 1, 0, 1]), [3], 'toy'), labelEncoding: 'oneHot' as const, scale: 0.1 };
+  const data = {
+    ...createDataset(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), new Uint8Array([0, 1, 0, 1]), [3], 'toy'),
+    labelEncoding: 'oneHot' as const,
+    scale: 0.1,
+  };
   const objective = { loss: registry.losses.instantiate('categoricalCrossentropy', undefined), metrics: [] };
   const loss = (regularizer?: ComponentRef) => {
-    const layer = { type: 'dense', units: 2, activation: 'softmax', kernelInitializer: { type: 'constant', value: 0.5 }, ...(regularizer ? { kernelRegularizer: regularizer } : {}) };
+    const layer = {
+      type: 'dense',
+      units: 2,
+      activation: 'softmax',
+      kernelInitializer: { type: 'constant', value: 0.5 },
+      ...(regularizer ? { kernelRegularizer: regularizer } : {}),
+    };
     const model = buildModel([layer], [3], new Random(1));
     const value = evaluateModel(model, objective, data).loss;
     model.dispose();

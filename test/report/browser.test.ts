@@ -38,15 +38,33 @@ describe('views in Chromium', () => {
     const { page, problems } = await openFile(browser, path.join(study.runs.toy, 'report.html'));
     const report = readReport(study.runs.toy);
     const charts = await chartMarks(page);
-    assert.deepEqual(charts.map(([name]) => name), ['accuracy', 'loss', 'fold-accuracy', 'confusion']);
+    assert.deepEqual(
+      charts.map(([name]) => name),
+      ['accuracy', 'loss', 'fold-accuracy', 'confusion'],
+    );
     for (const [name, marks] of charts) assert.ok(marks > 0, `chart ${name} has marks`);
-    assert.equal((await page.textContent('#summary-accuracy'))!.trim(), `${(100 * report.summary.accuracy.mean).toFixed(3)}% ± ${(100 * report.summary.accuracy.std).toFixed(3)} pp`);
+    assert.equal(
+      (await page.textContent('#summary-accuracy'))!.trim(),
+      `${(100 * report.summary.accuracy.mean).toFixed(3)}% ± ${(100 * report.summary.accuracy.std).toFixed(3)} pp`,
+    );
     const foldCells = await page.$$eval('#folds tbody tr', (rows: PageElement[]) => rows.map((r) => r.children[3].textContent));
-    assert.deepEqual(foldCells, report.folds.map((f) => `${(100 * f.accuracy!).toFixed(3)}%`));
-    const confusionCounts = await page.$$eval('figure[data-chart="confusion"] .role-mark text', (texts: PageElement[]) => texts.map((t) => Number(t.textContent)));
-    assert.deepEqual(confusionCounts.sort((a, b) => a - b), report.predictions!.confusion.flat().sort((a, b) => a - b));
+    assert.deepEqual(
+      foldCells,
+      report.folds.map((f) => `${(100 * f.accuracy!).toFixed(3)}%`),
+    );
+    const confusionCounts = await page.$$eval('figure[data-chart="confusion"] .role-mark text', (texts: PageElement[]) =>
+      texts.map((t) => Number(t.textContent)),
+    );
+    assert.deepEqual(
+      confusionCounts.sort((a, b) => a - b),
+      report.predictions!.confusion.flat().sort((a, b) => a - b),
+    );
     const images = await page.$$eval('.gallery img', (imgs: { naturalWidth: number }[]) => imgs.map((i) => i.naturalWidth));
-    assert.deepEqual(images, report.predictions!.misclassified.map(() => 8), 'every gallery image decoded at its 8×8 size');
+    assert.deepEqual(
+      images,
+      report.predictions!.misclassified.map(() => 8),
+      'every gallery image decoded at its 8×8 size',
+    );
     assert.ok(inkedShare(await page.screenshot({ fullPage: true })) > 0.05);
     assert.deepEqual(problems, []);
   });
@@ -57,10 +75,16 @@ describe('views in Chromium', () => {
     assert.equal(result.status, 0, result.stderr);
     const { page, problems } = await openFile(browser, path.join(out, 'compare.html'));
     const charts = await chartMarks(page);
-    assert.deepEqual(charts.map(([name]) => name), ['fold-accuracy', 'accuracy', 'loss', 'class-f1']);
+    assert.deepEqual(
+      charts.map(([name]) => name),
+      ['fold-accuracy', 'accuracy', 'loss', 'class-f1'],
+    );
     for (const [name, marks] of charts) assert.ok(marks > 0, `chart ${name} has marks`);
     const means = await page.$$eval('#comparison tbody tr', (rows: PageElement[]) => rows.map((r) => r.children[2].textContent));
-    assert.deepEqual(means, [study.runs.base, study.runs.toy].map((dir) => `${(100 * readReport(dir).summary.accuracy.mean).toFixed(3)}%`));
+    assert.deepEqual(
+      means,
+      [study.runs.base, study.runs.toy].map((dir) => `${(100 * readReport(dir).summary.accuracy.mean).toFixed(3)}%`),
+    );
     assert.match((await page.textContent('#comparison tbody tr:nth-child(2)'))!, /corrected paired t \(Nadeau–Bengio\)/);
     assert.ok(inkedShare(await page.screenshot({ fullPage: true })) > 0.05);
     assert.deepEqual(problems, []);

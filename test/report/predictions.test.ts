@@ -32,7 +32,8 @@ describe('summarizePredictions', () => {
       { precision: 1, recall: 0.5, f1: 2 / 3, support: 2 },
     ];
     summary.perClass.forEach((m, c) => {
-      for (const key of ['precision', 'recall', 'f1', 'support'] as const) assert.ok(Math.abs(m[key] - expected[c][key]) < 1e-12, `class ${c} ${key}: ${m[key]}`);
+      for (const key of ['precision', 'recall', 'f1', 'support'] as const)
+        assert.ok(Math.abs(m[key] - expected[c][key]) < 1e-12, `class ${c} ${key}: ${m[key]}`);
     });
   });
 
@@ -48,13 +49,19 @@ describe('summarizePredictions', () => {
     const image = PNG.sync.read(Buffer.from(misclassified[0].png, 'base64'));
     assert.deepEqual([image.width, image.height], [2, 2]);
     // Decoded as RGBA: the red channel of each pixel is the gray value of sample position 4.
-    assert.deepEqual([0, 1, 2, 3].map((p) => image.data[4 * p]), [160, 170, 180, 190]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((p) => image.data[4 * p]),
+      [160, 170, 180, 190],
+    );
     assert.equal(summarizePredictions({ ...input, keep: 1 }).misclassified.length, 1);
     assert.deepEqual(summarizePredictions({ labels, probabilities, classes: 3 }).misclassified, [], 'no images, no gallery');
   });
 
   it('refuses probabilities that do not match the labels', () => {
-    assert.throws(() => summarizePredictions({ labels, probabilities: probabilities.slice(1), classes: 3 }), /17 probabilities for 6 samples of 3 classes/);
+    assert.throws(
+      () => summarizePredictions({ labels, probabilities: probabilities.slice(1), classes: 3 }),
+      /17 probabilities for 6 samples of 3 classes/,
+    );
   });
 
   it('combines folds: confusion summed, metrics of the sum, the most confident mistakes over all folds', () => {
@@ -62,12 +69,28 @@ describe('summarizePredictions', () => {
     const b = summarizePredictions({ ...input, fold: 0, probabilities: probabilities.map((p) => p) });
     const combined = combinePredictionSummaries([a, b], 3);
     assert.equal(combined.samples, 12);
-    assert.deepEqual(combined.confusion, a.confusion.map((row) => row.map((v) => 2 * v)));
+    assert.deepEqual(
+      combined.confusion,
+      a.confusion.map((row) => row.map((v) => 2 * v)),
+    );
     assert.deepEqual(combined.perClass, classMetrics(combined.confusion));
-    assert.deepEqual(combined.misclassified.map((m) => [m.fold, m.sampleIndex]), [[0, 14], [1, 14], [0, 11]]);
+    assert.deepEqual(
+      combined.misclassified.map((m) => [m.fold, m.sampleIndex]),
+      [
+        [0, 14],
+        [1, 14],
+        [0, 11],
+      ],
+    );
   });
 
   it('gives 0, not NaN, for a class never predicted and never present', () => {
-    assert.deepEqual(classMetrics([[2, 0], [0, 0]])[1], { precision: 0, recall: 0, f1: 0, support: 0 });
+    assert.deepEqual(
+      classMetrics([
+        [2, 0],
+        [0, 0],
+      ])[1],
+      { precision: 0, recall: 0, f1: 0, support: 0 },
+    );
   });
 });

@@ -27,15 +27,27 @@ describe('report.json', () => {
     for (const fold of report.folds) {
       const confusion = fold.predictions!.confusion;
       assert.equal(confusion.length, 4);
-      assert.equal(confusion.flat().reduce((a, b) => a + b, 0), fold.validationSize);
+      assert.equal(
+        confusion.flat().reduce((a, b) => a + b, 0),
+        fold.validationSize,
+      );
       const correct = confusion.reduce((s, row, c) => s + row[c], 0);
       assert.ok(Math.abs(correct / fold.validationSize - fold.accuracy!) < 1e-6, `diagonal ${correct} vs accuracy ${fold.accuracy}`);
-      assert.deepEqual(fold.predictions!.perClass.map((m) => m.support), confusion.map((row) => row.reduce((a, b) => a + b, 0)));
+      assert.deepEqual(
+        fold.predictions!.perClass.map((m) => m.support),
+        confusion.map((row) => row.reduce((a, b) => a + b, 0)),
+      );
     }
     const summed = report.predictions!.confusion;
-    assert.deepEqual(summed, summed.map((row, t) => row.map((_, p) => report.folds.reduce((s, f) => s + f.predictions!.confusion[t][p], 0))));
+    assert.deepEqual(
+      summed,
+      summed.map((row, t) => row.map((_, p) => report.folds.reduce((s, f) => s + f.predictions!.confusion[t][p], 0))),
+    );
     // k-fold validates every sample once: the summed rows are the class counts of the whole data.
-    assert.deepEqual(summed.map((row) => row.reduce((a, b) => a + b, 0)), report.data.classCounts);
+    assert.deepEqual(
+      summed.map((row) => row.reduce((a, b) => a + b, 0)),
+      report.data.classCounts,
+    );
   });
 
   it('keeps the most confident misclassified images, each really misclassified and showing its own sample', () => {
@@ -51,7 +63,10 @@ describe('report.json', () => {
       if (i > 0) assert.ok(entry.confidence <= gallery[i - 1].confidence, 'most confident first');
       const image = PNG.sync.read(Buffer.from(entry.png, 'base64'));
       const expected = study.data.pixels.subarray(entry.sampleIndex * 64, (entry.sampleIndex + 1) * 64);
-      assert.deepEqual(Array.from({ length: 64 }, (_, p) => image.data[4 * p]), Array.from(expected));
+      assert.deepEqual(
+        Array.from({ length: 64 }, (_, p) => image.data[4 * p]),
+        Array.from(expected),
+      );
     });
   });
 

@@ -18,7 +18,8 @@ describe('report views', () => {
   it('writes a self-contained report.html with every section and a chart per figure', () => {
     const html = fs.readFileSync(path.join(study.runs.toy, 'report.html'), 'utf8');
     for (const id of SECTIONS) assert.match(html, new RegExp(`<section id="${id}">`), `section ${id}`);
-    for (const chart of ['accuracy', 'loss', 'fold-accuracy', 'confusion']) assert.match(html, new RegExp(`data-chart="${chart}"><svg`), `chart ${chart}`);
+    for (const chart of ['accuracy', 'loss', 'fold-accuracy', 'confusion'])
+      assert.match(html, new RegExp(`data-chart="${chart}"><svg`), `chart ${chart}`);
     assert.doesNotMatch(html, /<script|<link|src="http|href="http/, 'nothing loaded from anywhere');
     assert.equal(html.match(/<img [^>]*src="data:image\/png;base64,/g)?.length, readReport(study.runs.toy).predictions!.misclassified.length);
     assert.match(html, /configs\/toy\.yaml<\/code> extends <code>configs\/base\.yaml/);
@@ -42,7 +43,10 @@ describe('report views', () => {
     fs.copyFileSync(path.join(study.runs.toy, 'status.json'), path.join(old, 'status.json'));
     const result = pipeline(['report', old], study.cwd);
     assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stdout, `${path.join('experiments', 'toy', '20000101-000000-0000', 'report.html')}\n${path.join('experiments', 'toy', '20000101-000000-0000', 'report.md')}\n`);
+    assert.equal(
+      result.stdout,
+      `${path.join('experiments', 'toy', '20000101-000000-0000', 'report.html')}\n${path.join('experiments', 'toy', '20000101-000000-0000', 'report.md')}\n`,
+    );
     const html = fs.readFileSync(path.join(old, 'report.html'), 'utf8');
     assert.match(html, /This report predates recorded configs/);
     assert.doesNotMatch(html, /id="confusion"/);
@@ -51,6 +55,10 @@ describe('report views', () => {
   it('pipeline report names what it cannot find', () => {
     const result = pipeline(['report', 'nonesuch'], study.cwd);
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /error No run "nonesuch": it is neither a run folder, a run id, nor an experiment with runs in experiments\/\. Experiments with runs: base, (\w+, )*reseeded, toy\./, 'other tests may add experiments');
+    assert.match(
+      result.stderr,
+      /error No run "nonesuch": it is neither a run folder, a run id, nor an experiment with runs in experiments\/\. Experiments with runs: base, (\w+, )*reseeded, toy\./,
+      'other tests may add experiments',
+    );
   });
 });

@@ -22,7 +22,10 @@ describe('show and list', () => {
     assert.equal(result.status, 0, result.stderr);
     const report = readReport(study.runs.base);
     assert.match(result.stdout, /^base: toy experiment for tests\n/);
-    assert.match(result.stdout, new RegExp(`\\n  mean accuracy +${(100 * report.summary.accuracy.mean).toFixed(3)}% ± ${(100 * report.summary.accuracy.std).toFixed(3)} pp\\n`));
+    assert.match(
+      result.stdout,
+      new RegExp(`\\n  mean accuracy +${(100 * report.summary.accuracy.mean).toFixed(3)}% ± ${(100 * report.summary.accuracy.std).toFixed(3)} pp\\n`),
+    );
     assert.match(result.stdout, new RegExp(`\\n  run +${report.experiment.runId}\\n`));
     const folds = result.stdout.split('\n').filter((line) => /^\d +\d+\.\d{3}% /.test(line));
     assert.equal(folds.length, 2);
@@ -30,12 +33,20 @@ describe('show and list', () => {
   });
 
   it('pipeline list filters by experiment and state, sorts by accuracy or date, and prints JSON', () => {
-    const list = (...args: string[]) => (JSON.parse(pipeline(['list', '--json', ...args], study.cwd).stdout) as { runs: { experiment: string; state: string; startedAt: string; accuracy?: { mean: number } }[] }).runs;
+    const list = (...args: string[]) =>
+      (
+        JSON.parse(pipeline(['list', '--json', ...args], study.cwd).stdout) as {
+          runs: { experiment: string; state: string; startedAt: string; accuracy?: { mean: number } }[];
+        }
+      ).runs;
     const toy = list('--experiment', 'toy');
     assert.ok(toy.length >= 1 && toy.every((r) => r.experiment === 'toy'));
     assert.ok(list('--state', 'complete').every((r) => r.state === 'complete'));
     const byAccuracy = list('--sort', 'accuracy', '--state', 'complete').map((r) => r.accuracy!.mean);
-    assert.deepEqual(byAccuracy, [...byAccuracy].sort((a, b) => b - a));
+    assert.deepEqual(
+      byAccuracy,
+      [...byAccuracy].sort((a, b) => b - a),
+    );
     const byDate = list('--sort', 'date', '--state', 'complete').map((r) => r.startedAt);
     assert.deepEqual(byDate, [...byDate].sort().reverse());
     const text = pipeline(['list', '--experiment', 'base'], study.cwd);

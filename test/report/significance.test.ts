@@ -38,7 +38,14 @@ describe('significance tests', () => {
 
   it('gives p = 1 for identical runs and p = 0 for a constant nonzero difference, not NaN', () => {
     assert.equal(correctedPairedTTest(a, a, 0.25).pValue, 1);
-    assert.equal(correctedPairedTTest(a.map((x) => x + 0.01), a, 0.25).pValue, 0);
+    assert.equal(
+      correctedPairedTTest(
+        a.map((x) => x + 0.01),
+        a,
+        0.25,
+      ).pValue,
+      0,
+    );
     assert.equal(welchTTest([0.9, 0.9], [0.9, 0.9]).pValue, 1);
   });
 

@@ -28,7 +28,12 @@ function pngClaiming(width: number, height: number): Buffer {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth; colour type 0 (grey), compression, filter, interlace all 0
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.alloc(64))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function digitRows(seed: number): number[][] {
@@ -75,9 +80,15 @@ describe('serve: the model server over HTTP', function () {
     assert.equal(saved.name, 'digits');
     const status = await (await fetch(url)).json();
     assert.deepEqual(status, { model_version_status: [{ version: '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] });
-    const meta = (await (await fetch(`${url}/metadata`)).json()) as { metadata: { signature_def: { signature_def: { serving_default: { inputs: Record<string, { tensor_shape: { dim: { size: string }[] } }> } } } }; classNames: string[] };
+    const meta = (await (await fetch(`${url}/metadata`)).json()) as {
+      metadata: { signature_def: { signature_def: { serving_default: { inputs: Record<string, { tensor_shape: { dim: { size: string }[] } }> } } } };
+      classNames: string[];
+    };
     const input = Object.values(meta.metadata.signature_def.signature_def.serving_default.inputs)[0];
-    assert.deepEqual(input.tensor_shape.dim.map((d) => d.size), ['-1', '28', '28', '1']);
+    assert.deepEqual(
+      input.tensor_shape.dim.map((d) => d.size),
+      ['-1', '28', '28', '1'],
+    );
     assert.deepEqual(meta.classNames, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });
 
@@ -90,7 +101,9 @@ describe('serve: the model server over HTTP', function () {
       assert.equal(response.status, 200);
       const { predictions } = (await response.json()) as { predictions: number[][] };
       assert.equal(predictions.length, 2);
-      predictions.forEach((p, i) => p.forEach((v, k) => assert.ok(Math.abs(v - expected[i][k]) < 1e-6, `instance ${i} class ${k}: ${v} vs ${expected[i][k]}`)));
+      predictions.forEach((p, i) =>
+        p.forEach((v, k) => assert.ok(Math.abs(v - expected[i][k]) < 1e-6, `instance ${i} class ${k}: ${v} vs ${expected[i][k]}`)),
+      );
     }
   });
 
@@ -114,7 +127,9 @@ describe('serve: the model server over HTTP', function () {
     try {
       const image = await fetch(base, { method: 'POST', body: JSON.stringify({ instances: [{ b64: (await drawnDigitPng()).toString('base64') }] }) });
       assert.equal(image.status, 400);
-      assert.deepEqual(await image.json(), { error: 'instances[0].b64: this model has no preprocessing.json (version 1) saying how to prepare an image for it; send the input as numbers.' });
+      assert.deepEqual(await image.json(), {
+        error: 'instances[0].b64: this model has no preprocessing.json (version 1) saying how to prepare an image for it; send the input as numbers.',
+      });
       assert.equal((await fetch(base, { method: 'POST', body: JSON.stringify({ instances: [digitRows(1)] }) })).status, 200);
     } finally {
       await bare.app.close();
@@ -125,24 +140,54 @@ describe('serve: the model server over HTTP', function () {
     const row = digitRows(3);
     const ragged = row.map((r, i) => (i === 5 ? r.slice(1) : r));
     const withNaN = row.map((r, i) => (i === 3 ? r.map((v, j) => (j === 4 ? 'NaN' : v)) : r));
-    const blank = await sharp({ create: { width: 56, height: 56, channels: 3, background: '#000' } }).png().toBuffer();
+    const blank = await sharp({ create: { width: 56, height: 56, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer();
     const cases: [string, string, string | RegExp][] = [
       ['invalid JSON', '{"instances": [1, 2', /^The request body is not valid JSON: /],
-      ['no instances', '{"inputs": []}', 'The request body must be a JSON object with an "instances" array, e.g. {"instances": [[...784 numbers...]]}.'],
+      [
+        'no instances',
+        '{"inputs": []}',
+        'The request body must be a JSON object with an "instances" array, e.g. {"instances": [[...784 numbers...]]}.',
+      ],
       ['empty body', '', /^The request body is not valid JSON: /],
       ['empty instances', '{"instances": []}', '"instances" is empty: send at least one instance.'],
       ['wrong size', '{"instances": [[1, 2, 3]]}', 'instances[0]: expected 784 numbers or a 28×28 array, got 3 values.'],
       ['wrong shape', JSON.stringify({ instances: [row.slice(0, 27)] }), 'instances[0]: expected 784 numbers or a 28×28 array, got a 27×28 array.'],
-      ['ragged rows', JSON.stringify({ instances: [row, ragged] }), 'instances[1][5]: expected an array of 28 (rows must all have the same length), got an array of 27.'],
+      [
+        'ragged rows',
+        JSON.stringify({ instances: [row, ragged] }),
+        'instances[1][5]: expected an array of 28 (rows must all have the same length), got an array of 27.',
+      ],
       ['NaN', JSON.stringify({ instances: [withNaN] }), 'instances[0][3][4]: expected a finite number, got the string "NaN".'],
-      ['overflow to Infinity', `{"instances": [[${new Array(783).fill(0).join(',')}, 1e999]]}`, 'instances[0][783]: expected a finite number, got Infinity.'],
+      [
+        'overflow to Infinity',
+        `{"instances": [[${new Array(783).fill(0).join(',')}, 1e999]]}`,
+        'instances[0][783]: expected a finite number, got Infinity.',
+      ],
       ['null pixel', `{"instances": [[${new Array(783).fill(0).join(',')}, null]]}`, 'instances[0][783]: expected a finite number, got null.'],
-      ['too many instances', JSON.stringify({ instances: new Array(257).fill(row.flat().map(() => 0)) }), '"instances" has 257 entries; at most 256 are accepted per request.'],
+      [
+        'too many instances',
+        JSON.stringify({ instances: new Array(257).fill(row.flat().map(() => 0)) }),
+        '"instances" has 257 entries; at most 256 are accepted per request.',
+      ],
       ['oversized body', JSON.stringify({ instances: [row], padding: 'x'.repeat(1024 * 1024) }), 'The request body is larger than the 1 MB allowed.'],
       ['b64 not base64', '{"instances": [{"b64": "not base64!"}]}', 'instances[0].b64: not valid base64.'],
-      ['b64 not an image', JSON.stringify({ instances: [{ b64: Buffer.from('hello, world').toString('base64') }] }), 'instances[0].b64: not an image (PNG or JPEG expected).'],
-      ['decompression bomb', JSON.stringify({ instances: [{ b64: pngClaiming(50_000, 50_000).toString('base64') }] }), 'instances[0].b64: the image is 50000×50000 pixels, more than the limit of 50,000,000.'],
-      ['b64 blank image', JSON.stringify({ instances: [{ b64: blank.toString('base64') }] }), 'instances[0].b64: no digit stands out of the background.'],
+      [
+        'b64 not an image',
+        JSON.stringify({ instances: [{ b64: Buffer.from('hello, world').toString('base64') }] }),
+        'instances[0].b64: not an image (PNG or JPEG expected).',
+      ],
+      [
+        'decompression bomb',
+        JSON.stringify({ instances: [{ b64: pngClaiming(50_000, 50_000).toString('base64') }] }),
+        'instances[0].b64: the image is 50000×50000 pixels, more than the limit of 50,000,000.',
+      ],
+      [
+        'b64 blank image',
+        JSON.stringify({ instances: [{ b64: blank.toString('base64') }] }),
+        'instances[0].b64: no digit stands out of the background.',
+      ],
       ['unsupported method', '{"instances": [[1]]}', 'Unsupported method "classify": this server answers POST /v1/models/digits:predict.'],
     ];
     for (const [label, body, expected] of cases) {
@@ -174,7 +219,12 @@ describe('serve: the model server over HTTP', function () {
     const own = createModelServer(saved, { ...DEFAULT_LIMITS, maxDelayMs: 1000 });
     const base = `${await own.app.listen({ port: 0, host: '127.0.0.1' })}/v1/models/digits:predict`;
     const body = JSON.stringify({ instances: [digitRows(5)] });
-    const sent = Array.from({ length: 16 }, () => fetch(base, { method: 'POST', body }).then((r) => r.status, () => 'refused'));
+    const sent = Array.from({ length: 16 }, () =>
+      fetch(base, { method: 'POST', body }).then(
+        (r) => r.status,
+        () => 'refused',
+      ),
+    );
     while (own.inFlight() === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     await new Promise((resolve) => setTimeout(resolve, 50));
     const waiting = own.inFlight();
@@ -182,7 +232,10 @@ describe('serve: the model server over HTTP', function () {
     const statuses = await Promise.all(sent);
     assert.ok(statuses.filter((s) => s === 200).length >= waiting, `${waiting} in flight at close: ${statuses.join(', ')}`);
     // Requests that reached the server after it began closing get 503 or a refused connection, never a hang.
-    assert.ok(statuses.every((s) => s === 200 || s === 503 || s === 'refused'), statuses.join(', '));
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 503 || s === 'refused'),
+      statuses.join(', '),
+    );
     await assert.rejects(fetch(base, { method: 'POST', body }));
   });
 });

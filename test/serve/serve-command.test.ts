@@ -34,7 +34,7 @@ describe('pipeline serve', function () {
   });
   after(() => server.child.exitCode === null && server.child.kill('SIGKILL'));
 
-  it('serves a run\'s saved model under the experiment\'s name, predicting what the model computes', async function () {
+  it("serves a run's saved model under the experiment's name, predicting what the model computes", async function () {
     const pixels = Array.from({ length: 784 }, (_, i) => (i % 29) / 28);
     const response = await fetch(`${server.base}/v1/models/baseline:predict`, { method: 'POST', body: JSON.stringify({ instances: [pixels] }) });
     assert.equal(response.status, 200);
@@ -44,7 +44,8 @@ describe('pipeline serve', function () {
     // The server runs on the machine's fastest backend; this process on tfjs's default: float32 rounding apart.
     predictions[0].forEach((p, k) => assert.ok(Math.abs(p - expected[0][k]) < 1e-5, `class ${k}: ${p} vs ${expected[0][k]}`));
     // The line is written as the answer leaves: give it a moment to arrive.
-    for (let wait = 0; wait < 50 && !/POST \/v1\/models\/baseline:predict 200/.test(server.stderr()); wait++) await new Promise((r) => setTimeout(r, 20));
+    for (let wait = 0; wait < 50 && !/POST \/v1\/models\/baseline:predict 200/.test(server.stderr()); wait++)
+      await new Promise((r) => setTimeout(r, 20));
     assert.match(server.stderr(), /POST \/v1\/models\/baseline:predict 200 [\d.]+ ms/);
   });
 
@@ -60,7 +61,9 @@ describe('pipeline serve', function () {
       timeout: 20,
     });
     const answered = result['2xx'];
-    process.stdout.write(`      load: ${answered} answered in ${result.duration.toFixed(1)} s, ${result.requests.average} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms\n`);
+    process.stdout.write(
+      `      load: ${answered} answered in ${result.duration.toFixed(1)} s, ${result.requests.average} req/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms\n`,
+    );
     assert.equal(result.errors, 0);
     assert.equal(result.timeouts, 0);
     assert.equal(result.non2xx, 0);
@@ -73,12 +76,24 @@ describe('pipeline serve', function () {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const exited = new Promise<number | null>((resolve) => server.child.on('exit', resolve));
     server.child.kill('SIGTERM');
-    const statuses = await Promise.all(inFlight.map((p) => p.then((r) => r.status, () => 'refused')));
+    const statuses = await Promise.all(
+      inFlight.map((p) =>
+        p.then(
+          (r) => r.status,
+          () => 'refused',
+        ),
+      ),
+    );
     assert.equal(await exited, 0);
     // Every request in flight at the signal is answered; ones that reach the server later get 503 or a refused connection.
-    const inFlightAtSignal = Number(/SIGTERM: finishing (\d+) request\(s\) in flight, then stopping[\s\S]*model server stopped/.exec(server.stderr())?.[1]);
+    const inFlightAtSignal = Number(
+      /SIGTERM: finishing (\d+) request\(s\) in flight, then stopping[\s\S]*model server stopped/.exec(server.stderr())?.[1],
+    );
     assert.ok(inFlightAtSignal >= 1, server.stderr());
     assert.ok(statuses.filter((s) => s === 200).length >= inFlightAtSignal, statuses.join(', '));
-    assert.ok(statuses.every((s) => s === 200 || s === 503 || s === 'refused'), statuses.join(', '));
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 503 || s === 'refused'),
+      statuses.join(', '),
+    );
   });
 });

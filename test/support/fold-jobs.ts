@@ -14,14 +14,27 @@ import { toyConfig } from './fixtures';
 export const quiet = { onEpoch: () => undefined, onProgress: () => undefined };
 
 /** A fresh run folder of the toy config (with `sets` applied) and the jobs of its folds, as the train step makes them. */
-export async function toyRun(cwd: string, data: { images: string; labels: string }, name: string, sets: string[] = []): Promise<{ context: RunContext; jobs: FoldJob[] }> {
+export async function toyRun(
+  cwd: string,
+  data: { images: string; labels: string },
+  name: string,
+  sets: string[] = [],
+): Promise<{ context: RunContext; jobs: FoldJob[] }> {
   const file = path.join(cwd, `${name}.yaml`);
   fs.writeFileSync(file, toyConfig(data.images, data.labels));
   const { spec } = await loadExperiment(file, sets);
   const folder = await RunFolder.create(path.join(cwd, 'experiments'), spec.name);
   const context = new RunContext(spec, file, folder, await selectBackend('wasm', { quiet: true }));
   const dataFiles = fileChecksums(context.dataset().files);
-  const jobs = context.splits().map((_, fold) => ({ run: `${spec.name}/${folder.runId}`, spec, configFile: file, runDir: folder.dir, fold, backend: 'wasm' as const, dataFiles }));
+  const jobs = context.splits().map((_, fold) => ({
+    run: `${spec.name}/${folder.runId}`,
+    spec,
+    configFile: file,
+    runDir: folder.dir,
+    fold,
+    backend: 'wasm' as const,
+    dataFiles,
+  }));
   return { context, jobs };
 }
 

@@ -47,7 +47,18 @@ function thickened(ink: Float32Array, side: number, radius: number): Float32Arra
 }
 
 /** An RGB canvas of `paper` with the ink painted in `pen` at (left, top), plus Gaussian-ish noise of `noise` levels. */
-function painted(width: number, height: number, paper: Rgb, pen: Rgb, ink: Float32Array, side: number, left: number, top: number, noise: number, random: Random): Buffer {
+function painted(
+  width: number,
+  height: number,
+  paper: Rgb,
+  pen: Rgb,
+  ink: Float32Array,
+  side: number,
+  left: number,
+  top: number,
+  noise: number,
+  random: Random,
+): Buffer {
   const rgb = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -67,21 +78,27 @@ export async function writeRedrawn(dir: string, name: string, digit: Uint8Array,
       const { side, ink } = enlarged(digit, 12);
       const file = path.join(dir, `${name}.png`);
       const rgb = painted(side + 80, side + 40, [255, 255, 255], [10, 10, 10], ink, side, 40, 20, 0, random);
-      await sharp(rgb, { raw: { width: side + 80, height: side + 40, channels: 3 } }).png().toFile(file);
+      await sharp(rgb, { raw: { width: side + 80, height: side + 40, channels: 3 } })
+        .png()
+        .toFile(file);
       return file;
     }
     case 'off-centre-noisy-jpeg': {
       const { side, ink } = enlarged(digit, 5);
       const file = path.join(dir, `${name}.jpg`);
       const rgb = painted(420, 300, [214, 206, 180], [40, 40, 90], ink, side, 20 + random.int(40), 140 + random.int(15), 14, random);
-      await sharp(rgb, { raw: { width: 420, height: 300, channels: 3 } }).jpeg({ quality: 70 }).toFile(file);
+      await sharp(rgb, { raw: { width: 420, height: 300, channels: 3 } })
+        .jpeg({ quality: 70 })
+        .toFile(file);
       return file;
     }
     case 'thick-coloured': {
       const { side, ink } = enlarged(digit, 8);
       const file = path.join(dir, `${name}.png`);
       const rgb = painted(side + 40, side + 40, [245, 205, 70], [200, 30, 40], thickened(ink, side, 5), side, 20, 20, 0, random);
-      await sharp(rgb, { raw: { width: side + 40, height: side + 40, channels: 3 } }).png().toFile(file);
+      await sharp(rgb, { raw: { width: side + 40, height: side + 40, channels: 3 } })
+        .png()
+        .toFile(file);
       return file;
     }
   }

@@ -34,7 +34,15 @@ export function epochLogLine(fold: number, epochs: number, record: EpochRecord):
 }
 
 export function writeStatus(dir: string, run: Pick<FixtureRun, 'experiment' | 'runId'>, state: RunState, pid = process.pid): void {
-  const status: RunStatus = { state, runId: run.runId, experiment: run.experiment, startedAt: `${run.runId.slice(0, 4)}-${run.runId.slice(4, 6)}-${run.runId.slice(6, 8)}T${run.runId.slice(9, 11)}:${run.runId.slice(11, 13)}:00.000Z`, updatedAt: new Date().toISOString(), pid, host: 'test' };
+  const status: RunStatus = {
+    state,
+    runId: run.runId,
+    experiment: run.experiment,
+    startedAt: `${run.runId.slice(0, 4)}-${run.runId.slice(4, 6)}-${run.runId.slice(6, 8)}T${run.runId.slice(9, 11)}:${run.runId.slice(11, 13)}:00.000Z`,
+    updatedAt: new Date().toISOString(),
+    pid,
+    host: 'test',
+  };
   fs.writeFileSync(path.join(dir, 'status.json'), JSON.stringify(status));
 }
 
@@ -58,11 +66,30 @@ export function fixtureReport(run: FixtureRun, epochs = run.epochs ?? 3): Report
   return {
     schemaVersion: 2,
     reportVersion: 1,
-    experiment: { name: run.experiment, description: `${run.experiment} fixture`, runId: run.runId, configFile: `configs/${run.experiment}.yaml`, configHash: 'fixture-hash', seed: run.seed ?? 1 },
+    experiment: {
+      name: run.experiment,
+      description: `${run.experiment} fixture`,
+      runId: run.runId,
+      configFile: `configs/${run.experiment}.yaml`,
+      configHash: 'fixture-hash',
+      seed: run.seed ?? 1,
+    },
     createdAt: '2026-01-01T00:00:00.000Z',
     runtime: { backend: 'wasm', versions: { 'tfjs-core': '4.22.0' }, cores: 2, platform: 'linux-x64' },
-    data: { origin: 'fixture', samples: folds * validationSize, sampleShape: [28, 28, 1], classCounts: new Array<number>(10).fill((folds * validationSize) / 10), files: [{ path: 'fixture-images', bytes: 1000, sha256: 'a'.repeat(64) }] },
-    model: { parameters: 7850, layers: [{ type: 'Flatten', outputShape: [null, 784], parameters: 0 }, { type: 'Dense', outputShape: [null, 10], parameters: 7850 }] },
+    data: {
+      origin: 'fixture',
+      samples: folds * validationSize,
+      sampleShape: [28, 28, 1],
+      classCounts: new Array<number>(10).fill((folds * validationSize) / 10),
+      files: [{ path: 'fixture-images', bytes: 1000, sha256: 'a'.repeat(64) }],
+    },
+    model: {
+      parameters: 7850,
+      layers: [
+        { type: 'Flatten', outputShape: [null, 784], parameters: 0 },
+        { type: 'Dense', outputShape: [null, 10], parameters: 7850 },
+      ],
+    },
     evaluation: { type: 'kfold', splits: folds },
     folds: run.accuracies.map((accuracy, fold) => ({
       fold,

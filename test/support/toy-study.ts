@@ -25,7 +25,8 @@ export function toyStudy(): ToyStudy {
   fs.writeFileSync(path.join(cwd, 'configs', 'base.yaml'), toyConfig(data.images, data.labels));
   fs.writeFileSync(path.join(cwd, 'configs', 'toy.yaml'), 'extends: base\ndescription: The base toy model, one epoch.\ntraining: { epochs: 1 }\n');
   fs.writeFileSync(path.join(cwd, '.gitignore'), 'experiments/\n');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd, stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd, stdio: 'ignore' });
   git('init', '-q');
   git('add', '.');
   git('commit', '-q', '-m', 'toy study');
@@ -35,6 +36,10 @@ export function toyStudy(): ToyStudy {
     const experiment = path.join(cwd, 'experiments', args.includes('name=reseeded') ? 'reseeded' : args[0]);
     return path.join(experiment, fs.readdirSync(experiment).sort().pop()!);
   };
-  study = { cwd, data: data.data, runs: { base: run(['base']), toy: run(['toy']), reseeded: run(['toy', '--set', 'seed=4', '--set', 'name=reseeded']) } };
+  study = {
+    cwd,
+    data: data.data,
+    runs: { base: run(['base']), toy: run(['toy']), reseeded: run(['toy', '--set', 'seed=4', '--set', 'name=reseeded']) },
+  };
   return study;
 }

@@ -13,9 +13,28 @@ async function main(): Promise<void> {
   const cwd = tempDir('pipeline-screens-');
   const experiments = path.join(cwd, 'experiments');
   const digitsRun = await trainDigitModel(cwd, { report: true });
-  writeRun(experiments, { experiment: 'baseline', runId: '20260101-100000-a1b2', state: 'complete', accuracies: [0.9861, 0.9872, 0.9855, 0.9868, 0.9874], epochs: 10 });
-  writeRun(experiments, { experiment: 'batchnorm', runId: '20260102-110000-c3d4', state: 'complete', accuracies: [0.9871, 0.9866, 0.9880, 0.9859, 0.9877], epochs: 10 });
-  writeRun(experiments, { experiment: 'deeper', runId: '20260103-120000-e5f6', state: 'running', accuracies: [0.9901, 0.9893, 0.9908, 0.9897, 0.9911], epochs: 10, epochsDone: 4 });
+  writeRun(experiments, {
+    experiment: 'baseline',
+    runId: '20260101-100000-a1b2',
+    state: 'complete',
+    accuracies: [0.9861, 0.9872, 0.9855, 0.9868, 0.9874],
+    epochs: 10,
+  });
+  writeRun(experiments, {
+    experiment: 'batchnorm',
+    runId: '20260102-110000-c3d4',
+    state: 'complete',
+    accuracies: [0.9871, 0.9866, 0.988, 0.9859, 0.9877],
+    epochs: 10,
+  });
+  writeRun(experiments, {
+    experiment: 'deeper',
+    runId: '20260103-120000-e5f6',
+    state: 'running',
+    accuracies: [0.9901, 0.9893, 0.9908, 0.9897, 0.9911],
+    epochs: 10,
+    epochsDone: 4,
+  });
   writeRun(experiments, { experiment: 'quick', runId: '20260104-130000-a7b8', state: 'failed', accuracies: [0.91, 0.92], epochs: 1, epochsDone: 0 });
   const app = createUiServer(experiments);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -30,7 +30,12 @@ describe('pipeline ui in headless Chromium', function () {
     const { page, problems } = await watchedPage(browser);
     await page.goto(`${base}/`);
     const keys = () => page.$$eval('#runs tr.run:not([hidden])', (rows: PageElement[]) => rows.map((r) => r.getAttribute('data-key')));
-    assert.deepEqual(await keys(), ['quick/20260104-100000-dddd', 'deeper/20260103-100000-cccc', 'batchnorm/20260102-100000-bbbb', 'baseline/20260101-100000-aaaa']);
+    assert.deepEqual(await keys(), [
+      'quick/20260104-100000-dddd',
+      'deeper/20260103-100000-cccc',
+      'batchnorm/20260102-100000-bbbb',
+      'baseline/20260101-100000-aaaa',
+    ]);
     await page.click('th[data-sort="accuracy"]');
     assert.deepEqual((await keys()).slice(0, 2), ['baseline/20260101-100000-aaaa', 'batchnorm/20260102-100000-bbbb']);
     await page.selectOption('#state-filter', 'complete');
@@ -66,7 +71,10 @@ describe('pipeline ui in headless Chromium', function () {
     await page.waitForFunction("[...document.querySelectorAll('#live-body tbody td:nth-child(2)')].map((c) => c.textContent).join() === '1/3,1/3'");
     fs.appendFileSync(path.join(dir, 'log.jsonl'), epochLogLine(0, 3, epochRecord(2, 0.97)) + epochLogLine(1, 3, epochRecord(2, 0.96)));
     await page.waitForFunction("[...document.querySelectorAll('#live-body tbody td:nth-child(2)')].map((c) => c.textContent).join() === '2/3,2/3'");
-    fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(fixtureReport({ experiment: 'deeper', runId: '20260103-100000-cccc', state: 'complete', accuracies: [0.97, 0.96] })));
+    fs.writeFileSync(
+      path.join(dir, 'report.json'),
+      JSON.stringify(fixtureReport({ experiment: 'deeper', runId: '20260103-100000-cccc', state: 'complete', accuracies: [0.97, 0.96] })),
+    );
     writeStatus(dir, { experiment: 'deeper', runId: '20260103-100000-cccc' }, 'complete');
     await page.waitForFunction("document.querySelector('#run-state')?.textContent === 'complete'");
     await page.waitForSelector('#report iframe.report-frame');

@@ -41,13 +41,26 @@ describe('pipeline ui: Try it, in headless Chromium', function () {
     await page.waitForSelector('#try[data-ready="true"]');
     assert.equal(await drawAndPredict(page, DIGIT_STROKES['1']), '1');
     const bars = await page.$$eval('#probabilities .bar', (rows: PageElement[]) =>
-      rows.map((r): [string | null | undefined, string | null | undefined, boolean] => [r.querySelector('.bar-name')?.textContent, r.querySelector('.bar-value')?.textContent, r.classList.contains('best')]),
+      rows.map((r): [string | null | undefined, string | null | undefined, boolean] => [
+        r.querySelector('.bar-name')?.textContent,
+        r.querySelector('.bar-value')?.textContent,
+        r.classList.contains('best'),
+      ]),
     );
-    assert.deepEqual(bars.map((b) => b[0]), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    assert.equal(bars.filter((b) => b[2]).map((b) => b[0]).join(), '1');
+    assert.deepEqual(
+      bars.map((b) => b[0]),
+      ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    );
+    assert.equal(
+      bars
+        .filter((b) => b[2])
+        .map((b) => b[0])
+        .join(),
+      '1',
+    );
     const total = bars.reduce((sum, b) => sum + Number(String(b[1]).replace('%', '')), 0);
     assert.ok(Math.abs(total - 100) < 1, `probabilities add up to ${total}%`);
-    assert.match(await page.textContent('#prediction') ?? '', /^1 with probability \d+\.\d%$/);
+    assert.match((await page.textContent('#prediction')) ?? '', /^1 with probability \d+\.\d%$/);
     // The model saw a light digit on black, centred: ink in the middle rows, none in the corners.
     const seen = await page.evaluate<{ side: number; centre: number; corner: number }>(`(() => {
       const canvas = document.querySelector('#seen');

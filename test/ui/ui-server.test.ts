@@ -44,10 +44,30 @@ describe('pipeline ui: the web app over HTTP', function () {
     const sweepDir = path.join(experiments, '_sweeps', 'quick', '20260105-095900-abcd');
     fs.mkdirSync(sweepDir, { recursive: true });
     writeStatus(sweepDir, { experiment: 'quick', runId: '20260105-095900-abcd' }, 'complete');
-    const trial = (id: string, name: string, run: string, mean: number) => ({ id, name, settings: [], overrides: [], state: 'complete', run, score: { mean, std: 0.005, n: 2 } });
+    const trial = (id: string, name: string, run: string, mean: number) => ({
+      id,
+      name,
+      settings: [],
+      overrides: [],
+      state: 'complete',
+      run,
+      score: { mean, std: 0.005, n: 2 },
+    });
     fs.writeFileSync(
       path.join(sweepDir, 'sweep.json'),
-      JSON.stringify({ sweepId: '20260105-095900-abcd', experiment: 'quick', configFile: 'configs/quick.yaml', metric: 'accuracy', goal: 'maximize', parameters: ['training.optimizer.learningRate'], trials: [trial('t1', 'quick.lr-0.1', 'quick.lr-0.1/20260105-100000-eeee', 0.915), trial('t2', 'quick.lr-0.01', 'quick.lr-0.01/20260105-100100-ffff', 0.935)], ranking: ['t2', 't1'] }),
+      JSON.stringify({
+        sweepId: '20260105-095900-abcd',
+        experiment: 'quick',
+        configFile: 'configs/quick.yaml',
+        metric: 'accuracy',
+        goal: 'maximize',
+        parameters: ['training.optimizer.learningRate'],
+        trials: [
+          trial('t1', 'quick.lr-0.1', 'quick.lr-0.1/20260105-100000-eeee', 0.915),
+          trial('t2', 'quick.lr-0.01', 'quick.lr-0.01/20260105-100100-ffff', 0.935),
+        ],
+        ranking: ['t2', 't1'],
+      }),
     );
     await selectBackend('cpu', { quiet: true });
     await saveModel(digitModel(), path.join(experiments, 'baseline', '20260101-100000-aaaa', 'model'), { version: 1, classNames: ['0', '1'] });
@@ -56,9 +76,14 @@ describe('pipeline ui: the web app over HTTP', function () {
   });
   after(async () => app.close());
 
-  it('lists every run with its state and accuracy, and a sweep\'s trials under the sweep', async function () {
+  it("lists every run with its state and accuracy, and a sweep's trials under the sweep", async function () {
     const html = await (await fetch(`${base}/`)).text();
-    for (const key of ['baseline/20260101-100000-aaaa', 'batchnorm/20260102-100000-bbbb', 'deeper/20260103-100000-cccc', 'quick/20260104-100000-dddd']) {
+    for (const key of [
+      'baseline/20260101-100000-aaaa',
+      'batchnorm/20260102-100000-bbbb',
+      'deeper/20260103-100000-cccc',
+      'quick/20260104-100000-dddd',
+    ]) {
       assert.ok(html.includes(`data-key="${key}"`), key);
     }
     assert.match(html, /data-key="baseline\/20260101-100000-aaaa"[^>]*>.*98\.30% ± 0\.16.*wasm.*42s/);
@@ -66,10 +91,13 @@ describe('pipeline ui: the web app over HTTP', function () {
     const sweep = /<tbody class="group"><tr class="sweep">(.*?)<\/tbody>/s.exec(html);
     assert.ok(sweep, 'a group for the sweep');
     assert.match(sweep[1], /sweep quick\/20260105-095900-abcd .*2\/2 trials complete · best quick\.lr-0\.01 \(accuracy 93\.50% ± 0\.50\)/);
-    assert.deepEqual([...sweep[1].matchAll(/<tr class="trial" data-key="([^"]+)"/g)].map((m) => m[1]), ['quick.lr-0.1/20260105-100000-eeee', 'quick.lr-0.01/20260105-100100-ffff']);
+    assert.deepEqual(
+      [...sweep[1].matchAll(/<tr class="trial" data-key="([^"]+)"/g)].map((m) => m[1]),
+      ['quick.lr-0.1/20260105-100000-eeee', 'quick.lr-0.01/20260105-100100-ffff'],
+    );
   });
 
-  it('streams a running run\'s epochs and its change of state as server-sent events', async function () {
+  it("streams a running run's epochs and its change of state as server-sent events", async function () {
     const dir = path.join(experiments, 'deeper', '20260103-100000-cccc');
     const controller = new AbortController();
     const response = await fetch(`${base}/runs/deeper/20260103-100000-cccc/events`, { signal: controller.signal });
@@ -77,11 +105,20 @@ describe('pipeline ui: the web app over HTTP', function () {
     const next = eventReader(response);
     const first = await next();
     assert.equal(first.state, 'running');
-    assert.deepEqual(first.folds.map((f) => f.history.length), [1, 1]);
+    assert.deepEqual(
+      first.folds.map((f) => f.history.length),
+      [1, 1],
+    );
     fs.appendFileSync(path.join(dir, 'log.jsonl'), epochLogLine(0, 3, epochRecord(2, 0.97)));
     const second = await next();
-    assert.deepEqual(second.folds.map((f) => f.history.length), [2, 1]);
-    fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(fixtureReport({ experiment: 'deeper', runId: '20260103-100000-cccc', state: 'complete', accuracies: [0.97, 0.96] })));
+    assert.deepEqual(
+      second.folds.map((f) => f.history.length),
+      [2, 1],
+    );
+    fs.writeFileSync(
+      path.join(dir, 'report.json'),
+      JSON.stringify(fixtureReport({ experiment: 'deeper', runId: '20260103-100000-cccc', state: 'complete', accuracies: [0.97, 0.96] })),
+    );
     writeStatus(dir, { experiment: 'deeper', runId: '20260103-100000-cccc' }, 'complete');
     let last = await next();
     while (last.state !== 'complete' || !last.hasReport) last = await next();
@@ -106,8 +143,14 @@ describe('pipeline ui: the web app over HTTP', function () {
 
   it('links a run that saved a model to its Try it page, and serves the files of its model folder', async function () {
     const html = await (await fetch(`${base}/`)).text();
-    assert.deepEqual([...html.matchAll(/<a class="try-link" href="([^"]+)">try it<\/a>/g)].map((m) => m[1]), ['/runs/baseline/20260101-100000-aaaa/try']);
-    assert.match(await (await fetch(`${base}/runs/baseline/20260101-100000-aaaa`)).text(), /<a id="try-link" class="button" href="\/runs\/baseline\/20260101-100000-aaaa\/try">Try the model<\/a>/);
+    assert.deepEqual(
+      [...html.matchAll(/<a class="try-link" href="([^"]+)">try it<\/a>/g)].map((m) => m[1]),
+      ['/runs/baseline/20260101-100000-aaaa/try'],
+    );
+    assert.match(
+      await (await fetch(`${base}/runs/baseline/20260101-100000-aaaa`)).text(),
+      /<a id="try-link" class="button" href="\/runs\/baseline\/20260101-100000-aaaa\/try">Try the model<\/a>/,
+    );
     assert.doesNotMatch(await (await fetch(`${base}/runs/batchnorm/20260102-100000-bbbb`)).text(), /try-link/);
     const page = await fetch(`${base}/runs/baseline/20260101-100000-aaaa/try`);
     assert.equal(page.status, 200);
@@ -116,15 +159,28 @@ describe('pipeline ui: the web app over HTTP', function () {
     assert.equal(model.headers.get('content-type'), 'application/json');
     assert.deepEqual(((await model.json()) as { weightsManifest: { paths: string[] }[] }).weightsManifest[0].paths, ['weights.bin']);
     const weights = await fetch(`${base}/runs/baseline/20260101-100000-aaaa/model/weights.bin`);
-    assert.equal(Buffer.from(await weights.arrayBuffer()).length, fs.statSync(path.join(experiments, 'baseline', '20260101-100000-aaaa', 'model', 'weights.bin')).size);
+    assert.equal(
+      Buffer.from(await weights.arrayBuffer()).length,
+      fs.statSync(path.join(experiments, 'baseline', '20260101-100000-aaaa', 'model', 'weights.bin')).size,
+    );
     const none = await fetch(`${base}/runs/batchnorm/20260102-100000-bbbb/try`);
     assert.equal(none.status, 404);
-    assert.match(await none.text(), /batchnorm\/20260102-100000-bbbb has no saved model \(model\/model\.json\): a run saves one when its steps include save\./);
+    assert.match(
+      await none.text(),
+      /batchnorm\/20260102-100000-bbbb has no saved model \(model\/model\.json\): a run saves one when its steps include save\./,
+    );
   });
 
   it('refuses a model file path that leads out of the model folder', async function () {
     const model = '/runs/baseline/20260101-100000-aaaa/model';
-    for (const file of ['..%2Fstatus.json', '..%2F..%2F..%2Fbaseline%2F20260101-100000-aaaa%2Freport.json', '%2Fetc%2Fpasswd', 'sub%2F..%2F..%2Fstatus.json', '..', 'missing.bin']) {
+    for (const file of [
+      '..%2Fstatus.json',
+      '..%2F..%2F..%2Fbaseline%2F20260101-100000-aaaa%2Freport.json',
+      '%2Fetc%2Fpasswd',
+      'sub%2F..%2F..%2Fstatus.json',
+      '..',
+      'missing.bin',
+    ]) {
       const response = await fetch(`${base}${model}/${file}`);
       assert.equal(response.status, 404, file);
       assert.doesNotMatch(await response.text(), /"state"|root:/, file);

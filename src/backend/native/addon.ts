@@ -89,16 +89,30 @@ export interface NativeAddon {
   conv2DBackpropFilter(heap: ArrayBuffer, tensors: { x: number; dy: number; dw: number }, geometry: ConvGeometry): void;
   conv2DBackpropInput(heap: ArrayBuffer, tensors: { dy: number; filter: number; dx: number }, geometry: ConvGeometry): void;
   momentumUpdate(
-    heap: ArrayBuffer, value: number, accumulation: number, gradient: number, size: number,
-    negativeLearningRate: number, momentum: number, nesterov: number,
+    heap: ArrayBuffer,
+    value: number,
+    accumulation: number,
+    gradient: number,
+    size: number,
+    negativeLearningRate: number,
+    momentum: number,
+    nesterov: number,
   ): void;
   biasActivation(heap: ArrayBuffer, y: number, bias: number, rows: number, columns: number, activation: number): void;
   maxPool(heap: ArrayBuffer, tensors: { x: number; y: number }, geometry: ConvGeometry): void;
   binary(heap: ArrayBuffer, op: number, a: number, b: number, out: number, size: number, periodA: number, periodB: number): void;
   unary(heap: ArrayBuffer, op: number, x: number, y: number, size: number, alpha: number): void;
   batchNorm(
-    heap: ArrayBuffer, x: number, mean: number, variance: number, offset: number, scale: number, out: number,
-    size: number, channels: number, epsilon: number,
+    heap: ArrayBuffer,
+    x: number,
+    mean: number,
+    variance: number,
+    offset: number,
+    scale: number,
+    out: number,
+    size: number,
+    channels: number,
+    epsilon: number,
   ): void;
   batchNormGrad(heap: ArrayBuffer, tensors: BatchNormGradTensors, epsilon: number): void;
   reluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, size: number): void;
@@ -110,7 +124,8 @@ export type AddonLoad = { addon: NativeAddon } | { reason: string };
 
 // From dist/src/backend/native to the package's root. PIPELINE_NATIVE_ADDON names another build of the addon (the
 // sanitizer build of `npm run test:sanitize`).
-const ADDON_PATH = process.env.PIPELINE_NATIVE_ADDON ?? path.join(__dirname, '..', '..', '..', '..', 'native', 'build', 'Release', 'pipeline_native.node');
+const ADDON_PATH =
+  process.env.PIPELINE_NATIVE_ADDON ?? path.join(__dirname, '..', '..', '..', '..', 'native', 'build', 'Release', 'pipeline_native.node');
 
 let loaded: AddonLoad | undefined;
 
@@ -123,7 +138,8 @@ export function loadNativeAddon(): AddonLoad {
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     loaded = {
-      reason: code === 'MODULE_NOT_FOUND' ? 'the native addon is not built (npm install builds it with node-gyp and a C compiler)' : message.split('\n')[0],
+      reason:
+        code === 'MODULE_NOT_FOUND' ? 'the native addon is not built (npm install builds it with node-gyp and a C compiler)' : message.split('\n')[0],
     };
   }
   return loaded;

@@ -26,7 +26,11 @@ type Inputs = { x: TensorInfo; mean: TensorInfo; variance: TensorInfo; offset?: 
 /** Whether each statistic is absent or one float32 value per channel (the last axis of x), as batch normalization gives them. */
 function perChannel(x: TensorInfo, ...statistics: (TensorInfo | undefined)[]): boolean {
   const channels = x.shape[x.shape.length - 1];
-  return x.dtype === 'float32' && util.sizeFromShape(x.shape) > 0 && statistics.every((t) => t === undefined || (t.dtype === 'float32' && util.sizeFromShape(t.shape) === channels));
+  return (
+    x.dtype === 'float32' &&
+    util.sizeFromShape(x.shape) > 0 &&
+    statistics.every((t) => t === undefined || (t.dtype === 'float32' && util.sizeFromShape(t.shape) === channels))
+  );
 }
 
 export const nativeBatchNorm = overrideKernel<Inputs, FusedBatchNormAttrs>('native', FusedBatchNorm, (args, original) => {
@@ -51,14 +55,25 @@ export const nativeBatchNormGradKernel: KernelConfig = {
     const { x, dy, mean, variance, scale } = inputs as { x: TensorInfo; dy: TensorInfo; mean: TensorInfo; variance: TensorInfo; scale?: TensorInfo };
     const wasm = backend as BackendWasm;
     const channels = x.shape[x.shape.length - 1];
-    const [dx, dMean, dVariance, dScale, dOffset] = [x.shape, [channels], [channels], [channels], [channels]].map((shape) => wasm.makeOutput(shape, 'float32'));
+    const [dx, dMean, dVariance, dScale, dOffset] = [x.shape, [channels], [channels], [channels], [channels]].map((shape) =>
+      wasm.makeOutput(shape, 'float32'),
+    );
     const at = (t: TensorInfo) => offsetOf(wasm, t);
     nativeAddon().batchNormGrad(
       heapOf(wasm, dOffset),
       {
-        x: at(x), dy: at(dy), mean: at(mean), variance: at(variance), scale: scale ? at(scale) : -1,
-        dx: at(dx), dMean: at(dMean), dVariance: at(dVariance), dScale: at(dScale), dOffset: at(dOffset),
-        size: util.sizeFromShape(x.shape), channels,
+        x: at(x),
+        dy: at(dy),
+        mean: at(mean),
+        variance: at(variance),
+        scale: scale ? at(scale) : -1,
+        dx: at(dx),
+        dMean: at(dMean),
+        dVariance: at(dVariance),
+        dScale: at(dScale),
+        dOffset: at(dOffset),
+        size: util.sizeFromShape(x.shape),
+        channels,
       },
       (attrs as unknown as FusedBatchNormAttrs).varianceEpsilon,
     );
@@ -77,7 +92,11 @@ export function registerBatchNormGradient(): void {
       const dyTensor = dy as Tensor;
       // At depth 0 this is a first-order gradient: nothing differentiates through the one-pass kernel.
       const fused =
-        getBackend() === NATIVE_BACKEND && engine().state.gradientDepth === 0 && perChannel(x, mean, variance, scale) && util.arraysEqual(dyTensor.shape, x.shape) && dyTensor.dtype === 'float32';
+        getBackend() === NATIVE_BACKEND &&
+        engine().state.gradientDepth === 0 &&
+        perChannel(x, mean, variance, scale) &&
+        util.arraysEqual(dyTensor.shape, x.shape) &&
+        dyTensor.dtype === 'float32';
       if (!fused) return original.gradFunc(dy, saved, attrs);
       const inputs: NamedTensorMap = { x, dy: dyTensor, mean, variance };
       if (scale) inputs.scale = scale;

@@ -26,10 +26,24 @@ export interface BlasCandidate {
 
 // OpenBLAS core types by the widest vectors their kernels use: SSE, AVX, AVX2, AVX-512.
 const CORE_TIERS: Record<string, number> = {
-  Prescott: 0, Core2: 0, Penryn: 0, Dunnington: 0, Nehalem: 0, Atom: 0, Barcelona: 0, Bobcat: 0,
-  Sandybridge: 1, Bulldozer: 1, Piledriver: 1, Steamroller: 1, Excavator: 1,
-  Haswell: 2, Zen: 2,
-  SkylakeX: 3, Cooperlake: 3, SapphireRapids: 3,
+  Prescott: 0,
+  Core2: 0,
+  Penryn: 0,
+  Dunnington: 0,
+  Nehalem: 0,
+  Atom: 0,
+  Barcelona: 0,
+  Bobcat: 0,
+  Sandybridge: 1,
+  Bulldozer: 1,
+  Piledriver: 1,
+  Steamroller: 1,
+  Excavator: 1,
+  Haswell: 2,
+  Zen: 2,
+  SkylakeX: 3,
+  Cooperlake: 3,
+  SapphireRapids: 3,
 };
 
 /** Makes `candidate` the product the kernels use; returns what loaded, or throws why it cannot. */
@@ -55,7 +69,11 @@ export function openblasCandidates(addon: NativeAddon): BlasCandidate[] {
   const ownTier = CORE_TIERS[own];
   if (best && ownTier !== undefined && ownTier < CORE_TIERS[best]) {
     return [
-      { library: 'openblas', kernels: best, reason: `OpenBLAS picks core ${own} on this CPU, which runs ${best}: loaded with OPENBLAS_CORETYPE=${best}` },
+      {
+        library: 'openblas',
+        kernels: best,
+        reason: `OpenBLAS picks core ${own} on this CPU, which runs ${best}: loaded with OPENBLAS_CORETYPE=${best}`,
+      },
       { library: 'openblas', reason: `OpenBLAS's own pick of core ${own}` },
     ];
   }

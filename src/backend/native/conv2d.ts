@@ -26,7 +26,11 @@ export function nativeConv2DOf(backend: BackendWasm, x: TensorInfo, filter: Tens
   const c = backend_util.computeConv2DInfo(x.shape as Shape4D, filter.shape as Shape4D, strides, dilations, pad, dimRoundingMode);
   const y = backend.makeOutput(c.outShape, 'float32');
   if (util.sizeFromShape(c.outShape) > 0) {
-    nativeAddon().conv2D(heapOf(backend, y), { x: offsetOf(backend, x), filter: offsetOf(backend, filter), y: offsetOf(backend, y) }, convGeometry(c));
+    nativeAddon().conv2D(
+      heapOf(backend, y),
+      { x: offsetOf(backend, x), filter: offsetOf(backend, filter), y: offsetOf(backend, y) },
+      convGeometry(c),
+    );
   }
   return y;
 }
@@ -50,7 +54,11 @@ export const nativeConv2DBackpropFilter = overrideKernel<{ x: TensorInfo; dy: Te
     if (!util.arraysEqual(dy.shape, c.outShape)) return original(args);
     const dw = backend.makeOutput(c.filterShape, 'float32');
     if (util.sizeFromShape(c.filterShape) > 0) {
-      nativeAddon().conv2DBackpropFilter(heapOf(backend, dw), { x: offsetOf(backend, x), dy: offsetOf(backend, dy), dw: offsetOf(backend, dw) }, convGeometry(c));
+      nativeAddon().conv2DBackpropFilter(
+        heapOf(backend, dw),
+        { x: offsetOf(backend, x), dy: offsetOf(backend, dy), dw: offsetOf(backend, dw) },
+        convGeometry(c),
+      );
     }
     return dw;
   },
@@ -68,7 +76,11 @@ export const nativeConv2DBackpropInput = overrideKernel<{ dy: TensorInfo; filter
     if (!util.arraysEqual(dy.shape, c.outShape)) return original(args);
     const dx = backend.makeOutput(c.inShape, 'float32');
     if (util.sizeFromShape(c.inShape) > 0) {
-      nativeAddon().conv2DBackpropInput(heapOf(backend, dx), { dy: offsetOf(backend, dy), filter: offsetOf(backend, filter), dx: offsetOf(backend, dx) }, convGeometry(c));
+      nativeAddon().conv2DBackpropInput(
+        heapOf(backend, dx),
+        { dy: offsetOf(backend, dy), filter: offsetOf(backend, filter), dx: offsetOf(backend, dx) },
+        convGeometry(c),
+      );
     }
     return dx;
   },

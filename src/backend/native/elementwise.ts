@@ -1,7 +1,21 @@
 // Add, Sub, Multiply, RealDiv, SquaredDifference (batch statistics), Relu and Step on the native backend, for float32 operands of the same shape or with
 // one operand repeated along the leading axes (a bias, a scalar): the cases training hits on every step. Others stay
 // with the original.
-import { Add, backend_util, BinaryInputs, Multiply, RealDiv, Relu, SquaredDifference, Step, StepAttrs, Sub, TensorInfo, UnaryInputs, util } from '@tensorflow/tfjs-core';
+import {
+  Add,
+  backend_util,
+  BinaryInputs,
+  Multiply,
+  RealDiv,
+  Relu,
+  SquaredDifference,
+  Step,
+  StepAttrs,
+  Sub,
+  TensorInfo,
+  UnaryInputs,
+  util,
+} from '@tensorflow/tfjs-core';
 import { overrideKernel } from '../wasm-kernels/kernel-override';
 import { nativeAddon } from './addon';
 import { heapOf, offsetOf } from './heap';
@@ -29,7 +43,16 @@ function binaryOverride(kernelName: string, op: number) {
     const [repeatsA, repeatsB] = [repeatsOver(a.shape, shape), repeatsOver(b.shape, shape)];
     if (size === 0 || repeatsA === 0 || repeatsB === 0 || (repeatsA > 1 && repeatsB > 1)) return original(args);
     const out = backend.makeOutput(shape, 'float32');
-    nativeAddon().binary(heapOf(backend, out), op, offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), size, size / repeatsA, size / repeatsB);
+    nativeAddon().binary(
+      heapOf(backend, out),
+      op,
+      offsetOf(backend, a),
+      offsetOf(backend, b),
+      offsetOf(backend, out),
+      size,
+      size / repeatsA,
+      size / repeatsB,
+    );
     return out;
   });
 }

@@ -31,9 +31,7 @@ function applyEpilogue(backend: BackendWasm, out: TensorInfo, bias: TensorInfo |
   const code = ACTIVATIONS[activation ?? 'linear'];
   // No bias and no activation: the product is the result, and a pass over it would change nothing.
   if (rows * columns > 0 && (bias !== undefined || code !== ACTIVATIONS.linear)) {
-    nativeAddon().biasActivation(
-      heapOf(backend, out), offsetOf(backend, out), bias ? offsetOf(backend, bias) : -1, rows, columns, code,
-    );
+    nativeAddon().biasActivation(heapOf(backend, out), offsetOf(backend, out), bias ? offsetOf(backend, bias) : -1, rows, columns, code);
   }
   return out;
 }

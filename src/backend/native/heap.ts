@@ -16,9 +16,20 @@ export function offsetOf(backend: BackendWasm, t: TensorInfo): number {
 /** The addon's descriptor of a convolution's geometry, from tfjs's. */
 export function convGeometry(c: backend_util.Conv2DInfo): ConvGeometry {
   return {
-    batch: c.batchSize, inHeight: c.inHeight, inWidth: c.inWidth, inChannels: c.inChannels,
-    outHeight: c.outHeight, outWidth: c.outWidth, outChannels: c.outChannels,
-    filterHeight: c.filterHeight, filterWidth: c.filterWidth, strideHeight: c.strideHeight, strideWidth: c.strideWidth,
-    dilationHeight: c.dilationHeight, dilationWidth: c.dilationWidth, padTop: c.padInfo.top, padLeft: c.padInfo.left,
+    batch: c.batchSize,
+    inHeight: c.inHeight,
+    inWidth: c.inWidth,
+    inChannels: c.inChannels,
+    outHeight: c.outHeight,
+    outWidth: c.outWidth,
+    outChannels: c.outChannels,
+    filterHeight: c.filterHeight,
+    filterWidth: c.filterWidth,
+    strideHeight: c.strideHeight,
+    strideWidth: c.strideWidth,
+    dilationHeight: c.dilationHeight,
+    dilationWidth: c.dilationWidth,
+    padTop: c.padInfo.top,
+    padLeft: c.padInfo.left,
   };
 }

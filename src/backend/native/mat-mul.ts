@@ -23,8 +23,17 @@ export function nativeMatMulOf(backend: BackendWasm, a: TensorInfo, b: TensorInf
   const out = backend.makeOutput([...batchShape, m, n], 'float32');
   if (batches * m * n > 0) {
     nativeAddon().matMul(heapOf(backend, out), {
-      a: offsetOf(backend, a), b: offsetOf(backend, b), c: offsetOf(backend, out), batches, m, n, k,
-      transposeA: +transposeA, transposeB: +transposeB, strideA: batchesA === 1 ? 0 : m * k, strideB: batchesB === 1 ? 0 : k * n,
+      a: offsetOf(backend, a),
+      b: offsetOf(backend, b),
+      c: offsetOf(backend, out),
+      batches,
+      m,
+      n,
+      k,
+      transposeA: +transposeA,
+      transposeB: +transposeB,
+      strideA: batchesA === 1 ? 0 : m * k,
+      strideB: batchesB === 1 ? 0 : k * n,
     });
   }
   return out;

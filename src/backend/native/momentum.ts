@@ -27,6 +27,13 @@ export function momentumUpdateInPlace(
   const backend = tf.backend() as BackendWasm;
   const [valueAt, accumulationAt, gradientAt] = [value, accumulation, gradient].map((t) => offsetOf(backend, t));
   nativeAddon().momentumUpdate(
-    heapOf(backend, value), valueAt, accumulationAt, gradientAt, value.size, -options.learningRate, options.momentum, +options.nesterov,
+    heapOf(backend, value),
+    valueAt,
+    accumulationAt,
+    gradientAt,
+    value.size,
+    -options.learningRate,
+    options.momentum,
+    +options.nesterov,
   );
 }

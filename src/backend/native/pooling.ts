@@ -9,7 +9,14 @@ export const nativeMaxPool = overrideKernel<{ x: TensorInfo }, MaxPoolAttrs>('na
   const { inputs, backend, attrs } = args;
   const { x } = inputs;
   if (x.dtype !== 'float32' || x.shape.length !== 4) return original(args);
-  const c = backend_util.computePool2DInfo(x.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const c = backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   const y = backend.makeOutput(c.outShape, 'float32');
   if (util.sizeFromShape(c.outShape) > 0) {
     nativeAddon().maxPool(heapOf(backend, y), { x: offsetOf(backend, x), y: offsetOf(backend, y) }, convGeometry(c));

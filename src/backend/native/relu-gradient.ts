@@ -30,7 +30,8 @@ export function registerReluGradient(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
       // At depth 0 this is a first-order gradient: nothing differentiates through the fused kernel.
-      const fused = getBackend() === NATIVE_BACKEND && engine().state.gradientDepth === 0 && x.dtype === 'float32' && (dy as Tensor).dtype === 'float32';
+      const fused =
+        getBackend() === NATIVE_BACKEND && engine().state.gradientDepth === 0 && x.dtype === 'float32' && (dy as Tensor).dtype === 'float32';
       return fused ? { x: () => engine().runKernel<Tensor>(NATIVE_RELU_GRAD, { dy: dy as Tensor, x }) } : original.gradFunc(dy, saved, attrs);
     },
   };

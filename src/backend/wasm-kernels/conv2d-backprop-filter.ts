@@ -53,8 +53,7 @@ function channelsLast(c: backend_util.Conv2DInfo, x: Values, dy: Values, dw: Flo
               const x3 = x[xPixel + 3 * xStep + d1];
               for (let d2 = 0; d2 < outChannels; ++d2) {
                 const p = dyPixel + d2;
-                acc[accRow + d2] +=
-                  x0 * dy[p] + x1 * dy[p + outChannels] + x2 * dy[p + 2 * outChannels] + x3 * dy[p + 3 * outChannels];
+                acc[accRow + d2] += x0 * dy[p] + x1 * dy[p + outChannels] + x2 * dy[p + 2 * outChannels] + x3 * dy[p + 3 * outChannels];
               }
             }
           }

@@ -26,8 +26,7 @@ export function overrideWasmKernel<Inputs, Attrs>(kernelName: string, fast: Fast
 export function overrideKernel<Inputs, Attrs>(backendName: string, kernelName: string, fast: FastKernel<Inputs, Attrs>): WasmKernelOverride {
   // Set by install(), the only way `config` gets registered.
   let original: KernelConfig | undefined;
-  const runOriginal = (args: WasmKernelArgs<Inputs, Attrs>) =>
-    original!.kernelFunc(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+  const runOriginal = (args: WasmKernelArgs<Inputs, Attrs>) => original!.kernelFunc(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
   const config: KernelConfig = {
     kernelName,
     backendName,

@@ -24,7 +24,7 @@ function maxPoolBackprop(c: backend_util.Conv2DInfo, x: Int32Array, dy: Float32A
       const xRCorner = yR * strideHeight - padInfo.top;
       const xRStart = Math.max(0, xRCorner);
       const xREnd = Math.min(inHeight, xRCorner + effectiveFilterHeight);
-      for (let yC = 0, dyPixel = ((b * dyHeight + yR) * dyWidth) * channels; yC < outWidth; ++yC, dyPixel += channels) {
+      for (let yC = 0, dyPixel = (b * dyHeight + yR) * dyWidth * channels; yC < outWidth; ++yC, dyPixel += channels) {
         const xCCorner = yC * strideWidth - padInfo.left;
         const xCStart = Math.max(0, xCCorner);
         const xCEnd = Math.min(inWidth, xCCorner + effectiveFilterWidth);
@@ -32,7 +32,7 @@ function maxPoolBackprop(c: backend_util.Conv2DInfo, x: Int32Array, dy: Float32A
           let best = NEGATIVE_INFINITY_KEY;
           let where = -1;
           for (let xR = xRStart; xR < xREnd; ++xR) {
-            const xRow = ((b * inHeight + xR) * inWidth) * channels + d;
+            const xRow = (b * inHeight + xR) * inWidth * channels + d;
             for (let xC = xCStart; xC < xCEnd; ++xC) {
               const at = xRow + xC * channels;
               const key = orderKey(x[at]);
@@ -57,7 +57,8 @@ export const maxPoolGradOverride = overrideWasmKernel<{ dy: TensorInfo; input: T
     const { filterSize, strides, pad, dimRoundingMode } = attrs;
     const convInfo = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
     const [batch, dyHeight, dyWidth, channels] = dy.shape;
-    const dyFits = batch === convInfo.batchSize && dyHeight >= convInfo.outHeight && dyWidth >= convInfo.outWidth && channels === convInfo.outChannels;
+    const dyFits =
+      batch === convInfo.batchSize && dyHeight >= convInfo.outHeight && dyWidth >= convInfo.outWidth && channels === convInfo.outChannels;
     if (dy.dtype !== 'float32' || input.dtype !== 'float32' || dy.shape.length !== 4 || !dyFits) return original(args);
     const dx = backend.makeOutput(input.shape, 'float32');
     // Views only after makeOutput: allocating can grow the wasm memory and detach views taken earlier.

@@ -17,7 +17,16 @@ function mergeDimensions(shape: number[], reps: number[]): [number, number][] {
 
 // Writes x's block at dimension `d` (starting at `xAt`) tiled into out at `outAt`: each inner block once, then the
 // whole row `reps` times by copying what is already written, doubling the length each time.
-function tileInto(dims: [number, number][], d: number, x: Values, xAt: number, xBlock: number[], out: Values, outAt: number, outBlock: number[]): void {
+function tileInto(
+  dims: [number, number][],
+  d: number,
+  x: Values,
+  xAt: number,
+  xBlock: number[],
+  out: Values,
+  outAt: number,
+  outBlock: number[],
+): void {
   const [size, reps] = dims[d];
   let written: number;
   if (d === dims.length - 1) {

@@ -14,7 +14,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   describe: 'Compare complete runs with the first: accuracy, spread, difference and p-value; writes compare.html and compare.md.',
   builder: (y) =>
     y
-      .positional('runs', { type: 'string', array: true, demandOption: true, describe: 'Two or more: an experiment (its latest complete run), a run id, <experiment>/<runId> or a run folder.' })
+      .positional('runs', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'Two or more: an experiment (its latest complete run), a run id, <experiment>/<runId> or a run folder.',
+      })
       .option('out', { type: 'string', describe: 'Folder for compare.html and compare.md (default experiments/_compare/<id>/).' })
       .option('json', { type: 'boolean', describe: 'Print the comparison as JSON.' })
       .option('md', { type: 'boolean', describe: 'Print the comparison table as Markdown.' })
@@ -47,6 +52,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     const { textTable } = await import('../../report/terminal/text-table');
     const comparison = compareRuns(reports);
     const notes = comparisonNotes(comparison).map((n) => `  ${n}`);
-    process.stdout.write(`${[textTable(comparisonTable(comparison)), ...(notes.length ? ['', 'notes:', ...notes] : []), '', `wrote ${files.html}`, `      ${files.md}`].join('\n')}\n`);
+    process.stdout.write(
+      `${[textTable(comparisonTable(comparison)), ...(notes.length ? ['', 'notes:', ...notes] : []), '', `wrote ${files.html}`, `      ${files.md}`].join('\n')}\n`,
+    );
   },
 };

@@ -23,6 +23,11 @@ export const componentsCommand: CommandModule<object, ComponentsArgs> = {
       throw new ConfigError(`Unknown component kind "${args.kind}".${didYouMean(args.kind, kinds)} Kinds: ${kinds.join(', ')}.`);
     }
     const selected = args.kind ? [args.kind as keyof typeof registry] : kinds;
-    process.stdout.write(describeComponents(selected.map((k) => [k, registry[k]]), args.json));
+    process.stdout.write(
+      describeComponents(
+        selected.map((k) => [k, registry[k]]),
+        args.json,
+      ),
+    );
   },
 };

@@ -19,7 +19,12 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
         default: 'test',
         describe: 'test: the test data of the run the model came from (MNIST test for a bare model folder); or a config whose data to score.',
       })
-      .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override a value of that config: --set data.stages[0].count=1000.' })
+      .option('set', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Override a value of that config: --set data.stages[0].count=1000.',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON.' }),
   async handler(args) {
     const { selectBackend } = await import('../../backend/select');
@@ -29,6 +34,8 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     await selectBackend('auto', { quiet: true });
     const saved = await loadSavedModel(args.model);
     const result = evaluateSaved(saved, await evaluationData(saved, args.model, args.data, args.set));
-    process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : predictionSummaryText(`${result.model} on ${result.data}`, result, result.classNames));
+    process.stdout.write(
+      args.json ? `${JSON.stringify(result, null, 2)}\n` : predictionSummaryText(`${result.model} on ${result.data}`, result, result.classNames),
+    );
   },
 };

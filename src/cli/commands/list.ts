@@ -21,7 +21,12 @@ export const listCommand: CommandModule<object, ListArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON.' })
       .option('experiment', { type: 'string', describe: 'Only the runs (and sweeps) of this experiment.' })
       .option('state', { type: 'string', choices: STATES, describe: 'Only runs in this state.' })
-      .option('sort', { type: 'string', choices: RUN_SORTS, default: DEFAULT_SORT, describe: 'Order runs by name, date (newest first) or accuracy (highest first).' }),
+      .option('sort', {
+        type: 'string',
+        choices: RUN_SORTS,
+        default: DEFAULT_SORT,
+        describe: 'Order runs by name, date (newest first) or accuracy (highest first).',
+      }),
   async handler(args) {
     const { listConfigNames } = await import('../../config/load');
     const { listRuns } = await import('../../pipeline/run-index');
@@ -42,8 +47,12 @@ export const listCommand: CommandModule<object, ListArgs> = {
     }
     if (sweeps.length > 0) lines.push('', `sweeps (${sweeps.length}):`);
     for (const sweep of sweeps) {
-      const best = sweep.best?.score ? `best ${sweep.best.name} ${sweep.metric} ${sweep.best.score.mean.toFixed(4)} ± ${sweep.best.score.std.toFixed(4)}` : '';
-      lines.push(`  ${`${sweep.experiment}/${sweep.sweepId}`.padEnd(42)} ${sweep.state.padEnd(11)} ${`${sweep.complete}/${sweep.trials} trials`.padEnd(12)} ${best}`);
+      const best = sweep.best?.score
+        ? `best ${sweep.best.name} ${sweep.metric} ${sweep.best.score.mean.toFixed(4)} ± ${sweep.best.score.std.toFixed(4)}`
+        : '';
+      lines.push(
+        `  ${`${sweep.experiment}/${sweep.sweepId}`.padEnd(42)} ${sweep.state.padEnd(11)} ${`${sweep.complete}/${sweep.trials} trials`.padEnd(12)} ${best}`,
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   },

@@ -27,13 +27,18 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     const { logger } = await import('../../log');
     await selectBackend('auto', { quiet: true });
     const saved = await loadSavedModel(args.model);
-    const outcomes = await predictImages(saved, await imageFiles(args.images), { top: Math.max(1, args.top), savePreprocessed: args.savePreprocessed });
+    const outcomes = await predictImages(saved, await imageFiles(args.images), {
+      top: Math.max(1, args.top),
+      savePreprocessed: args.savePreprocessed,
+    });
     const failed = outcomes.filter((o) => 'error' in o);
     if (args.json) {
       process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);
     } else {
       const percent = (p: number) => `${(100 * p).toFixed(1)}%`;
-      const lines = outcomes.flatMap((o) => ('error' in o ? [] : [`${o.file}: ${o.top.map((t) => `${t.name} ${percent(t.probability)}`).join(' · ')}`]));
+      const lines = outcomes.flatMap((o) =>
+        'error' in o ? [] : [`${o.file}: ${o.top.map((t) => `${t.name} ${percent(t.probability)}`).join(' · ')}`],
+      );
       if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
     }
     for (const o of failed) if ('error' in o) logger.error(o.error);

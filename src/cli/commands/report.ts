@@ -15,7 +15,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     y.positional('run', {
       type: 'string',
       demandOption: true,
-      describe: 'A run folder, <experiment>/<runId>, a run id, or an experiment (its latest complete run); or a sweep folder (experiments/_sweeps/<experiment>/<sweepId>) or sweep id.',
+      describe:
+        'A run folder, <experiment>/<runId>, a run id, or an experiment (its latest complete run); or a sweep folder (experiments/_sweeps/<experiment>/<sweepId>) or sweep id.',
     }),
   async handler(args) {
     const { findSweepFolder, sweepExperimentsDir, writeSweepComparison } = await import('../../pipeline/sweep/sweep-comparison');

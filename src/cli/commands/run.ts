@@ -16,8 +16,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'Experiment name (configs/<name>.yaml) or path.' })
       .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override a value: --set training.epochs=3 (repeatable).' })
-      .option('resume', { type: 'string', describe: 'Continue an interrupted run from its checkpoints: a run id, or none for the latest incomplete run.' })
-      .option('queue', { type: 'string', describe: 'Train the folds on `pipeline worker` processes through this Redis queue (redis://host:port); overrides runtime.queue.' }),
+      .option('resume', {
+        type: 'string',
+        describe: 'Continue an interrupted run from its checkpoints: a run id, or none for the latest incomplete run.',
+      })
+      .option('queue', {
+        type: 'string',
+        describe: 'Train the folds on `pipeline worker` processes through this Redis queue (redis://host:port); overrides runtime.queue.',
+      }),
   async handler(args) {
     const { loadExperiment } = await import('../../config/load');
     const { runExperiment } = await import('../../pipeline/runner');

@@ -10,13 +10,13 @@ interface ServeArgs {
 
 export const serveCommand: CommandModule<object, ServeArgs> = {
   command: 'serve <model>',
-  describe: 'Serve a saved model over HTTP in TensorFlow Serving\'s REST shape.',
+  describe: "Serve a saved model over HTTP in TensorFlow Serving's REST shape.",
   builder: (y) =>
     y
       .positional('model', { type: 'string', demandOption: true, describe: 'A run folder (with model/) or a model folder (with model.json).' })
       .option('port', { type: 'number', default: 8501, describe: 'Port to listen on (0 picks a free one).' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 for every interface).' })
-      .option('name', { type: 'string', describe: 'Model name in the URLs (default: the experiment\'s name).' }),
+      .option('name', { type: 'string', describe: "Model name in the URLs (default: the experiment's name)." }),
   async handler(args) {
     const { existsSync } = await import('fs');
     const path = await import('path');

@@ -8,7 +8,12 @@ interface ShowArgs {
 export const showCommand: CommandModule<object, ShowArgs> = {
   command: 'show <run>',
   describe: "Print a run's summary: header, accuracy, and each fold with sparklines of its learning curves.",
-  builder: (y) => y.positional('run', { type: 'string', demandOption: true, describe: 'A run folder, <experiment>/<runId>, a run id, or an experiment (its latest complete run).' }),
+  builder: (y) =>
+    y.positional('run', {
+      type: 'string',
+      demandOption: true,
+      describe: 'A run folder, <experiment>/<runId>, a run id, or an experiment (its latest complete run).',
+    }),
   async handler(args) {
     const { findRun } = await import('../../pipeline/run-lookup');
     const { readReport } = await import('../../report/report-files');

@@ -15,10 +15,23 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   builder: (y) =>
     y
       .positional('config', { type: 'string', demandOption: true, describe: 'Experiment name (configs/<name>.yaml) or path.' })
-      .option('grid', { type: 'string', array: true, default: [] as string[], describe: 'Values to try: --grid training.optimizer.learningRate=0.1,0.01 (repeatable; every combination is a trial).' })
-      .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override a value of the base config: --set training.epochs=3 (repeatable).' })
+      .option('grid', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Values to try: --grid training.optimizer.learningRate=0.1,0.01 (repeatable; every combination is a trial).',
+      })
+      .option('set', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'Override a value of the base config: --set training.epochs=3 (repeatable).',
+      })
       .option('resume', { type: 'string', describe: 'Continue an interrupted sweep: a sweep id, or none for the latest incomplete one.' })
-      .option('queue', { type: 'string', describe: 'Train the folds on `pipeline worker` processes through this Redis queue (redis://host:port); overrides runtime.queue.' }),
+      .option('queue', {
+        type: 'string',
+        describe: 'Train the folds on `pipeline worker` processes through this Redis queue (redis://host:port); overrides runtime.queue.',
+      }),
   async handler(args) {
     const { runSweep } = await import('../../pipeline/sweep/sweep-runner');
     await runSweep({

@@ -19,7 +19,8 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
     const { checkQueueUrl } = await import('../../pipeline/scheduling/redis-connection');
     const { runQueueWorker } = await import('../../pipeline/scheduling/queue-worker');
     const concurrency = args.concurrency ?? os.cpus().length;
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new ConfigError(`--concurrency ${args.concurrency}: expected a whole number from 1 to 64.`);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+      throw new ConfigError(`--concurrency ${args.concurrency}: expected a whole number from 1 to 64.`);
     await runQueueWorker({ url: checkQueueUrl(args.queue, '--queue'), concurrency });
   },
 };

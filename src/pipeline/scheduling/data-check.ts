@@ -20,7 +20,9 @@ function localChecksum(file: string): FileChecksum {
 /** Throws a RunError naming the first file whose content differs from the run's (the files pair up in order). */
 export function checkDataFiles(local: readonly string[], recorded: readonly FileChecksum[], where: string): void {
   if (local.length !== recorded.length) {
-    throw new RunError(`${where}: the data here is ${local.length} files but the run read ${recorded.length} (${recorded.map((f) => f.path).join(', ')}).`);
+    throw new RunError(
+      `${where}: the data here is ${local.length} files but the run read ${recorded.length} (${recorded.map((f) => f.path).join(', ')}).`,
+    );
   }
   local.forEach((file, i) => {
     const mine = localChecksum(file);

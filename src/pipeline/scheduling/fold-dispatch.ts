@@ -11,14 +11,27 @@ import type { FoldJob, FoldScheduler, FoldWeights } from './fold-scheduler';
 export function foldJobs(context: RunContext, folds: readonly number[]): FoldJob[] {
   const { spec, folder } = context;
   const dataFiles = fileChecksums(context.dataset().files);
-  return folds.map((fold) => ({ run: `${spec.name}/${folder.runId}`, spec, configFile: context.configFile, runDir: folder.dir, fold, backend: context.backend.name, dataFiles }));
+  return folds.map((fold) => ({
+    run: `${spec.name}/${folder.runId}`,
+    spec,
+    configFile: context.configFile,
+    runDir: folder.dir,
+    fold,
+    backend: context.backend.name,
+    dataFiles,
+  }));
 }
 
 /**
  * Trains the folds through `scheduler` all at once (it decides how many train together) and waits for every one,
  * so that a stop leaves each fold checkpointed; an interrupted fold makes the whole an interruption.
  */
-export async function trainFoldsThrough(context: RunContext, scheduler: FoldScheduler, folds: readonly number[], listener: FoldListener): Promise<FoldResult[]> {
+export async function trainFoldsThrough(
+  context: RunContext,
+  scheduler: FoldScheduler,
+  folds: readonly number[],
+  listener: FoldListener,
+): Promise<FoldResult[]> {
   context.onStop(() => scheduler.stop());
   const settled = await Promise.allSettled(
     foldJobs(context, folds).map(async (job) => {

@@ -27,7 +27,10 @@ function applyThreads(): void {
   // Only the native backend has a matrix product of its own.
   if (!backend?.blas) return;
   if (backend.blas.library !== 'builtin') {
-    if (threads > 1) logger.info(`${threads - 1} more core${threads > 2 ? 's are' : ' is'} free, but only the built-in matrix product (runtime.blas: builtin) splits products across cores`);
+    if (threads > 1)
+      logger.info(
+        `${threads - 1} more core${threads > 2 ? 's are' : ' is'} free, but only the built-in matrix product (runtime.blas: builtin) splits products across cores`,
+      );
     return;
   }
   nativeAddon().setThreads(threads);
@@ -60,7 +63,11 @@ async function train(job: FoldJob): Promise<void> {
       return;
     }
     const known = error instanceof ConfigError || error instanceof RunError;
-    send({ type: 'error', kind: error instanceof ConfigError ? 'config' : 'run', message: known ? error.message : `Unexpected error: ${(error as Error).message}` });
+    send({
+      type: 'error',
+      kind: error instanceof ConfigError ? 'config' : 'run',
+      message: known ? error.message : `Unexpected error: ${(error as Error).message}`,
+    });
     // A failed training may leave tensors behind: the pool starts a fresh process for its next fold.
     process.exitCode = 1;
     process.disconnect?.();

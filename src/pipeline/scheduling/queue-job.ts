@@ -16,9 +16,7 @@ export interface QueuedFoldResult {
   checkpoint: { manifest: FoldCheckpoint; tensors: string };
 }
 
-export type QueuedProgress =
-  | { type: 'epoch'; record: EpochRecord }
-  | { type: 'progress'; progress: EpochProgress };
+export type QueuedProgress = { type: 'epoch'; record: EpochRecord } | { type: 'progress'; progress: EpochProgress };
 
 /** Deterministic: adding a fold twice (a restarted run) finds the job already there instead of training it again. */
 export function foldJobId(run: string, fold: number): string {

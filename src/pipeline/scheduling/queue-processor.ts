@@ -33,7 +33,9 @@ export default async function trainQueuedFold(job: SandboxedJob<QueuedFold, Queu
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'pipeline-fold-'));
   try {
     if (data.version !== PROJECT_VERSION) {
-      throw new RunError(`${label}: this worker runs pipeline ${PROJECT_VERSION} but the run was started with ${data.version}; every worker needs the run's project version.`);
+      throw new RunError(
+        `${label}: this worker runs pipeline ${PROJECT_VERSION} but the run was started with ${data.version}; every worker needs the run's project version.`,
+      );
     }
     if (!backend || started !== `${data.backend} ${data.spec.runtime.blas}`) {
       backend = await selectBackend(data.backend, { quiet: true, blas: data.spec.runtime.blas });
@@ -46,7 +48,9 @@ export default async function trainQueuedFold(job: SandboxedJob<QueuedFold, Queu
     const report = (progress: QueuedProgress) => void job.updateProgress(progress).catch(() => undefined);
     const { model, ...result } = await trainFold(context, data.fold, {
       onEpoch: (_fold, record) => {
-        logger.info(`${label} epoch ${record.epoch}/${data.spec.training.epochs}: loss ${record.train.loss.toFixed(4)} · val_loss ${record.validation.loss.toFixed(4)} · ${Math.round(record.imagesPerSecond)} img/s`);
+        logger.info(
+          `${label} epoch ${record.epoch}/${data.spec.training.epochs}: loss ${record.train.loss.toFixed(4)} · val_loss ${record.validation.loss.toFixed(4)} · ${Math.round(record.imagesPerSecond)} img/s`,
+        );
         report({ type: 'epoch', record });
       },
       onProgress: (_fold, progress) => report({ type: 'progress', progress }),

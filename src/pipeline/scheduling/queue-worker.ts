@@ -44,7 +44,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     lastError = '';
   });
   await worker.waitUntilReady();
-  logger.info(`worker ${os.hostname()}/${process.pid}: training folds from ${displayUrl(options.url)}, ${options.concurrency} at a time (Ctrl-C or SIGTERM finishes the folds under way, then stops)`);
+  logger.info(
+    `worker ${os.hostname()}/${process.pid}: training folds from ${displayUrl(options.url)}, ${options.concurrency} at a time (Ctrl-C or SIGTERM finishes the folds under way, then stops)`,
+  );
   await new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {

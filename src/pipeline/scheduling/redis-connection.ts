@@ -13,7 +13,8 @@ export function checkQueueUrl(url: string, option: string): string {
   } catch {
     throw new ConfigError(`${option} ${url}: expected a Redis URL such as redis://127.0.0.1:6379`);
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new ConfigError(`${option} ${url}: expected a Redis URL such as redis://127.0.0.1:6379`);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw new ConfigError(`${option} ${url}: expected a Redis URL such as redis://127.0.0.1:6379`);
   return url;
 }
 
@@ -35,7 +36,9 @@ function describeConnectError(error: unknown): string {
     case 'ETIMEDOUT':
       return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`;
     default:
-      return /RESP|protocol/i.test((error as Error).message) ? `the server there does not answer as Redis does (${(error as Error).message})` : (error as Error).message;
+      return /RESP|protocol/i.test((error as Error).message)
+        ? `the server there does not answer as Redis does (${(error as Error).message})`
+        : (error as Error).message;
   }
 }
 
@@ -44,7 +47,13 @@ function describeConnectError(error: unknown): string {
  * returns a connection for BullMQ that rides out short outages (`retries` reconnection attempts, about 2 s apart).
  */
 export async function connectRedis(url: string, retries: number): Promise<IORedis> {
-  const probe = new IORedis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const probe = new IORedis(url, {
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   // The socket's own error (ECONNREFUSED, ENOTFOUND) comes as an event; connect() only says the connection closed.
   let socketError: unknown;
   probe.on('error', (error) => (socketError ??= error));

@@ -48,7 +48,11 @@ export class SweepProgress {
     this.inEpoch.delete(key(trial, fold));
     this.finished++;
     const last = history[history.length - 1];
-    const scores = last ? Object.entries(last.validation).map(([name, value]) => `val ${name} ${value.toFixed(4)}`).join(', ') : 'no epochs';
+    const scores = last
+      ? Object.entries(last.validation)
+          .map(([name, value]) => `val ${name} ${value.toFixed(4)}`)
+          .join(', ')
+      : 'no epochs';
     const foldText = planned.folds > 1 ? `fold ${fold + 1}/${planned.folds}` : 'holdout';
     this.print(`[${this.finished}/${this.totalFolds}] ${trial} ${foldText}: ${scores} (${formatDuration(trainSeconds)} training)`);
     this.overall();

@@ -58,11 +58,16 @@ async function prepare(options: SweepOptions, experimentsDir: string): Promise<P
   const sets = options.sets ?? [];
   const grids = options.grids ?? [];
   const given = await loadExperiment(options.configRef, options.resume === undefined ? sets : []);
-  if (options.resume !== undefined && (sets.length > 0 || grids.length > 0)) throw new ConfigError('--resume continues a sweep with the settings it started with; --set and --grid cannot change them.');
-  const folder = options.resume === undefined ? undefined : await findRunToResume(given.spec.name, options.resume || undefined, sweepsDir(experimentsDir), 'sweep');
+  if (options.resume !== undefined && (sets.length > 0 || grids.length > 0))
+    throw new ConfigError('--resume continues a sweep with the settings it started with; --set and --grid cannot change them.');
+  const folder =
+    options.resume === undefined
+      ? undefined
+      : await findRunToResume(given.spec.name, options.resume || undefined, sweepsDir(experimentsDir), 'sweep');
   const base = folder ? { ...(await loadExperiment(folder.file(SWEEP_CONFIG))), file: given.file } : given;
   const sweep = folder ? base.spec.sweep : withGridOptions(base.spec.sweep, grids);
-  if (!sweep) throw new ConfigError(`${displayPath(given.file)} has no sweep: section; add one, or give the values to try with --grid key.path=v1,v2.`);
+  if (!sweep)
+    throw new ConfigError(`${displayPath(given.file)} has no sweep: section; add one, or give the values to try with --grid key.path=v1,v2.`);
   base.spec.sweep = sweep;
   const source = folder ? folder.file(SWEEP_CONFIG) : given.file;
   const record = folder ? await readSweepRecord(folder.dir) : undefined;
@@ -71,10 +76,16 @@ async function prepare(options: SweepOptions, experimentsDir: string): Promise<P
     expanded.map(async (trial) => {
       const loaded = { ...(await loadTrial(source, folder ? [] : sets, trial)), file: given.file };
       const recorded = record?.trials.find((t) => t.id === trial.id && t.name === trial.name);
-      return { record: recorded ?? { id: trial.id, name: trial.name, settings: trial.settings, overrides: trial.overrides, state: 'pending' as const }, loaded };
+      return {
+        record: recorded ?? { id: trial.id, name: trial.name, settings: trial.settings, overrides: trial.overrides, state: 'pending' as const },
+        loaded,
+      };
     }),
   );
-  checkMetric(sweep, trials.map((t) => t.loaded));
+  checkMetric(
+    sweep,
+    trials.map((t) => t.loaded),
+  );
   return { sweep, base, trials, folder, record };
 }
 
@@ -122,7 +133,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     if (!prepared.folder) await writeFileAtomic(folder.file(SWEEP_CONFIG), stringify(base.spec));
     await save();
     const todo = trials.filter((t) => t.record.state !== 'complete');
-    const progress = new SweepProgress(todo.map((t) => plannedTrial(t.loaded.spec)), options.print);
+    const progress = new SweepProgress(
+      todo.map((t) => plannedTrial(t.loaded.spec)),
+      options.print,
+    );
     const scheduler = new SweepScheduler(shared, progress);
     options.print(
       `sweep ${base.spec.name}/${folder.runId}: ${trials.length} trials${todo.length < trials.length ? ` (${trials.length - todo.length} already complete)` : ''}, ${progress.totalFolds} folds to train in ${shared.description} → ${folder.dir}`,
@@ -135,7 +149,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       await save();
       const runOptions = { scheduler, experimentsDir, configRef: displayPath(run.folder.file(RESOLVED_CONFIG)) };
       try {
-        await inLogScope(trial.id, true, () => runExperiment(run.loaded, run.resume ? { ...runOptions, resume: run.folder } : { ...runOptions, folder: run.folder }));
+        await inLogScope(trial.id, true, () =>
+          runExperiment(run.loaded, run.resume ? { ...runOptions, resume: run.folder } : { ...runOptions, folder: run.folder }),
+        );
         trial.state = 'complete';
         trial.score = reportScore(run.folder.file('report.json'), record.metric);
       } catch (error) {
@@ -161,7 +177,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     const failed = record.trials.filter((t) => t.state === 'failed');
     if (unfinished.length > 0) {
       await folder.setStatus('interrupted', `${unfinished.length} of ${trials.length} trials not finished`);
-      throw new InterruptedError(`Sweep interrupted with ${unfinished.length} of ${trials.length} trials not finished; finished trials are kept and interrupted ones checkpointed. Resume with: ${resumeHint}`);
+      throw new InterruptedError(
+        `Sweep interrupted with ${unfinished.length} of ${trials.length} trials not finished; finished trials are kept and interrupted ones checkpointed. Resume with: ${resumeHint}`,
+      );
     }
     if (failed.length > 0) {
       const reason = `${failed.length} of ${trials.length} trials failed: ${failed.map((t) => `${t.id} ${t.name} (${t.reason})`).join('; ')}`;
@@ -171,7 +189,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     await folder.setStatus('complete');
     return { folder, record };
   } catch (error) {
-    if (!(error instanceof InterruptedError || error instanceof RunError)) await folder.setStatus('failed', (error as Error).message).catch(() => undefined);
+    if (!(error instanceof InterruptedError || error instanceof RunError))
+      await folder.setStatus('failed', (error as Error).message).catch(() => undefined);
     throw error;
   } finally {
     process.off('SIGINT', onSignal);
@@ -188,12 +207,18 @@ async function writeComparison(folder: RunFolder, record: SweepRecord, experimen
     const { html } = await writeSweepComparison(folder.dir, record, experimentsDir);
     print(`comparison: ${html}`);
   } catch (error) {
-    logger.error(`The sweep's comparison report could not be written (${(error as Error).message}); render it again with: pipeline report ${folder.dir}`);
+    logger.error(
+      `The sweep's comparison report could not be written (${(error as Error).message}); render it again with: pipeline report ${folder.dir}`,
+    );
   }
 }
 
 /** The trial's run folder: its earlier one when that can be resumed, else a fresh one. */
-async function trialFolder(experimentsDir: string, trial: TrialRecord, loaded: LoadedExperiment): Promise<{ folder: RunFolder; loaded: LoadedExperiment; resume: boolean }> {
+async function trialFolder(
+  experimentsDir: string,
+  trial: TrialRecord,
+  loaded: LoadedExperiment,
+): Promise<{ folder: RunFolder; loaded: LoadedExperiment; resume: boolean }> {
   const dir = trial.run ? path.resolve(experimentsDir, trial.run) : undefined;
   // A run killed before it wrote its resolved config has nothing to resume from: it starts over in its folder.
   if (dir && existsSync(path.join(dir, RESOLVED_CONFIG)) && runState(dir) !== 'complete') {
@@ -226,6 +251,7 @@ function rankingText(record: SweepRecord): string {
     const t = record.trials.find((trial) => trial.id === id)!;
     lines.push(`  ${i + 1}. ${t.id} ${t.name.padEnd(width)}  ${record.metric} ${t.score!.mean.toFixed(4)} ± ${t.score!.std.toFixed(4)}  ${t.run}`);
   });
-  for (const t of record.trials.filter((trial) => !record.ranking?.includes(trial.id))) lines.push(`  -  ${t.id} ${t.name.padEnd(width)}  ${t.state}`);
+  for (const t of record.trials.filter((trial) => !record.ranking?.includes(trial.id)))
+    lines.push(`  -  ${t.id} ${t.name.padEnd(width)}  ${t.state}`);
   return lines.join('\n');
 }

@@ -26,7 +26,9 @@ export function checkMetric(sweep: SweepSpec, trials: readonly LoadedExperiment[
   for (const { spec, file } of trials) {
     const known = ['loss', ...spec.training.metrics.map((ref) => resolveRef(ref).type)];
     if (!known.includes(sweep.metric)) {
-      throw new ConfigError(`Invalid sweep in ${file}:`, [{ path: 'sweep.metric', message: `"${sweep.metric}" is not a metric the trials report (they report ${known.join(', ')})` }]);
+      throw new ConfigError(`Invalid sweep in ${file}:`, [
+        { path: 'sweep.metric', message: `"${sweep.metric}" is not a metric the trials report (they report ${known.join(', ')})` },
+      ]);
     }
   }
 }

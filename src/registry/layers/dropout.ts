@@ -8,7 +8,11 @@ import { inputShapeOf, layer } from './layer-component';
 class SeededDropout extends tf.layers.Layer {
   static readonly className = 'SeededDropout';
 
-  constructor(private readonly rate: number, private readonly random: Random, config: { inputShape?: number[] }) {
+  constructor(
+    private readonly rate: number,
+    private readonly random: Random,
+    config: { inputShape?: number[] },
+  ) {
     super(config);
   }
 

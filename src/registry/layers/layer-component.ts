@@ -30,7 +30,19 @@ export const layer = <S extends TObject>(component: LayerComponent<S>): LayerCom
 export const IMAGE_INPUT = { rank: 4, hint: 'it needs [batch, height, width, channels]: reshape samples with a reshape stage such as [28, 28, 1]' };
 
 export const ACTIVATIONS = [
-  'linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'hardSigmoid', 'tanh', 'softmax', 'softplus', 'softsign', 'swish', 'mish',
+  'linear',
+  'relu',
+  'relu6',
+  'elu',
+  'selu',
+  'sigmoid',
+  'hardSigmoid',
+  'tanh',
+  'softmax',
+  'softplus',
+  'softsign',
+  'swish',
+  'mish',
 ] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 

@@ -9,7 +9,12 @@ export const categoricalCrossentropy = loss({
   description: 'For one-hot labels and a softmax output.',
   expectsProbabilities: true,
   optionsSchema: options({
-    epsilon: Type.Number({ exclusiveMinimum: 0, maximum: 0.1, default: 1e-7, description: 'Probabilities are clipped to [epsilon, 1 - epsilon] so log stays finite.' }),
+    epsilon: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 0.1,
+      default: 1e-7,
+      description: 'Probabilities are clipped to [epsilon, 1 - epsilon] so log stays finite.',
+    }),
     labelSmoothing: Type.Number({
       minimum: 0,
       exclusiveMaximum: 1,

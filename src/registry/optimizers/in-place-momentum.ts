@@ -18,10 +18,14 @@ export class InPlaceMomentumOptimizer extends tf.MomentumOptimizer {
     // tfjs's own update runs.
     const slots = (this as unknown as { accumulations: (Slot | undefined)[] }).accumulations;
     const weights = tf.engine().registeredVariables;
-    const inPlace = gradients.every(({ name, tensor }, i) => tensor != null && slots[i] !== undefined && canUpdateInPlace(weights[name], slots[i].variable, tensor));
+    const inPlace = gradients.every(
+      ({ name, tensor }, i) => tensor != null && slots[i] !== undefined && canUpdateInPlace(weights[name], slots[i].variable, tensor),
+    );
     if (!inPlace) return super.applyGradients(variableGradients);
     const { learningRate, momentum, useNesterov } = this.getConfig() as { learningRate: number; momentum: number; useNesterov: boolean };
-    gradients.forEach(({ name, tensor }, i) => momentumUpdateInPlace(weights[name], slots[i]!.variable, tensor, { learningRate, momentum, nesterov: useNesterov }));
+    gradients.forEach(({ name, tensor }, i) =>
+      momentumUpdateInPlace(weights[name], slots[i]!.variable, tensor, { learningRate, momentum, nesterov: useNesterov }),
+    );
     this.incrementIterations();
   }
 }

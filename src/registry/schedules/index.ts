@@ -7,7 +7,10 @@ import { exponential } from './exponential';
 import type { ScheduleComponent } from './schedule-component';
 import { step } from './step';
 
-export const schedules = new Registry<ScheduleComponent>('schedules', "How the optimizer's learning rate changes over training (none: it stays fixed).")
+export const schedules = new Registry<ScheduleComponent>(
+  'schedules',
+  "How the optimizer's learning rate changes over training (none: it stays fixed).",
+)
   .register(step)
   .register(exponential)
   .register(cosine)

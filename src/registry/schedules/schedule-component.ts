@@ -30,7 +30,8 @@ export const warmupEpochs = () =>
   });
 
 /** Steps of an epoch count, at least one when the count is positive. */
-export const stepsOf = (epochs: number, context: ScheduleContext): number => (epochs > 0 ? Math.max(1, Math.round(epochs * context.stepsPerEpoch)) : 0);
+export const stepsOf = (epochs: number, context: ScheduleContext): number =>
+  epochs > 0 ? Math.max(1, Math.round(epochs * context.stepsPerEpoch)) : 0;
 
 /**
  * Warm-up then decay: step s < W runs at rate·(s+1)/W; after it `decay(t)` gives the fraction of the rate,

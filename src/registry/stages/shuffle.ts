@@ -7,8 +7,10 @@ export const shuffle = stage({
   name: 'shuffle',
   description: 'Seeded random order of the samples.',
   optionsSchema: options({}),
-  create: (_o, { random }) => (dataset) => {
-    const order = permutation(dataset.indices.length, random);
-    return { ...dataset, indices: order.map((p) => dataset.indices[p]) };
-  },
+  create:
+    (_o, { random }) =>
+    (dataset) => {
+      const order = permutation(dataset.indices.length, random);
+      return { ...dataset, indices: order.map((p) => dataset.indices[p]) };
+    },
 });

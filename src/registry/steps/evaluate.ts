@@ -20,7 +20,11 @@ export const evaluate = step({
         const started = Date.now();
         const scores = context.score(fold.model, subset(dataset, splits[fold.fold].validation));
         fold.evaluation = { ...scores, seconds: (Date.now() - started) / 1000 };
-        logger.info(`fold ${fold.fold + 1}: ${Object.entries(scores).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+        logger.info(
+          `fold ${fold.fold + 1}: ${Object.entries(scores)
+            .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+            .join(', ')}`,
+        );
       }
     },
   }),

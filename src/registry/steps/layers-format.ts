@@ -36,7 +36,5 @@ export async function layersModelFiles(model: tf.LayersModel): Promise<[string, 
  * any tfjs without this project's classes registered.
  */
 function standardLayers(topology: unknown): unknown {
-  return JSON.parse(JSON.stringify(topology), (key, value: unknown) =>
-    key === 'class_name' && value === 'SeededDropout' ? 'Dropout' : value,
-  );
+  return JSON.parse(JSON.stringify(topology), (key, value: unknown) => (key === 'class_name' && value === 'SeededDropout' ? 'Dropout' : value));
 }

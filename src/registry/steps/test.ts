@@ -27,7 +27,9 @@ export const test = step({
         const correct = summary.confusion.reduce((sum, row, c) => sum + row[c], 0);
         const accuracy = correct / summary.samples;
         final.test = { origin: data.origin, accuracy, loss: scores.loss, scores, ...summary, seconds: (Date.now() - started) / 1000 };
-        logger.info(`test on ${data.origin}: accuracy ${(100 * accuracy).toFixed(2)}% (${summary.samples - correct} of ${summary.samples} misclassified), loss ${scores.loss.toFixed(4)}`);
+        logger.info(
+          `test on ${data.origin}: accuracy ${(100 * accuracy).toFixed(2)}% (${summary.samples - correct} of ${summary.samples} misclassified), loss ${scores.loss.toFixed(4)}`,
+        );
       },
     };
   },

@@ -40,7 +40,9 @@ export function progressLogger(trainings: TrainingLabel[], epochs: number, slots
       if (epochsDone[index] === 0 && inEpoch[index] === 0) resumed[index] = (epoch - 1) * trainings[index].trainSize;
       epochsDone[index] = epoch - 1;
       inEpoch[index] = done;
-      logger.info(`${trainings[index].label} epoch ${epoch}/${epochs}: ${Math.round((100 * done) / total)}% at ${Math.round(imagesPerSecond)} img/s · ETA ${eta()}`);
+      logger.info(
+        `${trainings[index].label} epoch ${epoch}/${epochs}: ${Math.round((100 * done) / total)}% at ${Math.round(imagesPerSecond)} img/s · ETA ${eta()}`,
+      );
     },
   });
 }

@@ -48,7 +48,20 @@ export function meanCurveSpec(runs: readonly LabelledRun[], metric: CurveMetric)
         encoding: {
           color,
           y: { field: 'mean', type: 'quantitative' },
-          strokeDash: { field: 'split', type: 'nominal', title: null, sort: ['validation', 'train'], scale: { domain: ['validation', 'train'], range: [[1, 0], [5, 3]] }, legend: { orient: 'bottom' } },
+          strokeDash: {
+            field: 'split',
+            type: 'nominal',
+            title: null,
+            sort: ['validation', 'train'],
+            scale: {
+              domain: ['validation', 'train'],
+              range: [
+                [1, 0],
+                [5, 3],
+              ],
+            },
+            legend: { orient: 'bottom' },
+          },
         },
       },
     ],
@@ -77,7 +90,9 @@ export function classF1Spec(runs: readonly LabelledRun[]): TopLevelSpec {
 }
 
 /** Every chart of a comparison, by the name its file and its figure take. */
-export function compareChartSpecs(runs: readonly LabelledRun[]): Record<'fold-accuracy' | 'accuracy' | 'loss' | 'class-f1', TopLevelSpec | undefined> {
+export function compareChartSpecs(
+  runs: readonly LabelledRun[],
+): Record<'fold-accuracy' | 'accuracy' | 'loss' | 'class-f1', TopLevelSpec | undefined> {
   const scoredAccuracy = runs.every(({ report }) => report.folds.some((f) => f.history.some((h) => h.validation.accuracy !== undefined)));
   return {
     'fold-accuracy': foldAccuracySpec(runs),

@@ -67,7 +67,13 @@ export function foldAccuracySpec(runs: readonly { label: string; report: Report 
     report.folds.filter((f) => f.accuracy !== undefined).map((f) => ({ run: label, fold: f.fold + 1, accuracy: 100 * f.accuracy! })),
   );
   const x = { field: 'run', type: 'nominal' as const, title: null, sort: runs.map((r) => r.label), axis: { labelAngle: 0, labelLimit: 160 } };
-  const y = { field: 'accuracy', type: 'quantitative' as const, title: 'fold accuracy (%)', scale: { zero: false, padding: 8 }, axis: { format: '.2f' } };
+  const y = {
+    field: 'accuracy',
+    type: 'quantitative' as const,
+    title: 'fold accuracy (%)',
+    scale: { zero: false, padding: 8 },
+    axis: { format: '.2f' },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CHART_CONFIG,
@@ -76,7 +82,10 @@ export function foldAccuracySpec(runs: readonly { label: string; report: Report 
     height: 240,
     data: { values },
     layer: [
-      { mark: { type: 'boxplot', extent: 'min-max', size: 36, median: { color: '#000000' } }, encoding: { x, y, color: { field: 'run', type: 'nominal', legend: null, sort: runs.map((r) => r.label) } } },
+      {
+        mark: { type: 'boxplot', extent: 'min-max', size: 36, median: { color: '#000000' } },
+        encoding: { x, y, color: { field: 'run', type: 'nominal', legend: null, sort: runs.map((r) => r.label) } },
+      },
       { mark: { type: 'point', filled: true, color: '#000000', size: 28, opacity: 0.8 }, encoding: { x, y } },
     ],
   };
@@ -118,7 +127,9 @@ export function confusionSpec(confusion: readonly (readonly number[])[]): TopLev
 /** Every chart of one run's report, by the name its file and its figure take. */
 export function runChartSpecs(report: Report): Record<'accuracy' | 'loss' | 'fold-accuracy' | 'confusion', TopLevelSpec | undefined> {
   return {
-    accuracy: report.folds.some((f) => f.history.some((h) => h.validation.accuracy !== undefined)) ? learningCurveSpec(report, 'accuracy') : undefined,
+    accuracy: report.folds.some((f) => f.history.some((h) => h.validation.accuracy !== undefined))
+      ? learningCurveSpec(report, 'accuracy')
+      : undefined,
     loss: learningCurveSpec(report, 'loss'),
     'fold-accuracy': report.summary.accuracy ? foldAccuracySpec([{ label: report.experiment.name, report }]) : undefined,
     confusion: report.predictions ? confusionSpec(report.predictions.confusion) : undefined,

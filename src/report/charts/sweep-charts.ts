@@ -40,7 +40,11 @@ export function settingChartSpecs(sweep: SweepComparison): SettingChart[] {
   if (sweep.ranked.length === 0) return [];
   const { parameters } = sweep.record;
   const labels = settingLabels(parameters);
-  return parameters.map((path, i) => ({ path, name: `setting-${path.replace(/[^A-Za-z0-9_-]+/g, '_')}`, spec: settingChartSpec(sweep, path, labels[i]) }));
+  return parameters.map((path, i) => ({
+    path,
+    name: `setting-${path.replace(/[^A-Za-z0-9_-]+/g, '_')}`,
+    spec: settingChartSpec(sweep, path, labels[i]),
+  }));
 }
 
 function settingChartSpec(sweep: SweepComparison, path: string, label: string): TopLevelSpec {
@@ -53,16 +57,39 @@ function settingChartSpec(sweep: SweepComparison, path: string, label: string): 
   const log = numeric && Math.min(...numbers) > 0 && Math.max(...numbers) / Math.min(...numbers) >= LOG_SPAN;
   const group = (i: number) => settingsLabel(sweep.ranked[i].trial, parameters, path) || 'all';
   const x = (i: number) => (numeric ? numbers[i] : settingText(values[i]));
-  const means = sweep.ranked.map(({ trial, report }, i) => ({ trial: trial.name, x: x(i), group: group(i), score: value(summarize(foldScores(report, metric)).mean), best: i === 0 }));
-  const folds = sweep.ranked.flatMap(({ trial, report }, i) => foldScores(report, metric).map((s) => ({ trial: trial.name, x: x(i), group: group(i), score: value(s) })));
+  const means = sweep.ranked.map(({ trial, report }, i) => ({
+    trial: trial.name,
+    x: x(i),
+    group: group(i),
+    score: value(summarize(foldScores(report, metric)).mean),
+    best: i === 0,
+  }));
+  const folds = sweep.ranked.flatMap(({ trial, report }, i) =>
+    foldScores(report, metric).map((s) => ({ trial: trial.name, x: x(i), group: group(i), score: value(s) })),
+  );
   const distinct = [...new Set(means.map((m) => m.x))];
   const title = `${label}${UNITS[path.split('.').pop()!] ? ` (${UNITS[path.split('.').pop()!]})` : ''}${log ? ', log scale' : ''}`;
   const xEncoding = numeric
-    ? { field: 'x', type: 'quantitative' as const, title, scale: log ? { type: 'log' as const, padding: 16, nice: false } : { zero: false, padding: 16 }, axis: { ...(distinct.length <= 12 ? { values: distinct as number[] } : {}), labelExpr: PLAIN_NUMBER } }
+    ? {
+        field: 'x',
+        type: 'quantitative' as const,
+        title,
+        scale: log ? { type: 'log' as const, padding: 16, nice: false } : { zero: false, padding: 16 },
+        axis: { ...(distinct.length <= 12 ? { values: distinct as number[] } : {}), labelExpr: PLAIN_NUMBER },
+      }
     : { field: 'x', type: 'ordinal' as const, title, sort: distinct, axis: { labelAngle: 0, labelLimit: 200 } };
   const groups = [...new Set(means.map((m) => m.group))];
-  const color = groups.length > 1 ? { field: 'group', type: 'nominal' as const, title: otherLabels.join(' · '), sort: groups, legend: { orient: 'bottom' as const } } : { value: '#0072B2' };
-  const y = { field: 'score', type: 'quantitative' as const, title: metric === 'accuracy' || metric === 'loss' ? metricAxisTitle(sweep.ranked[0].report, metric) : metric, scale: { zero: false, padding: 10 }, axis: { labelExpr: PLAIN_NUMBER } };
+  const color =
+    groups.length > 1
+      ? { field: 'group', type: 'nominal' as const, title: otherLabels.join(' · '), sort: groups, legend: { orient: 'bottom' as const } }
+      : { value: '#0072B2' };
+  const y = {
+    field: 'score',
+    type: 'quantitative' as const,
+    title: metric === 'accuracy' || metric === 'loss' ? metricAxisTitle(sweep.ranked[0].report, metric) : metric,
+    scale: { zero: false, padding: 10 },
+    axis: { labelExpr: PLAIN_NUMBER },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CHART_CONFIG,
@@ -71,8 +98,16 @@ function settingChartSpec(sweep: SweepComparison, path: string, label: string): 
     height: 240,
     encoding: { x: xEncoding, y },
     layer: [
-      { data: { values: folds }, mark: { type: 'point', size: 26, opacity: 0.55, strokeWidth: 1.2 }, encoding: { color, detail: { field: 'trial', type: 'nominal' } } },
-      { data: { values: means }, mark: { type: 'line', strokeWidth: 1.8, point: { filled: true, size: 60 } }, encoding: { color, detail: { field: 'group', type: 'nominal' }, order: { field: 'x' } } },
+      {
+        data: { values: folds },
+        mark: { type: 'point', size: 26, opacity: 0.55, strokeWidth: 1.2 },
+        encoding: { color, detail: { field: 'trial', type: 'nominal' } },
+      },
+      {
+        data: { values: means },
+        mark: { type: 'line', strokeWidth: 1.8, point: { filled: true, size: 60 } },
+        encoding: { color, detail: { field: 'group', type: 'nominal' }, order: { field: 'x' } },
+      },
       { data: { values: means.filter((m) => m.best) }, mark: { type: 'point', size: 260, strokeWidth: 2, color: '#000000', filled: false } },
     ],
   };

@@ -31,7 +31,13 @@ ${notes.length ? `<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>
     sectionHtml('spread', 'Fold accuracies', charts['fold-accuracy']),
     sectionHtml('curves', 'Learning curves', `<div class="charts">${[charts.accuracy, charts.loss].filter(Boolean).join('')}</div>`),
     charts['class-f1'] ? sectionHtml('classes', 'F1 per class', charts['class-f1']) : '',
-    sectionHtml('config', 'Config differences', differences ? tableHtml(differences, ' id="config-differences"') : '<p class="note">The resolved configs are the same (or not recorded in older reports).</p>'),
+    sectionHtml(
+      'config',
+      'Config differences',
+      differences
+        ? tableHtml(differences, ' id="config-differences"')
+        : '<p class="note">The resolved configs are the same (or not recorded in older reports).</p>',
+    ),
   ];
   return htmlPage(`Compare ${labels.join(' vs ')}`, body.filter(Boolean).join('\n'));
 }

@@ -25,7 +25,9 @@ ${body}
 
 export function tableHtml(table: Table, attributes = ''): string {
   const align = (i: number) => (table.numeric?.includes(i) ? ' class="num"' : '');
-  const head = table.headers.some((h) => h) ? `<thead><tr>${table.headers.map((h, i) => `<th${align(i)}>${escapeHtml(h)}</th>`).join('')}</tr></thead>` : '';
+  const head = table.headers.some((h) => h)
+    ? `<thead><tr>${table.headers.map((h, i) => `<th${align(i)}>${escapeHtml(h)}</th>`).join('')}</tr></thead>`
+    : '';
   const cellHtml = (cell: string, r: number, c: number) => {
     const href = cellHref(table, r, c);
     return href ? `<a href="${escapeHtml(href)}">${escapeHtml(cell)}</a>` : escapeHtml(cell);
@@ -36,7 +38,9 @@ export function tableHtml(table: Table, attributes = ''): string {
 
 /** Label/value pairs; `ids` gives chosen values an id, so a reader (or a test) can find the figure. */
 export function factsHtml(facts: [string, string][], ids: Record<string, string> = {}): string {
-  const items = facts.map(([label, value]) => `<div><dt>${escapeHtml(label)}</dt><dd${ids[label] ? ` id="${ids[label]}"` : ''}>${escapeHtml(value)}</dd></div>`);
+  const items = facts.map(
+    ([label, value]) => `<div><dt>${escapeHtml(label)}</dt><dd${ids[label] ? ` id="${ids[label]}"` : ''}>${escapeHtml(value)}</dd></div>`,
+  );
   return `<dl class="facts">${items.join('')}</dl>`;
 }
 

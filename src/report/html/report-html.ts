@@ -4,7 +4,17 @@ import { renderSvg } from '../charts/render-svg';
 import { runChartSpecs } from '../charts/run-charts';
 import { percent } from '../format';
 import type { Report } from '../report-json';
-import { accuracyFacts, changesTable, classTable, environmentTable, epochTable, foldTable, headerFacts, modelTable, timingTable } from '../report-tables';
+import {
+  accuracyFacts,
+  changesTable,
+  classTable,
+  environmentTable,
+  epochTable,
+  foldTable,
+  headerFacts,
+  modelTable,
+  timingTable,
+} from '../report-tables';
 import { chartHtml, escapeHtml, factsHtml, htmlPage, sectionHtml, tableHtml } from './html-page';
 
 export interface ReportViewOptions {
@@ -31,14 +41,22 @@ ${tableHtml(foldTable(report), ' id="folds"')}`,
     sectionHtml('curves', 'Learning curves', `<div class="charts">${[charts.accuracy, charts.loss].filter(Boolean).join('')}</div>`),
     sectionHtml('spread', 'Spread of fold accuracies', charts['fold-accuracy'] ?? '<p class="note">No fold was scored.</p>'),
     report.predictions
-      ? sectionHtml('confusion', 'Confusion matrix', `${charts.confusion}<p class="note">Each fold's model on its own validation samples, summed over folds: ${report.predictions.samples.toLocaleString('en-US')} predictions.</p>`)
+      ? sectionHtml(
+          'confusion',
+          'Confusion matrix',
+          `${charts.confusion}<p class="note">Each fold's model on its own validation samples, summed over folds: ${report.predictions.samples.toLocaleString('en-US')} predictions.</p>`,
+        )
       : '',
     classTable(report) ? sectionHtml('classes', 'Precision, recall and F1 per class', tableHtml(classTable(report)!, ' id="classes-table"')) : '',
     report.predictions ? sectionHtml('misclassified', 'Most confident mistakes', galleryHtml(report)) : '',
     sectionHtml('model', 'Model', tableHtml(modelTable(report))),
     sectionHtml('config', 'Config', configHtml(report)),
     sectionHtml('environment', 'Environment', tableHtml(environmentTable(report))),
-    sectionHtml('timing', 'Timing', `${tableHtml(timingTable(report))}<details><summary>Every epoch</summary>${tableHtml(epochTable(report))}</details>`),
+    sectionHtml(
+      'timing',
+      'Timing',
+      `${tableHtml(timingTable(report))}<details><summary>Every epoch</summary>${tableHtml(epochTable(report))}</details>`,
+    ),
   ];
   return htmlPage(`${experiment.name} · ${experiment.runId}`, sections.filter(Boolean).join('\n'));
 }

@@ -19,7 +19,11 @@ export interface SweepViewOptions {
 }
 
 /** `reports` by trial id: the report.json of each complete trial. */
-export async function renderSweepCompareHtml(record: SweepRecord, reports: ReadonlyMap<string, Report>, options: SweepViewOptions = {}): Promise<string> {
+export async function renderSweepCompareHtml(
+  record: SweepRecord,
+  reports: ReadonlyMap<string, Report>,
+  options: SweepViewOptions = {},
+): Promise<string> {
   const sweep = compareSweep(record, reports);
   const href = options.trialHref ?? runFolderHref('html');
   const ranking = sweepRankingTable(sweep, href);
@@ -27,7 +31,8 @@ export async function renderSweepCompareHtml(record: SweepRecord, reports: Reado
   const settingCharts = await Promise.all(settingChartSpecs(sweep).map(async ({ name, spec }) => chartHtml(name, await renderSvg(spec))));
   const runs = chartedTrials(sweep);
   const runCharts: Record<string, string> = {};
-  if (runs.length > 0 && runs.length <= MAX_TRIALS_CHARTED) for (const [name, spec] of Object.entries(compareChartSpecs(runs))) if (spec) runCharts[name] = chartHtml(name, await renderSvg(spec));
+  if (runs.length > 0 && runs.length <= MAX_TRIALS_CHARTED)
+    for (const [name, spec] of Object.entries(compareChartSpecs(runs))) if (spec) runCharts[name] = chartHtml(name, await renderSvg(spec));
   const notes = sweep.comparison ? comparisonNotes(sweep.comparison) : [];
   const body = [
     `<h1>Sweep ${escapeHtml(record.experiment)}</h1>`,
@@ -42,10 +47,16 @@ ${notes.length ? `<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>
         : '<p class="note">No trial is complete yet.</p>',
     ),
     others ? sectionHtml('not-compared', 'Trials not compared', tableHtml(others, ' id="not-compared"')) : '',
-    settingCharts.length ? sectionHtml('settings', `${capitalized(record.metric)} against each swept setting`, `<div class="charts">${settingCharts.join('')}</div>`) : '',
+    settingCharts.length
+      ? sectionHtml('settings', `${capitalized(record.metric)} against each swept setting`, `<div class="charts">${settingCharts.join('')}</div>`)
+      : '',
     runCharts['fold-accuracy'] ? sectionHtml('spread', 'Fold accuracies', runCharts['fold-accuracy']) : '',
-    runCharts.loss ? sectionHtml('curves', 'Learning curves', `<div class="charts">${[runCharts.accuracy, runCharts.loss].filter(Boolean).join('')}</div>`) : '',
-    runs.length > MAX_TRIALS_CHARTED ? `<p class="note">Learning curves and fold spreads are left out with more than ${MAX_TRIALS_CHARTED} trials; each trial's report has its own.</p>` : '',
+    runCharts.loss
+      ? sectionHtml('curves', 'Learning curves', `<div class="charts">${[runCharts.accuracy, runCharts.loss].filter(Boolean).join('')}</div>`)
+      : '',
+    runs.length > MAX_TRIALS_CHARTED
+      ? `<p class="note">Learning curves and fold spreads are left out with more than ${MAX_TRIALS_CHARTED} trials; each trial's report has its own.</p>`
+      : '',
   ];
   return htmlPage(`Sweep ${record.experiment} · ${record.sweepId}`, body.filter(Boolean).join('\n'));
 }

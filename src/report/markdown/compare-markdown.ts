@@ -26,10 +26,12 @@ export async function renderCompareMarkdown(reports: readonly Report[]): Promise
   const differences = configDifferenceTable(compareRuns(reports));
   const parts = [
     `# ${labels.join(' vs ')}`,
-    reports.map((r, i) => `- **${labels[i]}**: run ${r.experiment.runId}${r.experiment.description ? `, ${r.experiment.description}` : ''}`).join('\n'),
+    reports
+      .map((r, i) => `- **${labels[i]}**: run ${r.experiment.runId}${r.experiment.description ? `, ${r.experiment.description}` : ''}`)
+      .join('\n'),
     '## Accuracy',
     compareTableMarkdown(reports),
-    'Δ in percentage points against the first run. Runs that share their folds are compared with the corrected resampled paired t-test (Nadeau–Bengio), others with Welch\'s t-test; two-sided p-values.',
+    "Δ in percentage points against the first run. Runs that share their folds are compared with the corrected resampled paired t-test (Nadeau–Bengio), others with Welch's t-test; two-sided p-values.",
     '## Fold accuracies',
     await chart('fold-accuracy', 'Box plots of the fold accuracies'),
     '## Learning curves',

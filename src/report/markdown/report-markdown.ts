@@ -5,7 +5,17 @@ import { runChartSpecs } from '../charts/run-charts';
 import { percent } from '../format';
 import type { ReportViewOptions } from '../html/report-html';
 import type { Report } from '../report-json';
-import { accuracyFacts, changesTable, classTable, environmentTable, epochTable, foldTable, headerFacts, modelTable, timingTable } from '../report-tables';
+import {
+  accuracyFacts,
+  changesTable,
+  classTable,
+  environmentTable,
+  epochTable,
+  foldTable,
+  headerFacts,
+  modelTable,
+  timingTable,
+} from '../report-tables';
 import { escapeMarkdown, factsMarkdown, tableMarkdown } from './markdown-text';
 
 /** The Markdown text and the files it links to, by path relative to the Markdown file. */
@@ -31,7 +41,7 @@ export async function renderReportMarkdown(report: Report, options: ReportViewOp
     factsMarkdown(headerFacts(report, options.status)),
     '## Accuracy',
     factsMarkdown(accuracyFacts(report)),
-    '± is the population standard deviation over the folds; the interval is Student\'s t over the fold accuracies.',
+    "± is the population standard deviation over the folds; the interval is Student's t over the fold accuracies.",
     tableMarkdown(foldTable(report)),
     '## Learning curves',
     `${await chart('accuracy', 'Accuracy per epoch, train and validation, every fold')} ${await chart('loss', 'Loss per epoch, train and validation, every fold')}`,
@@ -46,7 +56,13 @@ export async function renderReportMarkdown(report: Report, options: ReportViewOp
   parts.push('## Model', tableMarkdown(modelTable(report)));
   parts.push('## Config', configMarkdown(report));
   parts.push('## Environment', tableMarkdown(environmentTable(report)));
-  parts.push('## Timing', tableMarkdown(timingTable(report)), '<details><summary>Every epoch</summary>\n', tableMarkdown(epochTable(report)), '\n</details>');
+  parts.push(
+    '## Timing',
+    tableMarkdown(timingTable(report)),
+    '<details><summary>Every epoch</summary>\n',
+    tableMarkdown(epochTable(report)),
+    '\n</details>',
+  );
   return { markdown: `${parts.filter(Boolean).join('\n\n')}\n`, files };
 }
 
@@ -56,7 +72,13 @@ function galleryMarkdown(report: Report, files: MarkdownView['files']): string {
   const rows = entries.map((m, i) => {
     const file = `${CHART_DIR}/misclassified-${String(i + 1).padStart(2, '0')}.png`;
     files[file] = Buffer.from(m.png, 'base64');
-    return [`![${m.label} taken for ${m.predicted}](${file})`, `${m.label} → ${m.predicted}`, percent(m.confidence, 1), String((m.fold ?? 0) + 1), String(m.sampleIndex)];
+    return [
+      `![${m.label} taken for ${m.predicted}](${file})`,
+      `${m.label} → ${m.predicted}`,
+      percent(m.confidence, 1),
+      String((m.fold ?? 0) + 1),
+      String(m.sampleIndex),
+    ];
   });
   return tableMarkdown({ headers: ['image', 'true → predicted', 'confidence', 'fold', 'sample'], numeric: [2, 3, 4], rows });
 }

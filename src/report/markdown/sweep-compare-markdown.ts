@@ -12,7 +12,11 @@ import { otherTrialsTable, runFolderHref, sweepRankingTable, sweepSummary, sweep
 import { escapeMarkdown, tableMarkdown } from './markdown-text';
 import { CHART_DIR, MarkdownView } from './report-markdown';
 
-export async function renderSweepCompareMarkdown(record: SweepRecord, reports: ReadonlyMap<string, Report>, options: SweepViewOptions = {}): Promise<MarkdownView> {
+export async function renderSweepCompareMarkdown(
+  record: SweepRecord,
+  reports: ReadonlyMap<string, Report>,
+  options: SweepViewOptions = {},
+): Promise<MarkdownView> {
   const sweep = compareSweep(record, reports);
   const href = options.trialHref ?? runFolderHref('md');
   const files: MarkdownView['files'] = {};
@@ -25,7 +29,8 @@ export async function renderSweepCompareMarkdown(record: SweepRecord, reports: R
   const others = otherTrialsTable(sweep, href);
   const notes = sweep.comparison ? comparisonNotes(sweep.comparison) : [];
   const settingCharts = [];
-  for (const { name, path, spec } of settingChartSpecs(sweep)) settingCharts.push(await chart(name, spec, `${record.metric} of each fold and trial against ${path}`));
+  for (const { name, path, spec } of settingChartSpecs(sweep))
+    settingCharts.push(await chart(name, spec, `${record.metric} of each fold and trial against ${path}`));
   const runs = chartedTrials(sweep);
   const runSpecs = runs.length > 0 && runs.length <= MAX_TRIALS_CHARTED ? compareChartSpecs(runs) : undefined;
   const parts = [
@@ -41,7 +46,9 @@ export async function renderSweepCompareMarkdown(record: SweepRecord, reports: R
     runSpecs
       ? `## Learning curves\n\n${await chart('accuracy', runSpecs.accuracy, 'Mean accuracy per epoch, range over folds')} ${await chart('loss', runSpecs.loss, 'Mean loss per epoch, range over folds')}`
       : '',
-    runs.length > MAX_TRIALS_CHARTED ? `Learning curves and fold spreads are left out with more than ${MAX_TRIALS_CHARTED} trials; each trial's report has its own.` : '',
+    runs.length > MAX_TRIALS_CHARTED
+      ? `Learning curves and fold spreads are left out with more than ${MAX_TRIALS_CHARTED} trials; each trial's report has its own.`
+      : '',
   ];
   return { markdown: `${parts.filter(Boolean).join('\n\n')}\n`, files };
 }

@@ -9,7 +9,9 @@ const BARS = '▁▂▃▄▅▆▇█';
 /** Values as bar heights, scaled to [low, high] (shared by the folds so their lines can be compared). */
 export function sparkline(values: readonly number[], low: number, high: number): string {
   const span = high - low;
-  return values.map((v) => BARS[span > 0 ? Math.min(BARS.length - 1, Math.max(0, Math.round(((v - low) / span) * (BARS.length - 1)))) : BARS.length - 1]).join('');
+  return values
+    .map((v) => BARS[span > 0 ? Math.min(BARS.length - 1, Math.max(0, Math.round(((v - low) / span) * (BARS.length - 1)))) : BARS.length - 1])
+    .join('');
 }
 
 export function renderRunText(report: Report, status?: string): string {
@@ -18,7 +20,12 @@ export function renderRunText(report: Report, status?: string): string {
   const width = Math.max(...facts.map(([label]) => label.length));
   const curve = (metric: 'accuracy' | 'loss') => {
     const all = report.folds.flatMap((f) => f.history.map((h) => h.validation[metric]).filter((v): v is number => v !== undefined));
-    return (history: Report['folds'][number]['history']) => sparkline(history.map((h) => h.validation[metric] ?? NaN).filter((v) => !Number.isNaN(v)), Math.min(...all), Math.max(...all));
+    return (history: Report['folds'][number]['history']) =>
+      sparkline(
+        history.map((h) => h.validation[metric] ?? NaN).filter((v) => !Number.isNaN(v)),
+        Math.min(...all),
+        Math.max(...all),
+      );
   };
   const accuracyLine = curve('accuracy');
   const lossLine = curve('loss');

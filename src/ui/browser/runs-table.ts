@@ -55,14 +55,18 @@ function updateSelection(): void {
   selection.textContent = keys.length === 0 ? 'tick two or more complete runs' : `${keys.length} selected`;
 }
 
-table.querySelectorAll<HTMLTableCellElement>('th[data-sort]').forEach((th) =>
-  th.addEventListener('click', () => sortBy(th.dataset.sort!, th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending')),
-);
+table
+  .querySelectorAll<HTMLTableCellElement>('th[data-sort]')
+  .forEach((th) =>
+    th.addEventListener('click', () => sortBy(th.dataset.sort!, th.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending')),
+  );
 filter.addEventListener('input', applyFilter);
 stateFilter.addEventListener('change', applyFilter);
 table.addEventListener('change', updateSelection);
 compare.addEventListener('click', () => {
-  location.href = `/compare?${picked().map((k) => `run=${encodeURIComponent(k)}`).join('&')}`;
+  location.href = `/compare?${picked()
+    .map((k) => `run=${encodeURIComponent(k)}`)
+    .join('&')}`;
 });
 sortBy('date', 'descending');
 updateSelection();

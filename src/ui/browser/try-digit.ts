@@ -80,7 +80,8 @@ async function loadClassifier(base: string): Promise<Classifier> {
   const response = await fetch(`${base}${PREPROCESSING_JSON}`);
   if (!response.ok) throw new Error(`${PREPROCESSING_JSON} could not be loaded (HTTP ${response.status})`);
   const input = (await response.json()) as ModelInput;
-  if (input.version !== PREPROCESSING_VERSION) throw new Error(`${PREPROCESSING_JSON} has version ${input.version}; this page reads version ${PREPROCESSING_VERSION}`);
+  if (input.version !== PREPROCESSING_VERSION)
+    throw new Error(`${PREPROCESSING_JSON} has version ${input.version}; this page reads version ${PREPROCESSING_VERSION}`);
   return { model: await loadLayersModel(`${base}${MODEL_JSON}`), input };
 }
 
@@ -95,8 +96,14 @@ function classify(classifier: Classifier, rgba: RgbaImage, at: number): void {
     return;
   }
   const { sampleShape, normalization } = classifier.input;
-  const probabilities = tf.tidy(() => (classifier.model.predict(tf.tensor(normalizePixels(prepared.pixels, normalization), [1, ...sampleShape])) as tf.Tensor).dataSync());
-  showSeen(prepared.pixels, classifier.input.image.size, prepared.inverted ? 'Dark ink on a light background: inverted to light on black, as MNIST.' : 'Light ink on a dark background, as MNIST.');
+  const probabilities = tf.tidy(() =>
+    (classifier.model.predict(tf.tensor(normalizePixels(prepared.pixels, normalization), [1, ...sampleShape])) as tf.Tensor).dataSync(),
+  );
+  showSeen(
+    prepared.pixels,
+    classifier.input.image.size,
+    prepared.inverted ? 'Dark ink on a light background: inverted to light on black, as MNIST.' : 'Light ink on a dark background, as MNIST.',
+  );
   showProbabilities(Array.from(probabilities), classifier.input.classNames, at);
 }
 
@@ -113,7 +120,10 @@ function showProbabilities(probabilities: number[], classNames: string[], at: nu
   const best = probabilities.indexOf(Math.max(...probabilities));
   const name = (c: number) => classNames[c] ?? String(c);
   prediction.innerHTML = '';
-  prediction.append(Object.assign(document.createElement('strong'), { textContent: name(best) }), ` with probability ${percent(probabilities[best])}`);
+  prediction.append(
+    Object.assign(document.createElement('strong'), { textContent: name(best) }),
+    ` with probability ${percent(probabilities[best])}`,
+  );
   bars.replaceChildren(
     ...probabilities.map((p, c) => {
       const row = document.createElement('div');
@@ -157,7 +167,13 @@ async function pickedImage(file: File): Promise<RgbaImage> {
     context.drawImage(bitmap, 0, 0, size.width, size.height);
     clearPad();
     const scale = Math.min(pad.width / bitmap.width, pad.height / bitmap.height);
-    ink.drawImage(bitmap, (pad.width - bitmap.width * scale) / 2, (pad.height - bitmap.height * scale) / 2, bitmap.width * scale, bitmap.height * scale);
+    ink.drawImage(
+      bitmap,
+      (pad.width - bitmap.width * scale) / 2,
+      (pad.height - bitmap.height * scale) / 2,
+      bitmap.width * scale,
+      bitmap.height * scale,
+    );
     return context.getImageData(0, 0, size.width, size.height);
   } finally {
     bitmap.close();

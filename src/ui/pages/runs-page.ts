@@ -17,7 +17,9 @@ export function runsPage(runs: RunEntry[], sweeps: SweepGroup[], withModel: Read
   const grouped = new Set(sweeps.flatMap((s) => s.trialRuns));
   const sweepBodies = sweeps.map(({ sweep, trialRuns }) => {
     const trials = trialRuns.map((key) => byKey.get(key)).filter((r): r is RunEntry => r !== undefined);
-    const best = sweep.best ? ` · best ${escapeHtml(sweep.best.name)}${sweep.best.score ? ` (${sweep.metric} ${score(sweep.best.score.mean, sweep.best.score.std)})` : ''}` : '';
+    const best = sweep.best
+      ? ` · best ${escapeHtml(sweep.best.name)}${sweep.best.score ? ` (${sweep.metric} ${score(sweep.best.score.mean, sweep.best.score.std)})` : ''}`
+      : '';
     const header = `<tr class="sweep"><th colspan="9">sweep ${escapeHtml(sweep.experiment)}/${escapeHtml(sweep.sweepId)} <span class="state state-${sweep.state}">${sweep.state}</span> · ${sweep.complete}/${sweep.trials} trials complete${best} · <a href="${sweepHref(sweep)}">comparison</a></th></tr>`;
     return `<tbody class="group">${header}\n${trials.map((r) => runRow(r, 'trial', withModel)).join('\n')}</tbody>`;
   });
@@ -50,7 +52,9 @@ function runRow(run: RunEntry, kind: 'run' | 'trial', withModel: ReadonlySet<str
     backend: run.backend ?? '',
     seconds: run.seconds !== undefined ? String(run.seconds) : '',
   };
-  const attributes = Object.entries(data).map(([k, v]) => `data-${k}="${escapeHtml(v)}"`).join(' ');
+  const attributes = Object.entries(data)
+    .map(([k, v]) => `data-${k}="${escapeHtml(v)}"`)
+    .join(' ');
   const tick = run.state === 'complete' ? `<input type="checkbox" class="pick" aria-label="select ${escapeHtml(key)}">` : '';
   return `<tr class="${kind}" ${attributes}><td>${tick}</td><td>${escapeHtml(run.experiment)}</td><td><a href="${href}">${escapeHtml(run.runId)}</a></td><td><span class="state state-${run.state}">${run.state}</span></td><td>${escapeHtml(formatDate(run.startedAt))}</td><td class="num">${run.accuracy ? score(run.accuracy.mean, run.accuracy.std) : ''}</td><td>${escapeHtml(run.backend ?? '')}</td><td class="num">${run.seconds !== undefined ? formatSeconds(run.seconds) : ''}</td><td>${tryIt}</td></tr>`;
 }

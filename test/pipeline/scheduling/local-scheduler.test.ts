@@ -28,7 +28,16 @@ describe('the local fold pool', function () {
     for (const [i, lr] of [0.1, 0.05, 0.01].entries()) runs.push(await toyRun(cwd, data, `toy-${i}`, [`training.optimizer.learningRate=${lr}`]));
     const epochs = new Map<string, number>();
     const outcomes = await Promise.all(
-      runs.map(({ jobs }) => Promise.all(jobs.map((job) => scheduler!.train(job, { onEpoch: () => epochs.set(`${job.run}#${job.fold}`, (epochs.get(`${job.run}#${job.fold}`) ?? 0) + 1), onProgress: () => undefined })))),
+      runs.map(({ jobs }) =>
+        Promise.all(
+          jobs.map((job) =>
+            scheduler!.train(job, {
+              onEpoch: () => epochs.set(`${job.run}#${job.fold}`, (epochs.get(`${job.run}#${job.fold}`) ?? 0) + 1),
+              onProgress: () => undefined,
+            }),
+          ),
+        ),
+      ),
     );
     assert.deepEqual([...epochs.values()], [2, 2, 2, 2, 2, 2]);
     for (const [i, { context }] of runs.entries()) {
@@ -46,7 +55,10 @@ describe('the local fold pool', function () {
     while (epochs < 1) await new Promise((resolve) => setTimeout(resolve, 20));
     scheduler.stop();
     const settled = await Promise.allSettled(training);
-    assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['rejected', 'rejected'],
+    );
     const [underWay, waiting] = settled.map((s): unknown => (s as PromiseRejectedResult).reason);
     assert.ok(underWay instanceof InterruptedError && /^stopped in epoch \d+ at step \d+ of \d+$/.test(underWay.message), String(underWay));
     assert.ok(waiting instanceof InterruptedError);

@@ -24,7 +24,10 @@ describe('the BullMQ fold queue', function () {
   let data: { images: string; labels: string };
 
   function startWorker(): Worker {
-    const child = spawn(process.execPath, [BIN, 'worker', '--queue', redis.url, '--concurrency', '1'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'worker', '--queue', redis.url, '--concurrency', '1'], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const worker = { child, stderr: '' };
     child.stderr.on('data', (chunk) => (worker.stderr += chunk));
     workers.push(worker);
@@ -66,10 +69,21 @@ describe('the BullMQ fold queue', function () {
     scheduler = await QueueScheduler.open(redis.url);
     const { context, jobs } = await newRun(2);
     const epochs: number[][] = [[], []];
-    const outcomes = await Promise.all(jobs.map((job) => scheduler!.train(job, { onEpoch: (r) => epochs[job.fold].push(r.epoch), onProgress: () => undefined })));
-    assert.deepEqual(epochs, [[1, 2], [1, 2]]);
+    const outcomes = await Promise.all(
+      jobs.map((job) => scheduler!.train(job, { onEpoch: (r) => epochs[job.fold].push(r.epoch), onProgress: () => undefined })),
+    );
+    assert.deepEqual(epochs, [
+      [1, 2],
+      [1, 2],
+    ]);
     assert.deepEqual(outcomes.map(comparable), await reference(context));
-    assert.deepEqual(outcomes.map((o) => [o.result.fold, o.result.trainSize, o.result.validationSize]), [[0, 600, 600], [1, 600, 600]]);
+    assert.deepEqual(
+      outcomes.map((o) => [o.result.fold, o.result.trainSize, o.result.validationSize]),
+      [
+        [0, 600, 600],
+        [1, 600, 600],
+      ],
+    );
     for (const fold of [0, 1]) {
       const manifest = await readManifest(context.folder.dir, fold);
       assert.ok(manifest?.complete, 'the fold is checkpointed in the run folder as finished');
@@ -92,7 +106,7 @@ describe('the BullMQ fold queue', function () {
     assert.deepEqual(outcomes.map(comparable), await reference(context));
   });
 
-  it('fails a fold at once, without retries, when the worker\'s data differs from the run\'s', async () => {
+  it("fails a fold at once, without retries, when the worker's data differs from the run's", async () => {
     const worker = startWorker();
     scheduler = await QueueScheduler.open(redis.url);
     const { jobs } = await newRun(2);
@@ -101,7 +115,9 @@ describe('the BullMQ fold queue', function () {
       assert.ok(error instanceof RunError);
       assert.match(
         error.message,
-        new RegExp(`^${changed.run} fold 1 failed: ${changed.run} fold 1: data file .*images-idx3-ubyte differs from the run's .*images-idx3-ubyte \\(sha256 [0-9a-f]{12}…, 76816 bytes here; 000000000000…, 76816 bytes in the run\\)\\. Every worker needs the same data files as the machine that started the run\\.$`),
+        new RegExp(
+          `^${changed.run} fold 1 failed: ${changed.run} fold 1: data file .*images-idx3-ubyte differs from the run's .*images-idx3-ubyte \\(sha256 [0-9a-f]{12}…, 76816 bytes here; 000000000000…, 76816 bytes in the run\\)\\. Every worker needs the same data files as the machine that started the run\\.$`,
+        ),
       );
       return true;
     });
@@ -118,7 +134,9 @@ describe('the BullMQ fold queue', function () {
     worker.child.kill('SIGTERM');
     const outcome = await training;
     assert.equal(outcome.result.history.length, 6);
-    const code = await new Promise((resolve) => (worker.child.exitCode !== null ? resolve(worker.child.exitCode) : worker.child.once('exit', resolve)));
+    const code = await new Promise((resolve) =>
+      worker.child.exitCode !== null ? resolve(worker.child.exitCode) : worker.child.once('exit', resolve),
+    );
     assert.equal(code, 0, worker.stderr);
     assert.match(worker.stderr, /SIGTERM: taking no more folds; finishing the ones under way/);
     assert.match(worker.stderr, /worker stopped/);
@@ -126,7 +144,10 @@ describe('the BullMQ fold queue', function () {
 
   it('names the URL when Redis cannot be reached, in the run process and in a worker (exit 1)', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
-    await assert.rejects(QueueScheduler.open(url), new RunError(`Cannot reach Redis at ${url}: connection refused (is redis-server running there?).`));
+    await assert.rejects(
+      QueueScheduler.open(url),
+      new RunError(`Cannot reach Redis at ${url}: connection refused (is redis-server running there?).`),
+    );
     const result = pipeline(['worker', '--queue', url]);
     assert.equal(result.status, 1);
     assert.match(result.stderr, new RegExp(`error Cannot reach Redis at ${url}: connection refused \\(is redis-server running there\\?\\)\\.\\n$`));
