@@ -1,19 +1,9 @@
 /** Headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core, for tests and screenshots of pages. */
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../../src/screenshots/headless-page';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
-}
+/** The same headless Chromium, with the same flags, as `npm run screenshots` uses. */
+export const launchChromium = launchBrowser;
 
 /** A page that records console errors and failed requests, which a test then expects to be empty. */
 export async function watchedPage(
