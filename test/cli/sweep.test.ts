@@ -112,7 +112,8 @@ describe('pipeline sweep', function () {
   // That the pool gives the numbers of in-process training is the first test's (quick) and the Ctrl-C test's (toy) to show.
   it("keeps both pool processes busy across trials: the next trial's folds train while the last fold of one still does", () => {
     const dir = tempDir('pipeline-sweep-toy-');
-    const data = writeToyIdx(dir, 900);
+    // Folds long enough (seconds) that a trial's start-up in its own process cannot outlast the last fold of the one before.
+    const data = writeToyIdx(dir, 4000);
     const config = path.join(dir, 'toy.yaml');
     fs.writeFileSync(config, toyConfig(data.images, data.labels).replace('folds: 2', 'folds: 3').replace('epochs: 2', 'epochs: 3'));
     const result = pipeline(['sweep', config, '--grid', 'training.optimizer.learningRate=0.1,0.05,0.01', '--set', 'runtime.workers=2'], dir);

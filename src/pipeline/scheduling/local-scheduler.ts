@@ -66,11 +66,13 @@ export class LocalScheduler implements FoldScheduler {
     return this.processes.find((p) => p.ready && !p.entry);
   }
 
-  /** When no fold waits, the cores of idle slots go to the folds still training (results do not depend on it). */
+  /**
+   * When no fold waits, the cores of idle slots go to the folds still training (results do not depend on it); once
+   * every slot is busy again, lent cores are taken back, so no process runs more threads than it has a core for.
+   */
   private lendIdleCores(): void {
     const busy = this.processes.filter((p) => p.entry);
-    if (!this.options.lend || this.waiting.length > 0 || busy.length === 0) return;
-    const idle = this.slots - busy.length;
+    const idle = this.options.lend && this.waiting.length === 0 ? Math.max(0, this.slots - busy.length) : 0;
     busy.forEach((p, i) => this.setThreads(p, 1 + Math.floor(idle / busy.length) + (i < idle % busy.length ? 1 : 0)));
   }
 
