@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { BUILTIN_KERNELS, loadNativeAddon, NativeAddon } from '../../src/backend/native/addon';
 import { selectBlas } from '../../src/backend/native/blas-choice';
-import { CONV_TENSORS, referenceConv, referenceMatMul } from './native-reference';
+import { CHUNKED_FILTER_GRADIENT, CONV_TENSORS, referenceConv, referenceMatMul } from './native-reference';
 import { randomValues } from './compare';
 
 // [m, n, k, transposeA, transposeB]: 1×1, primes, tall, wide, transposed operands, and sizes past the block sizes
@@ -45,23 +45,7 @@ function check(addon: NativeAddon, what: string): void {
     }
   }
   // A filter gradient over a patch matrix built in several chunks: products that add to what C holds (beta 1).
-  const g = {
-    batch: 9,
-    inHeight: 40,
-    inWidth: 40,
-    inChannels: 64,
-    outHeight: 38,
-    outWidth: 38,
-    outChannels: 2,
-    filterHeight: 3,
-    filterWidth: 3,
-    strideHeight: 1,
-    strideWidth: 1,
-    dilationHeight: 1,
-    dilationWidth: 1,
-    padTop: 0,
-    padLeft: 0,
-  };
+  const g = CHUNKED_FILTER_GRADIENT;
   const input = 9 * 40 * 40 * 64;
   const dy = 9 * 38 * 38 * 2;
   const heap = randomValues(input + dy + 3 * 3 * 64 * 2, 99);

@@ -5,6 +5,25 @@
  */
 import type { ConvGeometry, MatMulDescriptor } from '../../src/backend/native/addon';
 
+/** A filter gradient whose patch matrix is built in several chunks: its products add to what C holds (beta 1). */
+export const CHUNKED_FILTER_GRADIENT: ConvGeometry = {
+  batch: 9,
+  inHeight: 40,
+  inWidth: 40,
+  inChannels: 64,
+  outHeight: 38,
+  outWidth: 38,
+  outChannels: 2,
+  filterHeight: 3,
+  filterWidth: 3,
+  strideHeight: 1,
+  strideWidth: 1,
+  dilationHeight: 1,
+  dilationWidth: 1,
+  padTop: 0,
+  padLeft: 0,
+};
+
 /** What a call writes: `values` at element `offset` of the heap. */
 export interface Output {
   offset: number;

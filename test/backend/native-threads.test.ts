@@ -5,6 +5,7 @@ import { strict as assert } from 'assert';
 import { BUILTIN_KERNELS, ConvGeometry, loadNativeAddon, NativeAddon } from '../../src/backend/native/addon';
 import { selectBlas } from '../../src/backend/native/blas-choice';
 import { randomValues } from './compare';
+import { CHUNKED_FILTER_GRADIENT } from './native-reference';
 
 // [m, n, k, transposeA, transposeB], each past the size below which a product stays on one thread.
 const SHAPES: [number, number, number, number, number][] = [
@@ -35,23 +36,7 @@ const CONVOLUTIONS: ConvGeometry[] = [
     padTop: 0,
     padLeft: 0,
   },
-  {
-    batch: 9,
-    inHeight: 40,
-    inWidth: 40,
-    inChannels: 64,
-    outHeight: 38,
-    outWidth: 38,
-    outChannels: 2,
-    filterHeight: 3,
-    filterWidth: 3,
-    strideHeight: 1,
-    strideWidth: 1,
-    dilationHeight: 1,
-    dilationWidth: 1,
-    padTop: 0,
-    padLeft: 0,
-  },
+  CHUNKED_FILTER_GRADIENT,
 ];
 
 function matMul(addon: NativeAddon, [m, n, k, transposeA, transposeB]: (typeof SHAPES)[number]): Float32Array {
