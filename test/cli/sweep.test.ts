@@ -122,18 +122,27 @@ describe('pipeline sweep', function () {
     const [sweep] = fs.readdirSync(path.join(dir, 'experiments', '_sweeps', 'toy'));
     const { trials } = readJson<{ trials: { name: string; run: string }[] }>(path.join(dir, 'experiments', '_sweeps', 'toy', sweep, 'sweep.json'));
     const runDir = (i: number) => path.join(dir, 'experiments', trials[i].run);
-    // 3 folds on 2 processes: trial 1's third fold trains beside trial 2's first, before trial 1 can report.
-    const firstReport = readJson<{ createdAt: string }>(path.join(runDir(0), 'report.json')).createdAt;
-    const secondLog = fs
-      .readFileSync(path.join(runDir(1), 'log.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { message: string; timestamp: string });
+    // Trials load their data side by side, so which submits its folds first is not fixed: take the first to report.
+    const reported = trials.map((_, i) => readJson<{ createdAt: string }>(path.join(runDir(i), 'report.json')).createdAt);
+    const first = reported.indexOf([...reported].sort()[0]);
     // A pool process logs the data it loads when it takes its first fold of a trial; the trial's own process logs it first.
-    const firstFold = secondLog.filter((l) => /^data: /.test(l.message))[1];
+    const poolStarts = trials.flatMap((_, i) =>
+      i === first
+        ? []
+        : fs
+            .readFileSync(path.join(runDir(i), 'log.jsonl'), 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as { message: string; timestamp: string })
+            .filter((l) => /^data: /.test(l.message))
+            .slice(1)
+            .map((l) => l.timestamp),
+    );
+    // 3 folds on 2 processes: the first trial's third fold trains beside another trial's first, before it can report.
+    const earliest = poolStarts.sort()[0];
     assert.ok(
-      firstFold && firstFold.timestamp < firstReport,
-      `a fold of trial 2 started (${firstFold?.timestamp}) before trial 1 reported (${firstReport})`,
+      earliest && earliest < reported[first],
+      `a fold of another trial started (${earliest}) before trial ${first + 1}, the first to finish, reported (${reported[first]})`,
     );
   });
 
