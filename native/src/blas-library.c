@@ -37,10 +37,18 @@ int load_openblas(const char *wanted_core) {
   unload();
   setenv("OPENBLAS_NUM_THREADS", "1", 1);
   if (wanted_core != NULL) {
-    // Set only while the library loads: processes started later make their own choice, as this one did.
+    // Set only while the library loads, then put back as it was: processes started later make their own choice
+    // from the environment they were given, as this one did.
+    const char *given = getenv("OPENBLAS_CORETYPE");
+    char *previous = given != NULL ? strdup(given) : NULL;
     setenv("OPENBLAS_CORETYPE", wanted_core, 1);
     library = open_library();
-    unsetenv("OPENBLAS_CORETYPE");
+    if (previous != NULL) {
+      setenv("OPENBLAS_CORETYPE", previous, 1);
+      free(previous);
+    } else {
+      unsetenv("OPENBLAS_CORETYPE");
+    }
   } else {
     library = open_library();
   }

@@ -16,7 +16,10 @@ export interface KernelRow {
   label: string;
   /** The choice is made at run time: the table names what it chose. */
   chooses?: boolean;
+  /** The median pass of the rounds. */
   timing: PassTiming | Skipped;
+  /** Training images/s of every round's pass, lowest first. */
+  rounds: number[];
   /** Training images/s as a share of the fastest choice. */
   ofBest?: number;
 }
@@ -55,10 +58,13 @@ export function backendTable(backends: (PassTiming | (Skipped & { backend: strin
 
 export function modelTable(rows: ModelRow[]): string {
   return markdownTable([
-    ['model', 'pipeline train img/s', 'peak RSS MB', 'PyTorch 1 thread img/s', 'ratio'],
+    ['model', 'pipeline train img/s', 'of its products’ bound', 'peak RSS MB', 'PyTorch 1 thread img/s', 'ratio'],
     ...rows.map((r) => [
       r.model,
       skipped(r.ours) ? `skipped: ${r.ours.skipped}` : thousands(r.ours.trainImagesPerSecond),
+      skipped(r.ours) || r.ours.ofProductBound === undefined
+        ? ''
+        : `${Math.round(100 * r.ours.ofProductBound)}% of ${thousands(r.ours.productBoundImagesPerSecond ?? 0)}`,
       skipped(r.ours) ? '' : String(Math.round(r.ours.peakRssMB)),
       skipped(r.peer) ? `skipped: ${r.peer.skipped}` : thousands(r.peer.images_per_second),
       r.speedup === undefined ? '' : `${r.speedup.toFixed(2)}×`,
@@ -68,10 +74,11 @@ export function modelTable(rows: ModelRow[]): string {
 
 export function kernelTable(rows: KernelRow[]): string {
   return markdownTable([
-    ['matrix product (baseline model, native)', 'train img/s', 'of the best'],
+    ['matrix product (baseline model, native)', 'train img/s (median)', 'rounds', 'of the best'],
     ...rows.map((r) => [
       !skipped(r.timing) && r.chooses ? `${r.label} → ${r.timing.blas ?? ''}` : r.label,
       skipped(r.timing) ? `skipped: ${r.timing.skipped}` : thousands(r.timing.trainImagesPerSecond),
+      r.rounds.map(thousands).join(' / '),
       r.ofBest === undefined ? '' : `${Math.round(100 * r.ofBest)}%`,
     ]),
   ]);

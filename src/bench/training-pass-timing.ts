@@ -6,6 +6,7 @@ import { RunContext } from '../pipeline/run-context';
 import { RunFolder } from '../pipeline/run-folder';
 import { EVAL_BATCH, evaluateModel } from '../pipeline/trainer';
 import { trialTraining } from '../pipeline/trial-training';
+import { productBoundImagesPerSecond } from './product-bound';
 
 export interface PassTiming {
   backend: string;
@@ -19,6 +20,9 @@ export interface PassTiming {
   evalImagesPerSecond: number;
   evalBatchSize: number;
   peakRssMB: number;
+  /** Native backend: the images/s the step's matrix products alone allow (product-bound.ts), and the pass's share of it. */
+  productBoundImagesPerSecond?: number;
+  ofProductBound?: number;
 }
 
 const WARMUP_IMAGES = 1024;
@@ -32,6 +36,8 @@ export async function timeTrainingPass(backend: BackendName, config: string, ima
   const trainSeconds = await seconds(() => trial.train(images));
   const evalData = trial.first(Math.max(images, EVAL_BATCH));
   const evalSeconds = await seconds(async () => void evaluateModel(trial.model, trial.objective, evalData));
+  const trainImagesPerSecond = images / trainSeconds;
+  const bound = info.blas ? productBoundImagesPerSecond(trial.model, spec.training.batchSize) : undefined;
   trial.dispose();
   return {
     backend: info.name,
@@ -40,10 +46,11 @@ export async function timeTrainingPass(backend: BackendName, config: string, ima
     versions: info.versions,
     images,
     batchSize: spec.training.batchSize,
-    trainImagesPerSecond: round(images / trainSeconds),
+    trainImagesPerSecond: round(trainImagesPerSecond),
     evalImagesPerSecond: round(evalData.indices.length / evalSeconds),
     evalBatchSize: EVAL_BATCH,
     peakRssMB: round(process.resourceUsage().maxRSS / 1024),
+    ...(bound ? { productBoundImagesPerSecond: round(bound), ofProductBound: Math.round((1000 * trainImagesPerSecond) / bound) / 1000 } : {}),
   };
 }
 

@@ -52,7 +52,11 @@ export interface TrainOptions {
   shouldStop?(): boolean;
 }
 
-export const EVAL_BATCH = 1000;
+/**
+ * Images per inference batch: large enough that products stay efficient, small enough that a 32-filter conv layer's
+ * output on it (250 × 26 × 26 × 32 floats, 22 MB) keeps a process's peak memory well under 400 MB.
+ */
+export const EVAL_BATCH = 250;
 const PROGRESS_EVERY_MS = 15_000;
 /** Steps between yields to the event loop, so signals and worker messages get through a long epoch. */
 const YIELD_EVERY = 20;
@@ -172,7 +176,7 @@ function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, objective: Ob
   });
 }
 
-/** Loss and metrics over a whole dataset, in inference mode, in large batches. */
+/** Loss and metrics over a whole dataset, in inference mode, EVAL_BATCH images at a time. */
 export function evaluateModel(model: tf.LayersModel, objective: Objective, data: Dataset): Scores {
   const count = data.indices.length;
   const positions = allPositions(data);

@@ -1,7 +1,7 @@
 // The built-in matrix product with each micro-kernel this CPU runs, and OpenBLAS, against a float64 reference on
-// awkward shapes; and the choice of product (runtime.blas): the user's OPENBLAS_CORETYPE kept, the core type
-// OpenBLAS runs no lesser than this CPU supports, auto's measurement cached and reused, the built-in product where
-// OpenBLAS does not load.
+// awkward shapes; and the choice of product (runtime.blas): the user's OPENBLAS_CORETYPE kept by openblas and
+// timed against the best core type by auto, the core type OpenBLAS runs no lesser than this CPU supports, auto's
+// measurement cached and reused, the built-in product where OpenBLAS does not load.
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -116,6 +116,36 @@ describe('matrix products', () => {
     } finally {
       if (saved === undefined) delete process.env.OPENBLAS_CORETYPE;
       else process.env.OPENBLAS_CORETYPE = saved;
+    }
+  });
+
+  it("auto times the best core type this CPU runs beside a lesser one the environment sets, and leaves the variable as it was", function () {
+    const best = addon.cpu().openblasCore;
+    if (!best) return this.skip();
+    try {
+      addon.useOpenblas(null);
+    } catch {
+      return this.skip();
+    }
+    const saved = { core: process.env.OPENBLAS_CORETYPE, cache: process.env.PIPELINE_CACHE_DIR };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blas-cache-'));
+    try {
+      process.env.OPENBLAS_CORETYPE = 'Prescott';
+      process.env.PIPELINE_CACHE_DIR = dir;
+      selectBlas(addon, 'auto');
+      const [entry] = Object.values(JSON.parse(fs.readFileSync(path.join(dir, 'blas-choice.json'), 'utf8')) as Record<string, { microseconds: object }>);
+      assert.deepEqual(Object.keys(entry.microseconds).sort(), [`builtin ${addon.cpu().builtinKernel}`, `openblas ${best}`, 'openblas Prescott'].sort());
+      assert.equal(process.env.OPENBLAS_CORETYPE, 'Prescott');
+      assert.equal(selectBlas(addon, 'openblas').kernels, 'Prescott');
+    } finally {
+      for (const [name, value] of [
+        ['OPENBLAS_CORETYPE', saved.core],
+        ['PIPELINE_CACHE_DIR', saved.cache],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -57,27 +57,25 @@ export function applyCandidate(addon: NativeAddon, candidate: BlasCandidate): Bl
 }
 
 /**
- * The OpenBLAS candidates: with an OPENBLAS_CORETYPE in the environment, that one alone (the user's); else
- * OpenBLAS's own pick, and the best core type this CPU runs when OpenBLAS's pick is a lesser one. Throws when
- * OpenBLAS does not load.
+ * The OpenBLAS candidates: OpenBLAS as it loads (at the OPENBLAS_CORETYPE the environment sets, else at its own
+ * pick), and, when that is a lesser core type than this CPU runs, the best one too. `runtime.blas: openblas` takes
+ * an environment's core type as the user's word (`alone`); auto measures it against the best. Throws when OpenBLAS
+ * does not load.
  */
-export function openblasCandidates(addon: NativeAddon): BlasCandidate[] {
+export function openblasCandidates(addon: NativeAddon, alone: boolean): BlasCandidate[] {
   const own = addon.useOpenblas(null).core;
   const user = process.env.OPENBLAS_CORETYPE;
-  if (user) return [{ library: 'openblas', reason: `OPENBLAS_CORETYPE=${user} set in the environment` }];
+  const loaded: BlasCandidate = {
+    library: 'openblas',
+    ...(user ? { kernels: user } : {}),
+    reason: user ? `OPENBLAS_CORETYPE=${user} set in the environment` : `OpenBLAS's own pick of core ${own}`,
+  };
+  if (user && alone) return [loaded];
   const best = addon.cpu().openblasCore;
   const ownTier = CORE_TIERS[own];
-  if (best && ownTier !== undefined && ownTier < CORE_TIERS[best]) {
-    return [
-      {
-        library: 'openblas',
-        kernels: best,
-        reason: `OpenBLAS picks core ${own} on this CPU, which runs ${best}: loaded with OPENBLAS_CORETYPE=${best}`,
-      },
-      { library: 'openblas', reason: `OpenBLAS's own pick of core ${own}` },
-    ];
-  }
-  return [{ library: 'openblas', reason: `OpenBLAS's own pick of core ${own}` }];
+  if (!best || ownTier === undefined || ownTier >= CORE_TIERS[best]) return [loaded];
+  const why = user ? `the environment sets OPENBLAS_CORETYPE=${user}, but this CPU runs ${best}` : `OpenBLAS picks core ${own} on this CPU, which runs ${best}`;
+  return [{ library: 'openblas', kernels: best, reason: `${why}: loaded with OPENBLAS_CORETYPE=${best}` }, loaded];
 }
 
 export function builtinCandidate(addon: NativeAddon, why: string): BlasCandidate {

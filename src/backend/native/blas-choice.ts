@@ -15,7 +15,7 @@ export function selectBlas(addon: NativeAddon, requested: BlasName): BlasSelecti
   if (requested === 'builtin') return applyCandidate(addon, builtinCandidate(addon, 'runtime.blas is builtin'));
   let openblas: BlasCandidate[] = [];
   try {
-    openblas = openblasCandidates(addon);
+    openblas = openblasCandidates(addon, requested === 'openblas');
   } catch (error) {
     if (requested === 'openblas') throw error;
     return applyCandidate(addon, builtinCandidate(addon, `${(error as Error).message}, so the built-in product`));

@@ -2,7 +2,8 @@
  * runtime.blas: auto. The first time on a machine, times each candidate product on the products a training step
  * runs, after checking it against a float64 reference on awkward shapes; keeps the fastest correct one and caches
  * the choice in the user's cache directory ($XDG_CACHE_HOME or ~/.cache, pipeline/blas-choice.json), keyed by CPU
- * model, OpenBLAS build and project version. Later processes (the folds' among them) read it and make the same choice.
+ * model, OpenBLAS build, the candidates and project version. Later processes (the folds' among them) read it and
+ * make the same choice.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,8 +13,11 @@ import { PROJECT_VERSION } from '../../project-version';
 import type { MatMulDescriptor, NativeAddon } from './addon';
 import { applyCandidate, BlasCandidate, BlasSelection } from './blas-candidates';
 
-/** [m, n, k, transposeA, transposeB]: the baseline's dense layer and conv layer products, forward and backward. */
-const TIMED_SHAPES: [number, number, number, number, number][] = [
+/** One product: [m, n, k, transposeA, transposeB]. */
+export type ProductShape = [number, number, number, number, number];
+
+/** The baseline's dense layer and conv layer products, forward and backward. */
+const TIMED_SHAPES: ProductShape[] = [
   [32, 100, 5408, 0, 0],
   [5408, 100, 32, 1, 0],
   [32, 5408, 100, 0, 1],
@@ -21,7 +25,7 @@ const TIMED_SHAPES: [number, number, number, number, number][] = [
   [9, 32, 21632, 0, 0],
 ];
 /** Shapes that are no multiple of any block size, with each operand transposed. */
-const CHECKED_SHAPES: [number, number, number, number, number][] = [
+const CHECKED_SHAPES: ProductShape[] = [
   [37, 29, 53, 0, 0],
   [13, 97, 300, 1, 0],
   [101, 7, 17, 0, 1],
@@ -40,10 +44,13 @@ export function blasCachePath(): string {
   return path.join(base, 'blas-choice.json');
 }
 
+const label = (c: BlasCandidate) => `${c.library} ${c.kernels ?? 'default'}`;
+
 function cacheKey(addon: NativeAddon, candidates: BlasCandidate[]): string {
   const cpu = addon.cpu();
   const openblas = candidates.some((c) => c.library === 'openblas') ? addon.useOpenblas(null).config : 'no OpenBLAS';
-  return `${cpu.vendor} ${cpu.name} family ${cpu.family} model ${cpu.model} | ${openblas} | OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? ''} | pipeline ${PROJECT_VERSION}`;
+  // The candidates are part of the key: a choice made among others is measured again.
+  return `${cpu.vendor} ${cpu.name} family ${cpu.family} model ${cpu.model} | ${openblas} | OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? ''} | ${candidates.map(label).join(', ')} | pipeline ${PROJECT_VERSION}`;
 }
 
 function readCache(): Record<string, CachedChoice> {
@@ -68,7 +75,7 @@ function writeCache(entries: Record<string, CachedChoice>): void {
 }
 
 /** A heap with random operands, and the descriptor of one product in it. */
-function productIn(heap: Float32Array, [m, n, k, transposeA, transposeB]: number[]): MatMulDescriptor {
+function productIn(heap: Float32Array, [m, n, k, transposeA, transposeB]: ProductShape): MatMulDescriptor {
   const a = 0;
   const b = m * k;
   return { a, b, c: b + k * n, batches: 1, m, n, k, transposeA, transposeB, strideA: 0, strideB: 0 };
@@ -106,10 +113,10 @@ function isCorrect(addon: NativeAddon): boolean {
   });
 }
 
-/** CPU microseconds for one round of TIMED_SHAPES, the best of a few (CPU time: another process's load does not count). */
-function timeRound(addon: NativeAddon): number {
-  const heap = randomHeap(1_000_000);
-  const products = TIMED_SHAPES.map((shape) => productIn(heap, shape));
+/** CPU microseconds for one round of `shapes` with the selected product, the best of a few (CPU time: another process's load does not count). */
+export function timeProducts(addon: NativeAddon, shapes: ProductShape[]): number {
+  const heap = randomHeap(Math.max(...shapes.map(([m, n, k]) => m * k + k * n + m * n)));
+  const products = shapes.map((shape) => productIn(heap, shape));
   const round = () => products.forEach((d) => addon.matMul(heap.buffer as ArrayBuffer, d));
   round();
   let best = Infinity;
@@ -122,7 +129,6 @@ function timeRound(addon: NativeAddon): number {
   return Math.round(best);
 }
 
-const label = (c: BlasCandidate) => `${c.library} ${c.kernels ?? 'default'}`;
 
 /** The fastest correct candidate, from the cache or measured now (and cached); made the product the kernels use. */
 export function tuneBlas(addon: NativeAddon, candidates: BlasCandidate[]): BlasSelection {
@@ -146,7 +152,7 @@ export function tuneBlas(addon: NativeAddon, candidates: BlasCandidate[]): BlasS
       logger.warn(`matrix product ${label(candidate)} disagrees with the reference product; not used`);
       continue;
     }
-    microseconds[label(candidate)] = timeRound(addon);
+    microseconds[label(candidate)] = timeProducts(addon, TIMED_SHAPES);
     if (!fastest || microseconds[label(candidate)] < microseconds[label(fastest)]) fastest = candidate;
   }
   if (!fastest) throw new Error('no matrix product computes correctly here');

@@ -1,8 +1,8 @@
 /** Entry point of a local pool process: trains the folds the run or sweep process sends, one at a time, over IPC. */
-import { nativeAddon } from '../../backend/native/addon';
+import { setProductThreads } from '../../backend/native/product-threads';
 import { BackendInfo, selectBackend } from '../../backend/select';
 import { ConfigError, InterruptedError, RunError } from '../../errors';
-import { forwardLogs, logger } from '../../log';
+import { forwardLogs } from '../../log';
 import { trainFold } from '../fold-training';
 import { RunContext } from '../run-context';
 import { RunFolder } from '../run-folder';
@@ -22,19 +22,8 @@ let current: RunContext | undefined;
 /** The cores the pool lets this process use for its fold: more than one only while other slots would idle. */
 let threads = 1;
 
-/** Gives the built-in product the cores the pool lends; OpenBLAS's stays on one thread (see README, "No idle core"). */
 function applyThreads(): void {
-  // Only the native backend has a matrix product of its own.
-  if (!backend?.blas) return;
-  if (backend.blas.library !== 'builtin') {
-    if (threads > 1)
-      logger.info(
-        `${threads - 1} more core${threads > 2 ? 's are' : ' is'} free, but only the built-in matrix product (runtime.blas: builtin) splits products across cores`,
-      );
-    return;
-  }
-  nativeAddon().setThreads(threads);
-  if (threads > 1) logger.info(`matrix products split across ${threads} threads while the other slots idle (same results on any count)`);
+  setProductThreads(backend?.blas, threads, 'while the other slots idle');
 }
 
 async function contextFor(job: FoldJob): Promise<RunContext> {

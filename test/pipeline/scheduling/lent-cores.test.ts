@@ -1,5 +1,6 @@
 // The cores of idle pool slots go to the folds still training, through the native built-in product's threads, and
-// change no number: a fold trains to the same weights and scores on one thread as on two, in the pool or not.
+// change no number: a fold trains to the same weights and scores on one thread as on two, in the pool or not; a
+// model fit in the run process gets the run's cores the same way.
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,11 +10,12 @@ import { loadExperiment } from '../../../src/config/load';
 import { logger } from '../../../src/log';
 import { RunContext } from '../../../src/pipeline/run-context';
 import { RunFolder } from '../../../src/pipeline/run-folder';
+import { RunTrainings } from '../../../src/pipeline/run-trainings';
 import { LocalScheduler } from '../../../src/pipeline/scheduling/local-scheduler';
 import { fileChecksums } from '../../../src/report/fingerprint';
 import { REPO } from '../../support/cli';
 import { tempDir, writeToyIdx } from '../../support/fixtures';
-import { comparable, quiet, trainedHere } from '../../support/fold-jobs';
+import { comparable, quiet, scores, trainedHere } from '../../support/fold-jobs';
 
 // The baseline (its layers, so its products are large enough to be split) on a few hundred MNIST-sized toy images.
 const config = (images: string, labels: string) => `extends: ${JSON.stringify(path.join(REPO, 'configs', 'baseline.yaml'))}
@@ -80,6 +82,30 @@ describe('idle cores lent to the folds still training', function () {
         messages.join('\n'),
       );
       assert.deepEqual(outcomes.map(comparable), await trainedHere(context, path.join(folder.dir, '..', '..', 'reference'), 1));
+    } finally {
+      logger.off('data', listen);
+    }
+  });
+
+  it('gives a model fit in the run process every core runtime.workers allows, and its numbers stay those of one thread', async () => {
+    const messages: string[] = [];
+    const listen = (info: { message: string }) => messages.push(info.message);
+    const fit = async (workers: number) => {
+      const spec = { ...context.spec, runtime: { ...context.spec.runtime, workers } };
+      const dir = path.join(context.folder.dir, '..', '..', `fit-${workers}`);
+      const local = new RunContext(spec, context.configFile, await RunFolder.create(dir, spec.name), context.backend);
+      const [result] = await new RunTrainings(local).train([{ kind: 'fit', validationFraction: 0.25 }], () => quiet);
+      const trained = { history: scores(result.history), weights: result.model!.getWeights().map((w) => Array.from(w.dataSync())) };
+      result.model!.dispose();
+      return trained;
+    };
+    logger.on('data', listen);
+    try {
+      const one = await fit(1);
+      assert.ok(!messages.some((m) => m.startsWith('matrix products split')), messages.join('\n'));
+      const two = await fit(2);
+      assert.ok(messages.includes('matrix products split across 2 threads while one model trains (same results on any count)'), messages.join('\n'));
+      assert.deepEqual(two, one);
     } finally {
       logger.off('data', listen);
     }
