@@ -9,6 +9,7 @@ import { RunError } from '../errors';
 import { logger } from '../log';
 import { NATIVE_BACKEND, registerNativeBackend } from './native';
 import type { BlasSelection } from './native/blas-choice';
+import { registerReductionGradients } from './reduction-gradients';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
 export interface BackendInfo {
@@ -77,6 +78,7 @@ async function activate(
 ): Promise<BackendInfo> {
   // Production mode silences tfjs's console banners (such as its advice to install tfjs-node); we log the backend ourselves.
   tf.env().set('PROD', true);
+  registerReductionGradients();
   const started = switching.then(() => (tf.engine().backendName === name ? true : tf.setBackend(name)));
   switching = started.catch(() => undefined);
   if (!(await started)) throw new RunError(`The ${name} backend failed to start.`);

@@ -15,16 +15,20 @@ export function stepProducts(model: tf.LayersModel, batch: number): ProductShape
     const input = (layer.input as tf.SymbolicTensor).shape;
     const output = layer.outputShape as number[];
     let product: [number, number, number] | undefined;
+    // As native/src/conv.c lays them out: patches of fewer than 8 channels are built transposed.
+    let transposed = 0;
     if (layer.getClassName() === 'Conv2D') {
       const [kh, kw] = layer.getConfig().kernelSize as number[];
+      const channels = input[3] ?? 1;
       // Rows are output pixels, columns filters, the inner dimension a patch.
-      product = [batch * output[1] * output[2], output[3], kh * kw * (input[3] ?? 1)];
+      product = [batch * output[1] * output[2], output[3], kh * kw * channels];
+      transposed = channels < 8 ? 1 : 0;
     } else if (layer.getClassName() === 'Dense') {
       product = [batch, output[output.length - 1], input[input.length - 1] ?? 1];
     }
     if (!product) continue;
     const [m, n, k] = product;
-    shapes.push([m, n, k, 0, 0], [k, n, m, 1, 0]);
+    shapes.push([m, n, k, transposed, 0], [k, n, m, 1 - transposed, 0]);
     // The first layer with weights passes no gradient back to the input.
     if (!first) shapes.push([m, k, n, 0, 1]);
     first = false;

@@ -6,7 +6,7 @@ import { stepProducts } from '../../src/bench/product-bound';
 describe('bench: the matrix products of a training step', () => {
   before(() => tf.ready());
 
-  it("lists the baseline's forward products and their gradients, none for the input's gradient", () => {
+  it("lists the baseline's forward products and their gradients, none for the input's gradient, one-channel patches transposed", () => {
     const model = tf.sequential({
       layers: [
         tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3 }),
@@ -17,8 +17,8 @@ describe('bench: the matrix products of a training step', () => {
       ],
     });
     assert.deepEqual(stepProducts(model, 32), [
-      [32 * 26 * 26, 32, 9, 0, 0],
-      [9, 32, 32 * 26 * 26, 1, 0],
+      [32 * 26 * 26, 32, 9, 1, 0],
+      [9, 32, 32 * 26 * 26, 0, 0],
       [32, 100, 5408, 0, 0],
       [5408, 100, 32, 1, 0],
       [32, 5408, 100, 0, 1],
