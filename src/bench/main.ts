@@ -157,7 +157,8 @@ function child(backend: BackendName, model: string, images: number, kernels?: Ke
  */
 function kernelComparison(choices: KernelChoice[], images: number, rounds: number): KernelRow[] {
   const timings = choices.map(() => [] as (PassTiming | Skipped)[]);
-  for (let round = 0; round < Math.max(1, rounds); round++) choices.forEach((choice, i) => timings[i].push(child('native', 'baseline', images, choice)));
+  for (let round = 0; round < Math.max(1, rounds); round++)
+    choices.forEach((choice, i) => timings[i].push(child('native', 'baseline', images, choice)));
   return choices.map((choice, i) => {
     const passes = timings[i].filter((t): t is PassTiming => !('skipped' in t)).sort((a, b) => a.trainImagesPerSecond - b.trainImagesPerSecond);
     const timing = passes.length ? passes[Math.floor((passes.length - 1) / 2)] : timings[i][0];

@@ -119,7 +119,7 @@ describe('matrix products', () => {
     }
   });
 
-  it("auto times the best core type this CPU runs beside a lesser one the environment sets, and leaves the variable as it was", function () {
+  it('auto times the best core type this CPU runs beside a lesser one the environment sets, and leaves the variable as it was', function () {
     const best = addon.cpu().openblasCore;
     if (!best) return this.skip();
     try {
@@ -133,8 +133,13 @@ describe('matrix products', () => {
       process.env.OPENBLAS_CORETYPE = 'Prescott';
       process.env.PIPELINE_CACHE_DIR = dir;
       selectBlas(addon, 'auto');
-      const [entry] = Object.values(JSON.parse(fs.readFileSync(path.join(dir, 'blas-choice.json'), 'utf8')) as Record<string, { microseconds: object }>);
-      assert.deepEqual(Object.keys(entry.microseconds).sort(), [`builtin ${addon.cpu().builtinKernel}`, `openblas ${best}`, 'openblas Prescott'].sort());
+      const [entry] = Object.values(
+        JSON.parse(fs.readFileSync(path.join(dir, 'blas-choice.json'), 'utf8')) as Record<string, { microseconds: object }>,
+      );
+      assert.deepEqual(
+        Object.keys(entry.microseconds).sort(),
+        [`builtin ${addon.cpu().builtinKernel}`, `openblas ${best}`, 'openblas Prescott'].sort(),
+      );
       assert.equal(process.env.OPENBLAS_CORETYPE, 'Prescott');
       assert.equal(selectBlas(addon, 'openblas').kernels, 'Prescott');
     } finally {

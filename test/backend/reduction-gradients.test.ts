@@ -12,7 +12,12 @@ function reference(dy: tf.Tensor, x: tf.Tensor, axes: number[] | undefined, mean
   const reduced = tf.util.parseAxisParam(axes ?? x.shape.map((_, axis) => axis), x.shape);
   const shape = x.shape.map((size, axis) => (reduced.includes(axis) ? 1 : size));
   const spread = tf.mul(tf.reshape(dy, shape), tf.ones(x.shape));
-  return mean ? tf.div(spread, reduced.reduce((n, axis) => n * x.shape[axis], 1)) : spread;
+  return mean
+    ? tf.div(
+        spread,
+        reduced.reduce((n, axis) => n * x.shape[axis], 1),
+      )
+    : spread;
 }
 
 for (const backend of ['cpu', ...testedBackends]) {

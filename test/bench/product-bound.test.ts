@@ -31,10 +31,7 @@ describe('bench: the matrix products of a training step', () => {
 
   it("takes a later conv layer's patches from its input channels, and passes its gradient back", () => {
     const model = tf.sequential({
-      layers: [
-        tf.layers.conv2d({ inputShape: [13, 13, 32], filters: 64, kernelSize: 3 }),
-        tf.layers.conv2d({ filters: 64, kernelSize: 3 }),
-      ],
+      layers: [tf.layers.conv2d({ inputShape: [13, 13, 32], filters: 64, kernelSize: 3 }), tf.layers.conv2d({ filters: 64, kernelSize: 3 })],
     });
     assert.deepEqual(stepProducts(model, 2).slice(2), [
       [2 * 9 * 9, 64, 576, 0, 0],

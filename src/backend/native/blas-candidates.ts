@@ -74,7 +74,9 @@ export function openblasCandidates(addon: NativeAddon, alone: boolean): BlasCand
   const best = addon.cpu().openblasCore;
   const ownTier = CORE_TIERS[own];
   if (!best || ownTier === undefined || ownTier >= CORE_TIERS[best]) return [loaded];
-  const why = user ? `the environment sets OPENBLAS_CORETYPE=${user}, but this CPU runs ${best}` : `OpenBLAS picks core ${own} on this CPU, which runs ${best}`;
+  const why = user
+    ? `the environment sets OPENBLAS_CORETYPE=${user}, but this CPU runs ${best}`
+    : `OpenBLAS picks core ${own} on this CPU, which runs ${best}`;
   return [{ library: 'openblas', kernels: best, reason: `${why}: loaded with OPENBLAS_CORETYPE=${best}` }, loaded];
 }
 

@@ -129,7 +129,6 @@ export function timeProducts(addon: NativeAddon, shapes: ProductShape[]): number
   return Math.round(best);
 }
 
-
 /** The fastest correct candidate, from the cache or measured now (and cached); made the product the kernels use. */
 export function tuneBlas(addon: NativeAddon, candidates: BlasCandidate[]): BlasSelection {
   const key = cacheKey(addon, candidates);
