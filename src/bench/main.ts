@@ -54,6 +54,11 @@ async function main(): Promise<void> {
       default: false,
       describe: 'Also time the whole k-fold study of each model, ours and the peer’s (minutes each).',
     })
+    .option('study-models', {
+      type: 'string',
+      array: true,
+      describe: 'With --study: the models whose whole study is timed (default: --models).',
+    })
     .option('peer', { type: 'string', default: path.resolve('../shared/peers/torch_mnist.py'), describe: 'The PyTorch peer script.' })
     .option('out', { type: 'string', default: 'bench/results.json' })
     .option('threads', {
@@ -105,7 +110,7 @@ async function main(): Promise<void> {
   progress(`timing the augment stage on ${args.images} images...`);
   await selectBackend('auto', { quiet: true });
   const augmentation = timeAugmentation(args.images);
-  const studies: StudyRow[] = args.study ? args.models.map((model) => studyRow(model, peer)) : [];
+  const studies: StudyRow[] = args.study ? (args.studyModels ?? args.models).map((model) => studyRow(model, peer)) : [];
 
   const results = {
     date: new Date().toISOString(),
