@@ -9,12 +9,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { BUILTIN_KERNELS, loadNativeAddon, NativeAddon } from '../../src/backend/native/addon';
 import { selectBlas } from '../../src/backend/native/blas-choice';
+import type { ProductShape } from '../../src/backend/native/blas-tuning';
 import { CHUNKED_FILTER_GRADIENT, CONV_TENSORS, referenceConv, referenceMatMul } from './native-reference';
 import { randomValues } from './compare';
 
 // [m, n, k, transposeA, transposeB]: 1×1, primes, tall, wide, transposed operands, and sizes past the block sizes
 // (MC 96, KC 256, NC 2048) and the tiles (up to 12×32) by a remainder.
-const SHAPES: [number, number, number, number, number][] = [
+const SHAPES: ProductShape[] = [
   [1, 1, 1, 0, 0],
   [1, 1, 1, 1, 1],
   [7, 13, 11, 0, 0],

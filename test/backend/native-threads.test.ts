@@ -4,11 +4,12 @@
 import { strict as assert } from 'assert';
 import { BUILTIN_KERNELS, ConvGeometry, loadNativeAddon, NativeAddon } from '../../src/backend/native/addon';
 import { selectBlas } from '../../src/backend/native/blas-choice';
+import type { ProductShape } from '../../src/backend/native/blas-tuning';
 import { randomValues } from './compare';
 import { CHUNKED_FILTER_GRADIENT } from './native-reference';
 
 // [m, n, k, transposeA, transposeB], each past the size below which a product stays on one thread.
-const SHAPES: [number, number, number, number, number][] = [
+const SHAPES: ProductShape[] = [
   [301, 97, 131, 0, 0],
   [37, 1001, 67, 1, 0],
   [13, 45, 6007, 1, 1],
