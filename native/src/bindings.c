@@ -145,6 +145,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unary", NULL, unary, NULL, NULL, NULL, napi_enumerable, NULL},
       {"reluGrad", NULL, relu_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"reluBiasGrad", NULL, relu_bias_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_enumerable, NULL},
   };

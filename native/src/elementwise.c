@@ -1,7 +1,9 @@
 // Elementwise kernels in float32, as tfjs computes them: add, subtract, multiply, divide, squared difference (with a
 // repeated operand),
-// relu, step, relu's gradient fused, a dense or conv layer's bias and relu epilogue, and momentum SGD's update.
+// relu, step, relu's gradient fused (alone, or with a layer's bias gradient), a dense or conv layer's bias and relu
+// epilogue, and momentum SGD's update.
 #include "kernels.h"
+#include <stdlib.h>
 
 enum { OP_ADD = 0, OP_SUBTRACT = 1, OP_MULTIPLY = 2, OP_DIVIDE = 3, OP_SQUARED_DIFFERENCE = 4 };
 
@@ -98,6 +100,41 @@ napi_value relu_grad(napi_env env, napi_callback_info info) {
   float *dx = region(&args, int_arg(&args, 3), size);
   if (args.failed) return NULL;
   relu_grad_loop(dy, x, dx, size);
+  return undefined(env);
+}
+
+// Elements per block of reluBiasGrad's rows: 16 KiB of dx.
+#define RELU_BIAS_BLOCK 4096
+
+// reluBiasGrad(heap, dy, y, dx, dbias, rows, columns): a conv or dense layer's relu and bias gradients in one pass
+// over its [rows, columns] output y (relu's output: positive where its input is): dx = dy · step(y), and dbias its
+// column sums in float64, in the same order (so the same bits) as reluGrad followed by sumRows.
+napi_value relu_bias_grad(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!read_args(env, info, 7, &args)) return NULL;
+  const int64_t rows = int_arg(&args, 5), columns = int_arg(&args, 6);
+  if (!args.failed && (rows < 0 || columns < 0)) fail(&args, "invalid matrix sizes");
+  const int64_t size = checked_mul(&args, rows, columns);
+  const float *dy = region(&args, int_arg(&args, 1), size);
+  const float *y = region(&args, int_arg(&args, 2), size);
+  float *dx = region(&args, int_arg(&args, 3), size);
+  float *dbias = region(&args, int_arg(&args, 4), columns);
+  apart(&args, dbias, columns, dx, size);
+  if (args.failed || columns == 0) return args.failed ? NULL : undefined(env);
+  double *sums = calloc((size_t)columns, sizeof(double));
+  if (sums == NULL) return fail(&args, "out of memory"), NULL;
+  // A block of rows at a time, so the pass that sums dx reads it from the first level of cache.
+  const int64_t block = max64(1, RELU_BIAS_BLOCK / columns);
+  for (int64_t first = 0; first < rows; first += block) {
+    const int64_t end = min64(rows, first + block);
+    relu_grad_loop(dy + first * columns, y + first * columns, dx + first * columns, (end - first) * columns);
+    for (int64_t r = first; r < end; ++r) {
+      const float *row = dx + r * columns;
+      for (int64_t c = 0; c < columns; ++c) sums[c] += row[c];
+    }
+  }
+  for (int64_t c = 0; c < columns; ++c) dbias[c] = (float)sums[c];
+  free(sums);
   return undefined(env);
 }
 

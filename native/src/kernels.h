@@ -15,6 +15,7 @@ napi_value bias_activation(napi_env env, napi_callback_info info);
 napi_value binary(napi_env env, napi_callback_info info);
 napi_value unary(napi_env env, napi_callback_info info);
 napi_value relu_grad(napi_env env, napi_callback_info info);
+napi_value relu_bias_grad(napi_env env, napi_callback_info info);
 napi_value batch_norm(napi_env env, napi_callback_info info);
 napi_value batch_norm_grad(napi_env env, napi_callback_info info);
 

@@ -116,6 +116,7 @@ export interface NativeAddon {
   ): void;
   batchNormGrad(heap: ArrayBuffer, tensors: BatchNormGradTensors, epsilon: number): void;
   reluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, size: number): void;
+  reluBiasGrad(heap: ArrayBuffer, dy: number, y: number, dx: number, dbias: number, rows: number, columns: number): void;
   sumRows(heap: ArrayBuffer, x: number, out: number, rows: number, columns: number, mean: number): void;
   maxPoolGrad(heap: ArrayBuffer, tensors: { x: number; dy: number; dx: number; dyHeight: number; dyWidth: number }, geometry: ConvGeometry): void;
 }

@@ -10,6 +10,7 @@ import { BlasSelection, selectBlas } from './blas-choice';
 import { nativeBatchNorm, nativeBatchNormGradKernel, registerBatchNormGradient } from './batch-norm';
 import { NATIVE_BACKEND } from './backend-name';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
+import { registerConv2DRelu } from './conv2d-relu';
 import { nativeAdd, nativeMultiply, nativeRealDiv, nativeRelu, nativeSquaredDifference, nativeStep, nativeSub } from './elementwise';
 import { nativeFusedConv2D, nativeFusedMatMul } from './fused';
 import { nativeMatMul } from './mat-mul';
@@ -62,6 +63,7 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     registerReluGradient();
     registerKernel(nativeBatchNormGradKernel);
     registerBatchNormGradient();
+    registerConv2DRelu();
     const wasmFactory = findBackendFactory('wasm');
     // Priority below every other backend's: tfjs never picks it by itself; selectBackend does.
     registerBackend(NATIVE_BACKEND, () => wasmFactory(), -1);

@@ -159,5 +159,10 @@ export class LocalScheduler implements FoldScheduler {
 }
 
 function send(worker: PoolProcess, message: PoolRequest): void {
-  if (worker.child.connected) worker.child.send(message);
+  // A process can exit between the check and the write (after a fold's error, say): the write then fails, and its
+  // 'exit' handler accounts for its fold, so the failure is logged and not raised.
+  if (worker.child.connected)
+    worker.child.send(message, (error) => {
+      if (error) logger.debug(`a training process did not take a "${message.type}" message: ${error.message}`);
+    });
 }

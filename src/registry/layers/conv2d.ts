@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import * as tf from '@tensorflow/tfjs';
 import { options, size2d } from '../options';
+import { trainConv2DReluFused } from './conv2d-relu-training';
 import { activation, IMAGE_INPUT, initializerRef, inputShapeOf, kernelRegularizer, layer, padding } from './layer-component';
 
 export const conv2d = layer({
@@ -20,7 +21,7 @@ export const conv2d = layer({
     kernelRegularizer: kernelRegularizer(),
   }),
   create(o, context) {
-    return tf.layers.conv2d({
+    const conv = tf.layers.conv2d({
       ...inputShapeOf(context),
       filters: o.filters,
       kernelSize: o.kernelSize,
@@ -32,5 +33,6 @@ export const conv2d = layer({
       biasInitializer: context.initializer(o.biasInitializer),
       ...(o.kernelRegularizer ? { kernelRegularizer: context.regularizer(o.kernelRegularizer) } : {}),
     });
+    return o.activation === 'relu' && o.useBias ? trainConv2DReluFused(conv) : conv;
   },
 });
