@@ -128,10 +128,7 @@ napi_value relu_bias_grad(napi_env env, napi_callback_info info) {
   for (int64_t first = 0; first < rows; first += block) {
     const int64_t end = min64(rows, first + block);
     relu_grad_loop(dy + first * columns, y + first * columns, dx + first * columns, (end - first) * columns);
-    for (int64_t r = first; r < end; ++r) {
-      const float *row = dx + r * columns;
-      for (int64_t c = 0; c < columns; ++c) sums[c] += row[c];
-    }
+    add_column_sums(sums, dx + first * columns, end - first, columns);
   }
   for (int64_t c = 0; c < columns; ++c) dbias[c] = (float)sums[c];
   free(sums);

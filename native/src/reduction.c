@@ -2,6 +2,13 @@
 #include "kernels.h"
 #include <stdlib.h>
 
+void add_column_sums(double *sums, const float *x, int64_t rows, int64_t columns) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float *row = x + r * columns;
+    for (int64_t j = 0; j < columns; ++j) sums[j] += row[j];
+  }
+}
+
 // sumRows(heap, x, out, rows, columns, mean): out = the column sums of the [rows, columns] matrix x, or their means
 // when mean is 1.
 napi_value sum_rows(napi_env env, napi_callback_info info) {
@@ -15,10 +22,7 @@ napi_value sum_rows(napi_env env, napi_callback_info info) {
   if (args.failed || columns == 0) return args.failed ? NULL : undefined(env);
   double *sums = calloc((size_t)max64(1, columns), sizeof(double));
   if (sums == NULL) return fail(&args, "out of memory"), NULL;
-  for (int64_t r = 0; r < rows; ++r) {
-    const float *row = x + r * columns;
-    for (int64_t j = 0; j < columns; ++j) sums[j] += row[j];
-  }
+  add_column_sums(sums, x, rows, columns);
   const double divisor = mean && rows > 0 ? (double)rows : 1.0;
   for (int64_t j = 0; j < columns; ++j) out[j] = (float)(sums[j] / divisor);
   free(sums);
