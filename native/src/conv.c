@@ -1,7 +1,9 @@
-// Conv2D and its two gradients, NHWC float32, as products over patch matrices (im2col), a chunk of images at a time.
+// Conv2D and its two gradients, NHWC float32, as products over patch matrices (im2col), a chunk of images at a time;
+// 3×3 filters over enough channels as Winograd's transformed products instead (winograd.c).
 #include "conv-geometry.h"
 #include "gemm.h"
 #include "kernels.h"
+#include "winograd.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +166,10 @@ static void patch_product(Args *args, const Conv *c, const float *x, int filter_
     else gemm(0, 0, c->batch_pixels, c->out_c, rows, x, operand, 0.0f, out);
     return;
   }
+  if (winograd_fits(c)) {
+    (filter_gradient ? winograd_conv2d_backprop_filter : winograd_conv2d)(args, c, x, operand, out);
+    return;
+  }
   float *patches = patch_buffer(args, c);
   if (patches == NULL) return;
   if (filter_gradient) memset(out, 0, (size_t)c->filter_size * sizeof(float));
@@ -219,6 +225,7 @@ napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
     gemm(0, 1, c.batch_pixels, c.patch, c.out_c, dy, filter, 0.0f, dx);
     return undefined(env);
   }
+  if (winograd_fits_backprop_input(&c)) return winograd_conv2d_backprop_input(&args, &c, dy, filter, dx) ? undefined(env) : NULL;
   float *columns = patch_buffer(&args, &c);
   if (columns == NULL) return NULL;
   memset(dx, 0, (size_t)c.input_size * sizeof(float));
@@ -229,4 +236,36 @@ napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
     col2im(&c, columns, first, end, dx);
   }
   return undefined(env);
+}
+
+static napi_value method_of(napi_env env, const Conv *c, int backprop_input) {
+  const int winograd = backprop_input ? winograd_fits_backprop_input(c) : winograd_fits(c);
+  napi_value result, value;
+  napi_create_object(env, &result);
+  napi_create_string_utf8(env, winograd ? "winograd" : "patches", NAPI_AUTO_LENGTH, &value);
+  napi_set_named_property(env, result, "method", value);
+  if (winograd) {
+    const WinogradCut cut = winograd_cut(c, backprop_input);
+    napi_create_int64(env, cut.tiles_per_image, &value);
+    napi_set_named_property(env, result, "tilesPerImage", value);
+    napi_create_int64(env, cut.images_per_chunk, &value);
+    napi_set_named_property(env, result, "imagesPerChunk", value);
+  }
+  return result;
+}
+
+// conv2DMethods(geometry): how conv2D and its filter gradient ("forward"), and its input gradient, run for this
+// geometry: {method: "winograd", tilesPerImage, imagesPerChunk} or {method: "patches"}.
+napi_value conv2d_methods(napi_env env, napi_callback_info info) {
+  Args args = {.env = env};
+  Conv c;
+  args.argc = 1;
+  napi_get_cb_info(env, info, &args.argc, args.argv, NULL, NULL);
+  if (args.argc != 1) return fail(&args, "conv2DMethods takes a geometry"), NULL;
+  if (!read_conv(&args, object_arg(&args, 0), &c)) return NULL;
+  napi_value result;
+  napi_create_object(env, &result);
+  napi_set_named_property(env, result, "forward", method_of(env, &c, 0));
+  napi_set_named_property(env, result, "inputGradient", method_of(env, &c, 1));
+  return result;
 }

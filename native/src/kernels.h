@@ -7,6 +7,7 @@ napi_value mat_mul(napi_env env, napi_callback_info info);
 napi_value conv2d(napi_env env, napi_callback_info info);
 napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info);
 napi_value conv2d_backprop_input(napi_env env, napi_callback_info info);
+napi_value conv2d_methods(napi_env env, napi_callback_info info);
 napi_value max_pool(napi_env env, napi_callback_info info);
 napi_value max_pool_grad(napi_env env, napi_callback_info info);
 napi_value sum_rows(napi_env env, napi_callback_info info);

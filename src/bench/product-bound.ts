@@ -1,10 +1,11 @@
 /**
  * What a model's matrix products allow: the products one training step runs (each conv and dense layer's forward
- * product and its two gradients'), timed back to back through the native backend's selected product, give the
+ * product and its two gradients', the conv layers' in the method the native backend runs them), timed back to back through the native backend's selected product, give the
  * images/s a step made of nothing but them would reach. A pass's images/s over that is the share it keeps.
  */
 import * as tf from '@tensorflow/tfjs';
-import { nativeAddon } from '../backend/native/addon';
+import { ConvMethod, nativeAddon } from '../backend/native/addon';
+import { convGeometry } from '../backend/native/heap';
 import { ProductShape, timeProducts } from '../backend/native/blas-tuning';
 
 /** The products of one training step of `model` on `batch` images: [m, n, k, transposeA, transposeB] each. */
@@ -14,26 +15,64 @@ export function stepProducts(model: tf.LayersModel, batch: number): ProductShape
   for (const layer of model.layers) {
     const input = (layer.input as tf.SymbolicTensor).shape;
     const output = layer.outputShape as number[];
-    let product: [number, number, number] | undefined;
-    // As native/src/conv.c lays them out: patches of fewer than 8 channels are built transposed.
-    let transposed = 0;
     if (layer.getClassName() === 'Conv2D') {
-      const [kh, kw] = layer.getConfig().kernelSize as number[];
-      const channels = input[3] ?? 1;
-      // Rows are output pixels, columns filters, the inner dimension a patch.
-      product = [batch * output[1] * output[2], output[3], kh * kw * channels];
-      transposed = channels < 8 ? 1 : 0;
+      shapes.push(...convProducts(layer, [batch, ...(input.slice(1) as number[])], !first));
     } else if (layer.getClassName() === 'Dense') {
-      product = [batch, output[output.length - 1], input[input.length - 1] ?? 1];
+      const [m, n, k] = [batch, output[output.length - 1], input[input.length - 1] ?? 1];
+      shapes.push([m, n, k, 0, 0], [k, n, m, 1, 0]);
+      if (!first) shapes.push([m, k, n, 0, 1]);
+    } else {
+      continue;
     }
-    if (!product) continue;
-    const [m, n, k] = product;
-    shapes.push([m, n, k, transposed, 0], [k, n, m, 1 - transposed, 0]);
     // The first layer with weights passes no gradient back to the input.
-    if (!first) shapes.push([m, k, n, 0, 1]);
     first = false;
   }
   return shapes;
+}
+
+// A conv layer's products as native/src/conv.c and winograd.c run them, in the method the addon picks for its geometry.
+function convProducts(layer: tf.layers.Layer, inputShape: number[], inputGradient: boolean): ProductShape[] {
+  const config = layer.getConfig();
+  const [kh, kw] = config.kernelSize as number[];
+  const filters = config.filters as number;
+  const channels = inputShape[3];
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape as [number, number, number, number],
+    [kh, kw, channels, filters],
+    config.strides as [number, number],
+    config.dilationRate as [number, number],
+    config.padding as 'same' | 'valid',
+  );
+  const methods = nativeAddon().conv2DMethods(convGeometry(info));
+  const batch = inputShape[0];
+  const shapes: ProductShape[] = [];
+  const { forward } = methods;
+  if (forward.method === 'winograd') {
+    for (const tiles of chunkTiles(forward, batch)) {
+      for (let t = 0; t < 36; ++t) shapes.push([tiles, filters, channels, 0, 0], [channels, filters, tiles, 1, 0]);
+    }
+  } else {
+    // Rows are output pixels, columns filters, the inner dimension a patch; patches of fewer than 8 channels are built transposed.
+    const [m, n, k] = [batch * info.outHeight * info.outWidth, filters, kh * kw * channels];
+    const transposed = channels < 8 ? 1 : 0;
+    shapes.push([m, n, k, transposed, 0], [k, n, m, 1 - transposed, 0]);
+  }
+  if (!inputGradient) return shapes;
+  const backward = methods.inputGradient;
+  if (backward.method === 'winograd') {
+    for (const tiles of chunkTiles(backward, batch)) for (let t = 0; t < 36; ++t) shapes.push([tiles, channels, filters, 0, 0]);
+  } else {
+    shapes.push([batch * info.outHeight * info.outWidth, kh * kw * channels, filters, 0, 1]);
+  }
+  return shapes;
+}
+
+// The output blocks of each chunk of images a Winograd correlation goes through.
+function chunkTiles(method: Extract<ConvMethod, { method: 'winograd' }>, batch: number): number[] {
+  const tiles: number[] = [];
+  for (let first = 0; first < batch; first += method.imagesPerChunk)
+    tiles.push((Math.min(batch, first + method.imagesPerChunk) - first) * method.tilesPerImage);
+  return tiles;
 }
 
 /** Images/s that `model`'s step products allow at `batch`, with the product the native backend selected. */

@@ -44,24 +44,28 @@ function mutate<T extends object>(random: Random, descriptor: T, share = 0.5): {
   return { descriptor: { ...descriptor, [key]: HOSTILE[int(random, 0, HOSTILE.length - 1)] }, hostile: true };
 }
 
-/** A small consistent convolution geometry, its output size as a real layer would compute it. */
-function convGeometry(random: Random, pooling: boolean): ConvGeometry {
-  const [filterHeight, filterWidth] = [int(random, 1, 3), int(random, 1, 3)];
-  const [strideHeight, strideWidth] = [int(random, 1, 2), int(random, 1, 2)];
-  const [dilationHeight, dilationWidth] = pooling ? [1, 1] : [int(random, 1, 2), int(random, 1, 2)];
-  const [padTop, padLeft] = [int(random, 0, 1), int(random, 0, 1)];
-  const [inHeight, inWidth] = [int(random, 1, 7), int(random, 1, 7)];
+/**
+ * A small consistent convolution geometry, its output size as a real layer would compute it. `winograd`: a 3×3
+ * filter at stride 1 over 8 or 9 channels each side, padding up to 2, which the kernels may run as Winograd.
+ */
+function convGeometry(random: Random, pooling: boolean, winograd = false): ConvGeometry {
+  const [filterHeight, filterWidth] = winograd ? [3, 3] : [int(random, 1, 3), int(random, 1, 3)];
+  const [strideHeight, strideWidth] = winograd ? [1, 1] : [int(random, 1, 2), int(random, 1, 2)];
+  const [dilationHeight, dilationWidth] = pooling || winograd ? [1, 1] : [int(random, 1, 2), int(random, 1, 2)];
+  const [padTop, padLeft] = [int(random, 0, winograd ? 2 : 1), int(random, 0, winograd ? 2 : 1)];
+  const [inHeight, inWidth] = winograd ? [int(random, 4, 8), int(random, 4, 8)] : [int(random, 1, 7), int(random, 1, 7)];
   const out = (size: number, filter: number, dilation: number, stride: number, pad: number) =>
     Math.max(0, Math.floor((size + 2 * pad - (filter - 1) * dilation - 1) / stride) + 1);
-  const inChannels = int(random, 1, 4);
+  const channels = () => (winograd ? int(random, 8, 9) : int(random, 1, 4));
+  const inChannels = channels();
   return {
-    batch: int(random, 0, 3),
+    batch: int(random, 0, winograd ? 2 : 3),
     inHeight,
     inWidth,
     inChannels,
     outHeight: out(inHeight, filterHeight, dilationHeight, strideHeight, padTop),
     outWidth: out(inWidth, filterWidth, dilationWidth, strideWidth, padLeft),
-    outChannels: pooling ? inChannels : int(random, 1, 4),
+    outChannels: pooling ? inChannels : channels(),
     filterHeight,
     filterWidth,
     strideHeight,
@@ -169,7 +173,8 @@ describe('native kernels under random and hostile geometry', function () {
         const random = generator(1000 + i);
         const [first, second, written] = CONV_TENSORS[kind];
         const tensors = mutate(random, { [first]: offset(random), [second]: offset(random), [written]: outputOffset(random) }, 0.2);
-        const geometry = mutate(random, convGeometry(random, false), 0.4);
+        // A third of them in the shapes Winograd takes.
+        const geometry = mutate(random, convGeometry(random, false, i % 3 === 2), 0.4);
         const [offsets, g] = [tensors.descriptor, geometry.descriptor];
         const call = (heap: ArrayBuffer) => (addon[kind] as (h: ArrayBuffer, t: object, g: ConvGeometry) => void)(heap, offsets, g);
         const what = `${kind} #${i} ${JSON.stringify(offsets)} ${JSON.stringify(g)}`;

@@ -68,6 +68,12 @@ export interface BatchNormGradTensors {
 }
 
 /**
+ * A convolution as the addon runs it: products over patch matrices (im2col), or Winograd F(4×4, 3×3)'s 36 products
+ * per chunk of images, each over the chunk's 4×4 output blocks.
+ */
+export type ConvMethod = { method: 'patches' } | { method: 'winograd'; tilesPerImage: number; imagesPerChunk: number };
+
+/**
  * The addon's kernels read and write tensors in place in the wasm heap, at float32 element offsets. Each checks
  * its geometry (with overflow-checked sizes) and its tensors' bounds before touching memory, and throws a
  * RangeError for anything that does not fit.
@@ -88,6 +94,8 @@ export interface NativeAddon {
   conv2D(heap: ArrayBuffer, tensors: { x: number; filter: number; y: number }, geometry: ConvGeometry): void;
   conv2DBackpropFilter(heap: ArrayBuffer, tensors: { x: number; dy: number; dw: number }, geometry: ConvGeometry): void;
   conv2DBackpropInput(heap: ArrayBuffer, tensors: { dy: number; filter: number; dx: number }, geometry: ConvGeometry): void;
+  /** How conv2D and its filter gradient ("forward"), and its input gradient, run for this geometry. */
+  conv2DMethods(geometry: ConvGeometry): { forward: ConvMethod; inputGradient: ConvMethod };
   momentumUpdate(
     heap: ArrayBuffer,
     value: number,

@@ -1,4 +1,5 @@
-// Conv2D and its two gradients on the native backend: patch matrices (im2col) and OpenBLAS's sgemm, NHWC float32.
+// Conv2D and its two gradients on the native backend, NHWC float32: products over patch matrices (im2col), or
+// Winograd F(4×4, 3×3) for 3×3 filters over enough channels, through the selected matrix product.
 import {
   backend_util,
   Conv2D,
@@ -19,7 +20,7 @@ type Shape4D = [number, number, number, number];
 
 const float32 = (...tensors: TensorInfo[]) => tensors.every((t) => t.dtype === 'float32');
 
-/** x ⊛ filter through im2col and OpenBLAS, or undefined for what it leaves to the original kernel. */
+/** x ⊛ filter through the addon, or undefined for what it leaves to the original kernel. */
 export function nativeConv2DOf(backend: BackendWasm, x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs): TensorInfo | undefined {
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
   if (dataFormat !== 'NHWC' || !float32(x, filter)) return undefined;

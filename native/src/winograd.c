@@ -1,0 +1,147 @@
+// Winograd F(4×4, 3×3) convolution (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks"), NHWC:
+// Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for each 6×6 input tile d, the products over channels done as 36 matrix products.
+#include "winograd.h"
+#include "winograd-tiles.h"
+#include "gemm.h"
+#include <stdlib.h>
+
+// Channels on each side below which patch matrices stay quicker: the transformed products' inner dimension is the
+// input's channels, and small ones leave the matrix product mostly packing.
+#define WINOGRAD_MIN_CHANNELS 8
+// Transformed tiles (inputs and products) of one image beyond this many floats are left to patch matrices.
+#define WINOGRAD_SCRATCH_LIMIT ((int64_t)1 << 22)
+// Floats of transformed tiles a chunk of images aims at: 4 MB, so that its products find their operands in cache
+// (twice as many took a third longer, on the study's layers).
+#define WINOGRAD_CHUNK ((int64_t)1 << 20)
+
+static Correlation correlation(int64_t batch, int64_t in_h, int64_t in_w, int64_t in_c, int64_t out_h, int64_t out_w, int64_t out_c,
+                               int64_t pad_top, int64_t pad_left) {
+  const int64_t tiles_h = (out_h + 3) / 4, tiles_w = (out_w + 3) / 4;
+  return (Correlation){batch, in_h, in_w, in_c, out_h, out_w, out_c, pad_top, pad_left, tiles_h, tiles_w, tiles_h * tiles_w};
+}
+
+static int64_t per_image(const Correlation *r) { return TAPS * r->tiles * (r->in_c + r->out_c); }
+
+static int64_t chunk_images(const Correlation *r) { return max64(1, WINOGRAD_CHUNK / per_image(r)); }
+
+// Floats the transforms' rows need (winograd-tiles.h): 72 for each channel of the wider side.
+static int64_t work_size(const Correlation *r) { return 72 * max64(r->in_c, r->out_c); }
+
+static Correlation forward_of(const Conv *c) {
+  return correlation(c->batch, c->in_h, c->in_w, c->in_c, c->out_h, c->out_w, c->out_c, c->pad_top, c->pad_left);
+}
+
+// dx[i] = Σ_u dy[i + pad − u]·w[u] is a correlation of dy, padded by 2 − pad, with the filter turned around.
+static Correlation backprop_input_of(const Conv *c) {
+  return correlation(c->batch, c->out_h, c->out_w, c->out_c, c->in_h, c->in_w, c->in_c, 2 - c->pad_top, 2 - c->pad_left);
+}
+
+// Whether a correlation runs as Winograd: its tiles fit the scratch limit, and take at most half the multiplications
+// of patch matrices (36 per 4×4 block against 9 per pixel of `patch_pixels`: 8·blocks ≤ pixels). Past that the
+// transforms cost what the products save: at 0.53 the study's first 64-filter layer's input gradient took as long
+// either way. Written so that no product overflows, whatever the geometry.
+static int pays(const Correlation *r, int64_t patch_pixels) {
+  return r->tiles > 0 && r->in_c + r->out_c <= WINOGRAD_SCRATCH_LIMIT / TAPS / r->tiles && 8 * r->tiles <= patch_pixels;
+}
+
+static int fits(const Conv *c) {
+  return c->filter_h == 3 && c->filter_w == 3 && c->stride_h == 1 && c->stride_w == 1 && c->dilation_h == 1 && c->dilation_w == 1 &&
+         c->pad_top <= 2 && c->pad_left <= 2 && c->in_c >= WINOGRAD_MIN_CHANNELS && c->out_c >= WINOGRAD_MIN_CHANNELS;
+}
+
+int winograd_fits(const Conv *c) {
+  const Correlation r = forward_of(c);
+  return fits(c) && pays(&r, c->pixels);
+}
+
+int winograd_fits_backprop_input(const Conv *c) {
+  // Patch matrices take the input gradient over dy's pixels, the convolution's output.
+  const Correlation r = backprop_input_of(c);
+  return fits(c) && pays(&r, c->pixels);
+}
+
+WinogradCut winograd_cut(const Conv *c, int backprop_input) {
+  const Correlation r = backprop_input ? backprop_input_of(c) : forward_of(c);
+  return (WinogradCut){r.tiles, min64(r.batch, chunk_images(&r))};
+}
+
+static float *scratch;
+static int64_t scratch_size;
+
+static float *scratch_of(Args *args, int64_t size) {
+  if (size > scratch_size) {
+    float *grown = realloc(scratch, (size_t)size * sizeof(float));
+    if (grown == NULL) return fail(args, "out of memory"), NULL;
+    scratch = grown;
+    scratch_size = size;
+  }
+  return scratch;
+}
+
+// y = x correlated with the filter whose transform is u[36][in_c][out_c], a chunk of images at a time.
+static void correlate(const Correlation *r, const float *x, const float *u, float *y, float *buffers) {
+  const int64_t chunk = chunk_images(r);
+  float *work = buffers, *v = work + work_size(r);
+  for (int64_t first = 0; first < r->batch; first += chunk) {
+    const int64_t end = min64(r->batch, first + chunk), tiles = (end - first) * r->tiles;
+    float *m = v + TAPS * tiles * r->in_c;
+    winograd_transform_input(r, x, first, end, v, work);
+    for (int64_t t = 0; t < TAPS; ++t)
+      gemm(0, 0, tiles, r->out_c, r->in_c, v + t * tiles * r->in_c, u + t * r->in_c * r->out_c, 0.0f, m + t * tiles * r->out_c);
+    winograd_transform_output(r, m, first, end, y, work);
+  }
+}
+
+// Floats a correlation needs: the filter's transform (and `extra` more), the work rows, and one chunk's tiles.
+static float *buffers_for(Args *args, const Correlation *r, int64_t extra) {
+  const int64_t chunk = min64(r->batch, chunk_images(r));
+  return scratch_of(args, TAPS * r->in_c * r->out_c + extra + work_size(r) + chunk * per_image(r));
+}
+
+int winograd_conv2d(Args *args, const Conv *c, const float *x, const float *filter, float *y) {
+  const Correlation r = forward_of(c);
+  float *buffers = buffers_for(args, &r, 0);
+  if (buffers == NULL) return 0;
+  float *u = buffers, *rest = u + TAPS * r.in_c * r.out_c;
+  winograd_transform_filter(filter, r.in_c, r.out_c, u, rest);
+  correlate(&r, x, u, y, rest);
+  return 1;
+}
+
+int winograd_conv2d_backprop_input(Args *args, const Conv *c, const float *dy, const float *filter, float *dx) {
+  const Correlation r = backprop_input_of(c);
+  const int64_t taps = 9 * r.in_c * r.out_c;
+  float *buffers = buffers_for(args, &r, taps);
+  if (buffers == NULL) return 0;
+  // The filter turned half a turn with its channels swapped: turned[u][v][co][ci] = filter[2 − u][2 − v][ci][co].
+  float *u = buffers, *turned = u + TAPS * r.in_c * r.out_c, *rest = turned + taps;
+  for (int64_t tap = 0; tap < 9; ++tap) {
+    const float *from = filter + (8 - tap) * c->in_c * c->out_c;
+    float *to = turned + tap * c->out_c * c->in_c;
+    for (int64_t ci = 0; ci < c->in_c; ++ci)
+      for (int64_t co = 0; co < c->out_c; ++co) to[co * c->in_c + ci] = from[ci * c->out_c + co];
+  }
+  winograd_transform_filter(turned, r.in_c, r.out_c, u, rest);
+  correlate(&r, dy, u, dx, rest);
+  return 1;
+}
+
+int winograd_conv2d_backprop_filter(Args *args, const Conv *c, const float *x, const float *dy, float *dw) {
+  const Correlation r = forward_of(c);
+  const int64_t plane = r.in_c * r.out_c;
+  float *buffers = buffers_for(args, &r, 0);
+  if (buffers == NULL) return 0;
+  // sums[36][in_c][out_c]: Σ over every tile of the batch of its transformed input times its transformed gradient.
+  float *sums = buffers, *work = sums + TAPS * plane, *v = work + work_size(&r);
+  const int64_t chunk = chunk_images(&r);
+  for (int64_t first = 0; first < r.batch; first += chunk) {
+    const int64_t end = min64(r.batch, first + chunk), tiles = (end - first) * r.tiles;
+    float *w = v + TAPS * tiles * r.in_c;
+    winograd_transform_input(&r, x, first, end, v, work);
+    winograd_transform_gradient(&r, dy, first, end, w, work);
+    for (int64_t t = 0; t < TAPS; ++t)
+      gemm(1, 0, r.in_c, r.out_c, tiles, v + t * tiles * r.in_c, w + t * tiles * r.out_c, first == 0 ? 0.0f : 1.0f, sums + t * plane);
+  }
+  winograd_transform_filter_gradient(sums, r.in_c, r.out_c, dw, work);
+  return 1;
+}
