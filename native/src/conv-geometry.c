@@ -3,7 +3,7 @@
 #include "conv-geometry.h"
 #include "gemm.h"
 
-int read_conv(Args *args, napi_value descriptor, Conv *c) {
+int read_conv_shape(Args *args, napi_value descriptor, Conv *c) {
   static const char *names[15] = {"batch",      "inHeight",    "inWidth",      "inChannels",     "outHeight",     "outWidth",
                                   "outChannels", "filterHeight", "filterWidth", "strideHeight",   "strideWidth",   "dilationHeight",
                                   "dilationWidth", "padTop",   "padLeft"};
@@ -23,8 +23,11 @@ int read_conv(Args *args, napi_value descriptor, Conv *c) {
   // The furthest tap of the last output row and column: y·stride + w·dilation, before the padding is taken off.
   checked_add(args, checked_mul(args, c->out_h, c->stride_h), checked_mul(args, c->filter_h, c->dilation_h));
   checked_add(args, checked_mul(args, c->out_w, c->stride_w), checked_mul(args, c->filter_w, c->dilation_w));
-  if (args->failed) return 0;
-  return gemm_dims_fit(args, 3, (int64_t[]){c->patch, c->out_c, c->batch_pixels});
+  return !args->failed;
+}
+
+int read_conv(Args *args, napi_value descriptor, Conv *c) {
+  return read_conv_shape(args, descriptor, c) && gemm_dims_fit(args, 3, (int64_t[]){c->patch, c->out_c, c->batch_pixels});
 }
 
 void valid_range(int64_t offset, int64_t stride, int64_t size, int64_t out_size, int64_t *first, int64_t *end) {

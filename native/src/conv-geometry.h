@@ -17,6 +17,9 @@ typedef struct {
 // every loop they run is bounded by the size of a tensor in the heap.
 int read_conv(Args *args, napi_value descriptor, Conv *c);
 
+// read_conv's checks of the geometry alone, without asking that a matrix product be selected and fit it.
+int read_conv_shape(Args *args, napi_value descriptor, Conv *c);
+
 // Output indices [first, end) whose input tap at `offset` (already minus padding) lies in [0, size).
 void valid_range(int64_t offset, int64_t stride, int64_t size, int64_t out_size, int64_t *first, int64_t *end);
 

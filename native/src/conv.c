@@ -262,7 +262,7 @@ napi_value conv2d_methods(napi_env env, napi_callback_info info) {
   args.argc = 1;
   napi_get_cb_info(env, info, &args.argc, args.argv, NULL, NULL);
   if (args.argc != 1) return fail(&args, "conv2DMethods takes a geometry"), NULL;
-  if (!read_conv(&args, object_arg(&args, 0), &c)) return NULL;
+  if (!read_conv_shape(&args, object_arg(&args, 0), &c)) return NULL;
   napi_value result;
   napi_create_object(env, &result);
   napi_set_named_property(env, result, "forward", method_of(env, &c, 0));

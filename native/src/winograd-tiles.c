@@ -4,12 +4,19 @@
 #include "winograd-tiles.h"
 #include <string.h>
 
+// The rows a transform reads and writes never overlap; without saying so GCC gives up on checking every pair of them
+// at run time and leaves the loop scalar. clang has no such pragma (nor the need).
+#if defined(__GNUC__) && !defined(__clang__)
+#define ROWS_APART _Pragma("GCC ivdep")
+#else
+#define ROWS_APART
+#endif
+
 // r = Bᵀd for six rows of n channels: d's rows `ds` floats apart, r's `rs` apart.
 VECTOR_LOOPS static void input_rows(const float *restrict d, int64_t ds, float *restrict r, int64_t rs, int64_t n) {
   const float *d0 = d, *d1 = d + ds, *d2 = d + 2 * ds, *d3 = d + 3 * ds, *d4 = d + 4 * ds, *d5 = d + 5 * ds;
   float *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs, *r3 = r + 3 * rs, *r4 = r + 4 * rs, *r5 = r + 5 * rs;
-  // The rows never overlap; without this GCC gives up on checking all 15 pairs of them at run time.
-#pragma GCC ivdep
+  ROWS_APART
   for (int64_t k = 0; k < n; ++k) {
     r0[k] = 4.0f * d0[k] - 5.0f * d2[k] + d4[k];
     r1[k] = (d3[k] + d4[k]) - 4.0f * (d1[k] + d2[k]);
@@ -24,8 +31,7 @@ VECTOR_LOOPS static void input_rows(const float *restrict d, int64_t ds, float *
 VECTOR_LOOPS static void filter_rows(const float *restrict g, int64_t gs, float *restrict r, int64_t rs, int64_t n) {
   const float *g0 = g, *g1 = g + gs, *g2 = g + 2 * gs;
   float *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs, *r3 = r + 3 * rs, *r4 = r + 4 * rs, *r5 = r + 5 * rs;
-  // The rows never overlap; without this GCC gives up on checking all 15 pairs of them at run time.
-#pragma GCC ivdep
+  ROWS_APART
   for (int64_t k = 0; k < n; ++k) {
     const float outer = g0[k] + g2[k], even = g0[k] * (1.0f / 24.0f) + g2[k] * (1.0f / 6.0f), odd = g1[k] * (1.0f / 12.0f);
     r0[k] = g0[k] * 0.25f;
@@ -41,7 +47,7 @@ VECTOR_LOOPS static void filter_rows(const float *restrict g, int64_t gs, float 
 VECTOR_LOOPS static void output_rows(const float *restrict m, int64_t ms, float *restrict r, int64_t rs, int64_t n) {
   const float *m0 = m, *m1 = m + ms, *m2 = m + 2 * ms, *m3 = m + 3 * ms, *m4 = m + 4 * ms, *m5 = m + 5 * ms;
   float *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs, *r3 = r + 3 * rs;
-#pragma GCC ivdep
+  ROWS_APART
   for (int64_t k = 0; k < n; ++k) {
     const float sum12 = m1[k] + m2[k], diff12 = m1[k] - m2[k], sum34 = m3[k] + m4[k], diff34 = m3[k] - m4[k];
     r0[k] = m0[k] + sum12 + sum34;
@@ -55,7 +61,7 @@ VECTOR_LOOPS static void output_rows(const float *restrict m, int64_t ms, float 
 VECTOR_LOOPS static void gradient_rows(const float *restrict y, int64_t ys, float *restrict r, int64_t rs, int64_t n) {
   const float *y0 = y, *y1 = y + ys, *y2 = y + 2 * ys, *y3 = y + 3 * ys;
   float *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs, *r3 = r + 3 * rs, *r4 = r + 4 * rs, *r5 = r + 5 * rs;
-#pragma GCC ivdep
+  ROWS_APART
   for (int64_t k = 0; k < n; ++k) {
     const float even1 = y0[k] + y2[k], odd1 = y1[k] + y3[k], even2 = y0[k] + 4.0f * y2[k], odd2 = 2.0f * y1[k] + 8.0f * y3[k];
     r0[k] = y0[k];
@@ -71,7 +77,7 @@ VECTOR_LOOPS static void gradient_rows(const float *restrict y, int64_t ys, floa
 VECTOR_LOOPS static void filter_gradient_rows(const float *restrict s, int64_t ss, float *restrict r, int64_t rs, int64_t n) {
   const float *s0 = s, *s1 = s + ss, *s2 = s + 2 * ss, *s3 = s + 3 * ss, *s4 = s + 4 * ss, *s5 = s + 5 * ss;
   float *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs;
-#pragma GCC ivdep
+  ROWS_APART
   for (int64_t k = 0; k < n; ++k) {
     const float sum12 = s1[k] + s2[k], sum34 = s3[k] + s4[k];
     r0[k] = s0[k] * 0.25f - sum12 * (1.0f / 6.0f) + sum34 * (1.0f / 24.0f);

@@ -1,10 +1,17 @@
 // The products the bench's bound counts for a training step: every conv and dense layer's, at the step's batch.
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
+import { loadNativeAddon } from '../../src/backend/native/addon';
 import { stepProducts } from '../../src/bench/product-bound';
+import { pendingBecause } from '../support/pending';
 
 describe('bench: the matrix products of a training step', () => {
-  before(() => tf.ready());
+  before(async function () {
+    // The addon says how it runs each convolution.
+    const load = loadNativeAddon();
+    if ('reason' in load) pendingBecause(this, `backend native: ${load.reason}`);
+    await tf.ready();
+  });
 
   it("lists the baseline's forward products and their gradients, none for the input's gradient, one-channel patches transposed", () => {
     const model = tf.sequential({
@@ -31,12 +38,33 @@ describe('bench: the matrix products of a training step', () => {
 
   it("takes a later conv layer's patches from its input channels, and passes its gradient back", () => {
     const model = tf.sequential({
-      layers: [tf.layers.conv2d({ inputShape: [13, 13, 32], filters: 64, kernelSize: 3 }), tf.layers.conv2d({ filters: 64, kernelSize: 3 })],
+      layers: [tf.layers.conv2d({ inputShape: [13, 13, 32], filters: 64, kernelSize: 5 }), tf.layers.conv2d({ filters: 64, kernelSize: 5 })],
     });
     assert.deepEqual(stepProducts(model, 2).slice(2), [
-      [2 * 9 * 9, 64, 576, 0, 0],
-      [576, 64, 2 * 9 * 9, 1, 0],
-      [2 * 9 * 9, 576, 64, 0, 1],
+      [2 * 5 * 5, 64, 1600, 0, 0],
+      [1600, 64, 2 * 5 * 5, 1, 0],
+      [2 * 5 * 5, 1600, 64, 0, 1],
+    ]);
+    model.dispose();
+  });
+
+  it("counts a 3x3 layer over 8 channels and more as Winograd's 36 products over the 4x4 output blocks, its gradients too", () => {
+    const model = tf.sequential({
+      layers: [tf.layers.conv2d({ inputShape: [13, 13, 32], filters: 64, kernelSize: 3 }), tf.layers.conv2d({ filters: 64, kernelSize: 3 })],
+    });
+    // Both layers' outputs (11 x 11, then 9 x 9) and the second's input gradient (11 x 11) are 3 x 3 blocks an image.
+    const blocks = 2 * 9;
+    const times = (n: number, products: number[][]) => Array.from({ length: n }, () => products).flat();
+    assert.deepEqual(stepProducts(model, 2), [
+      ...times(36, [
+        [blocks, 64, 32, 0, 0],
+        [32, 64, blocks, 1, 0],
+      ]),
+      ...times(36, [
+        [blocks, 64, 64, 0, 0],
+        [64, 64, blocks, 1, 0],
+      ]),
+      ...times(36, [[blocks, 64, 64, 0, 0]]),
     ]);
     model.dispose();
   });
