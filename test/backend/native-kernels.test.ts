@@ -257,6 +257,17 @@ if (testedBackends.includes('native')) {
       });
     }
 
+    it('flushes an accumulation that goes subnormal to zero (where x86 is a hundred times slower), weights moved as tfjs moves them', () => {
+      // [value | accumulation | gradient], three weights: a normal one, one whose accumulation halves into the
+      // subnormal range, one whose accumulation is subnormal already.
+      const heap = new Float32Array([1, 0.5, 0.25, 1, 2e-38, 1e-39, 0.25, 0, 0]);
+      const expected = Math.fround(Math.fround(Math.fround(-0.1) * 0.75) + 1);
+      nativeAddon().momentumUpdate(heap.buffer, 0, 3, 6, 3, -0.1, 0.5, 0);
+      assert.deepEqual(Array.from(heap.subarray(0, 6)), [expected, 0.5, 0.25, 0.75, 0, 0]);
+      // Without the flush the second accumulation would be 1e-38, and the third 5e-40.
+      assert.ok(Math.fround(0.5 * 2e-38) > 0 && Math.fround(0.5 * 2e-38) < 1.1754943508222875e-38);
+    });
+
     it('leaves a weight whose memory another tensor shares to tfjs, so that tensor keeps its values', () => {
       const weight = tf.variable(tensor([50], 820));
       const optimizer = registry.optimizers.instantiate({ type: 'sgd', learningRate: 0.1, momentum: 0.5 }, undefined);
