@@ -3,27 +3,15 @@
 #include "conv-geometry.h"
 #include "gemm.h"
 #include "kernels.h"
+#include "scratch.h"
 #include "winograd.h"
-#include <stdlib.h>
 #include <string.h>
 
-// Patch and column matrices are built in this buffer, a chunk of images at a time, so that they never grow the
-// wasm heap (which cannot shrink) and stay a modest size for large evaluation batches.
+// Patch and column matrices are built in the scratch buffer a chunk of images at a time, so that they stay a modest
+// size for large evaluation batches.
 #define SCRATCH_LIMIT ((int64_t)1 << 22)
 // One image's patch matrix beyond this (1 GiB) is refused: only geometry that no layer has would need it.
 #define SCRATCH_MAX ((int64_t)1 << 28)
-static float *scratch;
-static int64_t scratch_size;
-
-static float *scratch_of(int64_t size) {
-  if (size > scratch_size) {
-    float *grown = realloc(scratch, (size_t)size * sizeof(float));
-    if (grown == NULL) return NULL;
-    scratch = grown;
-    scratch_size = size;
-  }
-  return scratch;
-}
 
 // Images per chunk so that a chunk's patch matrix stays within SCRATCH_LIMIT (at least one image).
 static int64_t chunk_images(const Conv *c) { return max64(1, SCRATCH_LIMIT / max64(1, c->pixels * c->patch)); }
@@ -33,9 +21,7 @@ static float *patch_buffer(Args *args, const Conv *c) {
   const int64_t per_image = checked_mul(args, c->pixels, c->patch);
   if (args->failed) return NULL;
   if (per_image > SCRATCH_MAX) return fail(args, "a convolution's patch matrix is too large"), NULL;
-  float *buffer = scratch_of(max64(1, min64(chunk_images(c), c->batch) * per_image));
-  if (buffer == NULL) fail(args, "out of memory");
-  return buffer;
+  return scratch_floats(args, max64(1, min64(chunk_images(c), c->batch) * per_image));
 }
 
 // Whether the input itself is the patch matrix: a 1×1 filter that visits every pixel once, in order.

@@ -3,7 +3,7 @@
 #include "winograd.h"
 #include "winograd-tiles.h"
 #include "gemm.h"
-#include <stdlib.h>
+#include "scratch.h"
 
 // Channels on each side below which patch matrices stay quicker: the transformed products' inner dimension is the
 // input's channels, and small ones leave the matrix product mostly packing.
@@ -65,19 +65,6 @@ WinogradCut winograd_cut(const Conv *c, int backprop_input) {
   return (WinogradCut){r.tiles, min64(r.batch, chunk_images(&r))};
 }
 
-static float *scratch;
-static int64_t scratch_size;
-
-static float *scratch_of(Args *args, int64_t size) {
-  if (size > scratch_size) {
-    float *grown = realloc(scratch, (size_t)size * sizeof(float));
-    if (grown == NULL) return fail(args, "out of memory"), NULL;
-    scratch = grown;
-    scratch_size = size;
-  }
-  return scratch;
-}
-
 // y = x correlated with the filter whose transform is u[36][in_c][out_c], a chunk of images at a time.
 static void correlate(const Correlation *r, const float *x, const float *u, float *y, float *buffers) {
   const int64_t chunk = chunk_images(r);
@@ -95,7 +82,7 @@ static void correlate(const Correlation *r, const float *x, const float *u, floa
 // Floats a correlation needs: the filter's transform (and `extra` more), the work rows, and one chunk's tiles.
 static float *buffers_for(Args *args, const Correlation *r, int64_t extra) {
   const int64_t chunk = min64(r->batch, chunk_images(r));
-  return scratch_of(args, TAPS * r->in_c * r->out_c + extra + work_size(r) + chunk * per_image(r));
+  return scratch_floats(args, TAPS * r->in_c * r->out_c + extra + work_size(r) + chunk * per_image(r));
 }
 
 int winograd_conv2d(Args *args, const Conv *c, const float *x, const float *filter, float *y) {

@@ -1,7 +1,8 @@
 /**
  * What a model's matrix products allow: the products one training step runs (each conv and dense layer's forward
- * product and its two gradients', the conv layers' in the method the native backend runs them), timed back to back through the native backend's selected product, give the
- * images/s a step made of nothing but them would reach. A pass's images/s over that is the share it keeps.
+ * product and its two gradients', the conv layers' in the method the native backend runs them), timed back to back
+ * through the native backend's selected product, give the images/s a step made of nothing but them would reach. A
+ * pass's images/s over that is the share it keeps.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConvMethod, nativeAddon } from '../backend/native/addon';
