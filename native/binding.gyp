@@ -1,12 +1,12 @@
 # The native kernels of the "native" backend, one file per kind (src/). OpenBLAS is loaded at run time (dlopen), so
-# no BLAS headers are needed here. scripts/build-native-sanitized.js builds the same sources under the sanitizers.
+# no BLAS headers are needed here. scripts/test-sanitized.js builds the same sources under the sanitizers.
 {
   "targets": [
     {
       "target_name": "pipeline_native",
       "sources": [
         "src/bindings.c", "src/kernel-args.c", "src/cpu-features.c", "src/blas-library.c", "src/gemm.c", "src/builtin-gemm.c", "src/split-gemm.c", "src/thread-pool.c", "src/conv-geometry.c", "src/conv.c", "src/scratch.c", "src/winograd.c", "src/winograd-tiles.c",
-        "src/mat-mul.c", "src/pooling.c", "src/elementwise.c", "src/reduction.c", "src/batch-norm.c"
+        "src/mat-mul.c", "src/pooling.c", "src/elementwise.c", "src/reduction.c", "src/batch-norm.c", "src/batch-norm-training.c"
       ],
       # No fused multiply-add contraction: the momentum update must round like tfjs's separate multiply and add.
       "cflags_c": ["-O3", "-std=gnu11", "-ffp-contract=off", "-Wall", "-Wextra"],

@@ -149,6 +149,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"reluBiasGrad", NULL, relu_bias_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNorm", NULL, batch_norm, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNormTraining", NULL, batch_norm_training, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNormTrainingGrad", NULL, batch_norm_training_grad, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

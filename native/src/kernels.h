@@ -19,6 +19,8 @@ napi_value relu_grad(napi_env env, napi_callback_info info);
 napi_value relu_bias_grad(napi_env env, napi_callback_info info);
 napi_value batch_norm(napi_env env, napi_callback_info info);
 napi_value batch_norm_grad(napi_env env, napi_callback_info info);
+napi_value batch_norm_training(napi_env env, napi_callback_info info);
+napi_value batch_norm_training_grad(napi_env env, napi_callback_info info);
 
 // Adds the column sums of the [rows, columns] matrix x to sums, row by row in float64: sumRows's order, which the
 // kernels that fuse a bias gradient keep so that their bits match it.

@@ -67,6 +67,34 @@ export interface BatchNormGradTensors {
   channels: number;
 }
 
+/** The tensors of batchNormTraining (float32 offsets), `size` values of x in `channels` channels. */
+export interface BatchNormTrainingTensors {
+  x: number;
+  scale: number;
+  offset: number;
+  out: number;
+  mean: number;
+  variance: number;
+  size: number;
+  channels: number;
+}
+
+/** The tensors of batchNormTrainingGrad (float32 offsets): dy, dMean and dVariance are the gradients of its three outputs. */
+export interface BatchNormTrainingGradTensors {
+  x: number;
+  dy: number;
+  dMean: number;
+  dVariance: number;
+  mean: number;
+  variance: number;
+  scale: number;
+  dx: number;
+  dScale: number;
+  dOffset: number;
+  size: number;
+  channels: number;
+}
+
 /**
  * A convolution as the addon runs it: products over patch matrices (im2col), or Winograd F(4×4, 3×3)'s 36 products
  * per chunk of images, each over the chunk's 4×4 output blocks.
@@ -123,6 +151,8 @@ export interface NativeAddon {
     epsilon: number,
   ): void;
   batchNormGrad(heap: ArrayBuffer, tensors: BatchNormGradTensors, epsilon: number): void;
+  batchNormTraining(heap: ArrayBuffer, tensors: BatchNormTrainingTensors, epsilon: number): void;
+  batchNormTrainingGrad(heap: ArrayBuffer, tensors: BatchNormTrainingGradTensors, epsilon: number): void;
   reluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, size: number): void;
   reluBiasGrad(heap: ArrayBuffer, dy: number, y: number, dx: number, dbias: number, rows: number, columns: number): void;
   sumRows(heap: ArrayBuffer, x: number, out: number, rows: number, columns: number, mean: number): void;

@@ -8,6 +8,7 @@ import type { BlasName } from '../../config/backend-names';
 import { loadNativeAddon } from './addon';
 import { BlasSelection, selectBlas } from './blas-choice';
 import { nativeBatchNorm, nativeBatchNormGradKernel, registerBatchNormGradient } from './batch-norm';
+import { registerBatchNormTraining } from './batch-norm-training';
 import { NATIVE_BACKEND } from './backend-name';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
 import { registerConv2DRelu } from './conv2d-relu';
@@ -63,6 +64,7 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     registerReluGradient();
     registerKernel(nativeBatchNormGradKernel);
     registerBatchNormGradient();
+    registerBatchNormTraining();
     registerConv2DRelu();
     const wasmFactory = findBackendFactory('wasm');
     // Priority below every other backend's: tfjs never picks it by itself; selectBackend does.

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import * as tf from '@tensorflow/tfjs';
 import { options } from '../options';
+import { trainBatchNormalizationFused } from './batch-normalization-training';
 import { initializerRef, inputShapeOf, layer } from './layer-component';
 
 export const batchNormalization = layer({
@@ -16,7 +17,7 @@ export const batchNormalization = layer({
     betaInitializer: initializerRef('zeros', 'How the offset starts.'),
   }),
   create(o, context) {
-    return tf.layers.batchNormalization({
+    const normalization = tf.layers.batchNormalization({
       ...inputShapeOf(context),
       momentum: o.momentum,
       epsilon: o.epsilon,
@@ -25,5 +26,6 @@ export const batchNormalization = layer({
       gammaInitializer: context.initializer(o.gammaInitializer),
       betaInitializer: context.initializer(o.betaInitializer),
     });
+    return trainBatchNormalizationFused(normalization);
   },
 });
