@@ -138,6 +138,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"conv2DBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2DBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2DMethods", NULL, conv2d_methods, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2DBiasActivation", NULL, conv2d_bias_activation, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2DReluBackpropFilter", NULL, conv2d_relu_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maxPool", NULL, max_pool, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},

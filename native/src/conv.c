@@ -1,5 +1,7 @@
 // Conv2D and its two gradients, NHWC float32, as products over patch matrices (im2col), a chunk of images at a time;
-// 3×3 filters over enough channels as Winograd's transformed products instead (winograd.c).
+// 3×3 filters over enough channels as Winograd's transformed products instead (winograd.c), and convolutions over
+// few taps directly (conv-direct.c).
+#include "conv-direct.h"
 #include "conv-geometry.h"
 #include "gemm.h"
 #include "kernels.h"
@@ -147,6 +149,11 @@ static void patch_product(Args *args, const Conv *c, const float *x, int filter_
     memset(out, 0, (size_t)(filter_gradient ? c->filter_size : c->output_size) * sizeof(float));
     return;
   }
+  if (conv_direct_fits(c)) {
+    if (filter_gradient) conv_direct_backprop_filter(args, c, x, operand, NULL, out, NULL);
+    else conv_direct(c, x, operand, NULL, 0, out);
+    return;
+  }
   if (is_pointwise(c)) {
     if (filter_gradient) gemm(1, 0, rows, c->out_c, c->batch_pixels, x, operand, 0.0f, out);
     else gemm(0, 0, c->batch_pixels, c->out_c, rows, x, operand, 0.0f, out);
@@ -178,6 +185,33 @@ napi_value conv2d(napi_env env, napi_callback_info info) {
   if (!read_conv_args(env, info, &args, &c, (const char *[]){"x", "filter", "y"}, (const ConvRole[]){CONV_INPUT, CONV_FILTER, CONV_OUTPUT}, t))
     return NULL;
   patch_product(&args, &c, t[0], 0, t[1], t[2]);
+  return args.failed ? NULL : undefined(env);
+}
+
+// conv2DBiasActivation(heap, {x, filter, bias, y}, geometry, activation): y = x ⊛ filter + bias (bias -1: none), then
+// relu when activation is 1; in the pass that writes y where the convolution runs directly.
+napi_value conv2d_bias_activation(napi_env env, napi_callback_info info) {
+  Args args;
+  Conv c;
+  if (!read_args(env, info, 4, &args)) return NULL;
+  const napi_value offsets = object_arg(&args, 1);
+  const int64_t bias_at = int_field(&args, offsets, "bias"), activation = int_arg(&args, 3);
+  if (!read_conv(&args, object_arg(&args, 2), &c)) return NULL;
+  if (activation < 0 || activation > 1) return fail(&args, "invalid arguments"), NULL;
+  const float *x = region(&args, int_field(&args, offsets, "x"), c.input_size);
+  const float *filter = region(&args, int_field(&args, offsets, "filter"), c.filter_size);
+  const float *bias = bias_at >= 0 ? region(&args, bias_at, c.out_c) : NULL;
+  float *y = region(&args, int_field(&args, offsets, "y"), c.output_size);
+  apart(&args, y, c.output_size, x, c.input_size);
+  apart(&args, y, c.output_size, filter, c.filter_size);
+  apart(&args, y, c.output_size, bias, bias ? c.out_c : 0);
+  if (args.failed) return NULL;
+  if (c.output_size > 0 && conv_direct_fits(&c)) {
+    conv_direct(&c, x, filter, bias, (int)activation, y);
+  } else {
+    patch_product(&args, &c, x, 0, filter, y);
+    if (!args.failed && c.out_c > 0) add_bias_activation(y, bias, c.output_size / c.out_c, c.out_c, (int)activation);
+  }
   return args.failed ? NULL : undefined(env);
 }
 
@@ -222,36 +256,4 @@ napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
     col2im(&c, columns, first, end, dx);
   }
   return undefined(env);
-}
-
-static napi_value method_of(napi_env env, const Conv *c, int backprop_input) {
-  const int winograd = backprop_input ? winograd_fits_backprop_input(c) : winograd_fits(c);
-  napi_value result, value;
-  napi_create_object(env, &result);
-  napi_create_string_utf8(env, winograd ? "winograd" : "patches", NAPI_AUTO_LENGTH, &value);
-  napi_set_named_property(env, result, "method", value);
-  if (winograd) {
-    const WinogradCut cut = winograd_cut(c, backprop_input);
-    napi_create_int64(env, cut.tiles_per_image, &value);
-    napi_set_named_property(env, result, "tilesPerImage", value);
-    napi_create_int64(env, cut.images_per_chunk, &value);
-    napi_set_named_property(env, result, "imagesPerChunk", value);
-  }
-  return result;
-}
-
-// conv2DMethods(geometry): how conv2D and its filter gradient ("forward"), and its input gradient, run for this
-// geometry: {method: "winograd", tilesPerImage, imagesPerChunk} or {method: "patches"}.
-napi_value conv2d_methods(napi_env env, napi_callback_info info) {
-  Args args = {.env = env};
-  Conv c;
-  args.argc = 1;
-  napi_get_cb_info(env, info, &args.argc, args.argv, NULL, NULL);
-  if (args.argc != 1) return fail(&args, "conv2DMethods takes a geometry"), NULL;
-  if (!read_conv_shape(&args, object_arg(&args, 0), &c)) return NULL;
-  napi_value result;
-  napi_create_object(env, &result);
-  napi_set_named_property(env, result, "forward", method_of(env, &c, 0));
-  napi_set_named_property(env, result, "inputGradient", method_of(env, &c, 1));
-  return result;
 }

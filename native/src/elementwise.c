@@ -140,6 +140,16 @@ napi_value relu_bias_grad(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+void add_bias_activation(float *restrict y, const float *restrict bias, int64_t rows, int64_t columns, int relu) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float *restrict row = y + r * columns;
+    if (bias != NULL)
+      for (int64_t c = 0; c < columns; ++c) row[c] += bias[c];
+    if (relu)
+      for (int64_t c = 0; c < columns; ++c) row[c] = row[c] < 0.0f ? 0.0f : row[c];
+  }
+}
+
 // biasActivation(heap, y, bias, rows, columns, activation): y[r][c] += bias[c] (when bias >= 0), then relu when
 // activation is 1: the epilogue of the fused matMul and conv2D kernels.
 napi_value bias_activation(napi_env env, napi_callback_info info) {
@@ -150,13 +160,7 @@ napi_value bias_activation(napi_env env, napi_callback_info info) {
   float *restrict y = region(&args, int_arg(&args, 1), checked_mul(&args, rows, columns));
   const float *restrict bias = bias_at >= 0 ? region(&args, bias_at, columns) : NULL;
   if (args.failed || columns == 0) return args.failed ? NULL : undefined(env);
-  for (int64_t r = 0; r < rows; ++r) {
-    float *restrict row = y + r * columns;
-    if (bias != NULL)
-      for (int64_t c = 0; c < columns; ++c) row[c] += bias[c];
-    if (activation == 1)
-      for (int64_t c = 0; c < columns; ++c) row[c] = row[c] < 0.0f ? 0.0f : row[c];
-  }
+  add_bias_activation(y, bias, rows, columns, (int)activation);
   return undefined(env);
 }
 

@@ -8,6 +8,8 @@ napi_value conv2d(napi_env env, napi_callback_info info);
 napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info);
 napi_value conv2d_backprop_input(napi_env env, napi_callback_info info);
 napi_value conv2d_methods(napi_env env, napi_callback_info info);
+napi_value conv2d_bias_activation(napi_env env, napi_callback_info info);
+napi_value conv2d_relu_backprop_filter(napi_env env, napi_callback_info info);
 napi_value max_pool(napi_env env, napi_callback_info info);
 napi_value max_pool_grad(napi_env env, napi_callback_info info);
 napi_value sum_rows(napi_env env, napi_callback_info info);
@@ -25,5 +27,8 @@ napi_value batch_norm_training_grad(napi_env env, napi_callback_info info);
 // Adds the column sums of the [rows, columns] matrix x to sums, row by row in float64: sumRows's order, which the
 // kernels that fuse a bias gradient keep so that their bits match it.
 void add_column_sums(double *sums, const float *x, int64_t rows, int64_t columns);
+
+// y[r][c] += bias[c] (bias not NULL), then relu when `relu`: the epilogue of a fused product, in place.
+void add_bias_activation(float *y, const float *bias, int64_t rows, int64_t columns, int relu);
 
 #endif

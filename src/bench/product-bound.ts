@@ -31,7 +31,8 @@ export function stepProducts(model: tf.LayersModel, batch: number): ProductShape
   return shapes;
 }
 
-// A conv layer's products as native/src/conv.c and winograd.c run them, in the method the addon picks for its geometry.
+// A conv layer's products as native/src/conv.c and winograd.c run them, in the method the addon picks for its geometry
+// (none for a convolution over few taps, which runs directly, without a matrix product).
 function convProducts(layer: tf.layers.Layer, inputShape: number[], inputGradient: boolean): ProductShape[] {
   const config = layer.getConfig();
   const [kh, kw] = config.kernelSize as number[];
@@ -52,7 +53,7 @@ function convProducts(layer: tf.layers.Layer, inputShape: number[], inputGradien
     for (const tiles of chunkTiles(forward, batch)) {
       for (let t = 0; t < 36; ++t) shapes.push([tiles, filters, channels, 0, 0], [channels, filters, tiles, 1, 0]);
     }
-  } else {
+  } else if (forward.method === 'patches') {
     // Rows are output pixels, columns filters, the inner dimension a patch; patches of fewer than 8 channels are built transposed.
     const [m, n, k] = [batch * info.outHeight * info.outWidth, filters, kh * kw * channels];
     const transposed = channels < 8 ? 1 : 0;

@@ -15,7 +15,8 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'one channel, 3x3, valid (the study)', input: [3, 10, 10, 1], filters: 8, kernelSize: 3, strides: 1, padding: 'valid' },
+  { name: 'one channel, 3x3, valid (the study)', input: [3, 10, 10, 1], filters: 32, kernelSize: 3, strides: 1, padding: 'valid' },
+  { name: 'one channel, 3x3, same, filters a block and 3 over', input: [2, 7, 9, 1], filters: 19, kernelSize: 3, strides: 1, padding: 'same' },
   { name: 'several channels, 3x3, valid', input: [2, 9, 9, 5], filters: 7, kernelSize: 3, strides: 1, padding: 'valid' },
   { name: 'same padding, stride 2', input: [2, 11, 8, 3], filters: 4, kernelSize: 3, strides: 2, padding: 'same' },
 ];

@@ -56,7 +56,7 @@ describe('Winograd convolutions on native', () => {
   it('takes 3x3 filters at stride 1 over 8 channels and more, and leaves the rest to patch matrices', () => {
     assert.deepEqual(methods(info([32, 13, 13, 32], 64, 'valid')), ['winograd', 'patches']);
     assert.deepEqual(methods(info([32, 11, 11, 64], 64, 'valid')), ['winograd', 'winograd']);
-    assert.deepEqual(methods(info([32, 28, 28, 1], 32, 'valid')), ['patches', 'patches'], 'one input channel');
+    assert.deepEqual(methods(info([32, 28, 28, 1], 32, 'valid')), ['direct', 'patches'], 'one input channel: 9 taps, run directly');
     assert.deepEqual(methods(info([32, 28, 28, 8], 4, 'valid')), ['patches', 'patches'], 'four filters');
     assert.deepEqual(methods(info([4, 28, 28, 16], 16, 'same', 2)), ['patches', 'patches'], 'stride 2');
     assert.deepEqual(methods(info([4, 28, 28, 16], 16, 'same', 1, 5)), ['patches', 'patches'], '5x5');

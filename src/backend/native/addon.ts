@@ -99,7 +99,7 @@ export interface BatchNormTrainingGradTensors {
  * A convolution as the addon runs it: products over patch matrices (im2col), or Winograd F(4×4, 3×3)'s 36 products
  * per chunk of images, each over the chunk's 4×4 output blocks.
  */
-export type ConvMethod = { method: 'patches' } | { method: 'winograd'; tilesPerImage: number; imagesPerChunk: number };
+export type ConvMethod = { method: 'direct' } | { method: 'patches' } | { method: 'winograd'; tilesPerImage: number; imagesPerChunk: number };
 
 /**
  * The addon's kernels read and write tensors in place in the wasm heap, at float32 element offsets. Each checks
@@ -120,7 +120,16 @@ export interface NativeAddon {
   setThreads(count: number): void;
   matMul(heap: ArrayBuffer, product: MatMulDescriptor): void;
   conv2D(heap: ArrayBuffer, tensors: { x: number; filter: number; y: number }, geometry: ConvGeometry): void;
+  /** conv2D with a bias (offset -1: none) and relu (activation 1) or none (0) applied to y. */
+  conv2DBiasActivation(
+    heap: ArrayBuffer,
+    tensors: { x: number; filter: number; bias: number; y: number },
+    geometry: ConvGeometry,
+    activation: number,
+  ): void;
   conv2DBackpropFilter(heap: ArrayBuffer, tensors: { x: number; dy: number; dw: number }, geometry: ConvGeometry): void;
+  /** The filter's and bias's gradients of relu(x ⊛ filter + bias) = y from dy, for a geometry whose forward method is direct. */
+  conv2DReluBackpropFilter(heap: ArrayBuffer, tensors: { x: number; dy: number; y: number; dw: number; dbias: number }, geometry: ConvGeometry): void;
   conv2DBackpropInput(heap: ArrayBuffer, tensors: { dy: number; filter: number; dx: number }, geometry: ConvGeometry): void;
   /** How conv2D and its filter gradient ("forward"), and its input gradient, run for this geometry. */
   conv2DMethods(geometry: ConvGeometry): { forward: ConvMethod; inputGradient: ConvMethod };

@@ -16,13 +16,17 @@ import { applyCandidate, BlasCandidate, BlasSelection } from './blas-candidates'
 /** One product: [m, n, k, transposeA, transposeB]. */
 export type ProductShape = [number, number, number, number, number];
 
-/** The baseline's dense layer and conv layer products, forward and backward. */
+/**
+ * The baseline's dense layer products, forward and backward, and one of the 36 Winograd products of a 3×3 layer of
+ * 64 filters over 64 channels (deeper's second one: 9 blocks of 4×4 outputs an image, a batch of 32), forward and
+ * for the filter gradient. The baseline's conv layer (9 taps) runs directly, without a product.
+ */
 const TIMED_SHAPES: ProductShape[] = [
   [32, 100, 5408, 0, 0],
   [5408, 100, 32, 1, 0],
   [32, 5408, 100, 0, 1],
-  [21632, 32, 9, 1, 0],
-  [9, 32, 21632, 0, 0],
+  [288, 64, 64, 0, 0],
+  [64, 64, 288, 1, 0],
 ];
 /** Shapes that are no multiple of any block size, with each operand transposed. */
 const CHECKED_SHAPES: ProductShape[] = [

@@ -1,7 +1,9 @@
 // A conv layer with relu while training, on the native backend: the forward pass as one kernel (product, bias and
 // relu) and its gradient with relu's and the bias's in one native pass, where tfjs, once it records gradients,
-// runs product, add and relu apart and then a gradient kernel for each. The same arithmetic, so the same bits.
+// runs product, add and relu apart and then a gradient kernel for each; for a convolution over few taps (run
+// directly), the filter's gradient too, in the same pass. The same arithmetic, so the same bits.
 import {
+  backend_util,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   engine,
@@ -20,10 +22,13 @@ import {
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from './addon';
 import { NATIVE_BACKEND } from './backend-name';
-import { heapOf, offsetOf } from './heap';
+import { convGeometry, heapOf, offsetOf } from './heap';
+
+type Shape4D = [number, number, number, number];
 
 export const NATIVE_CONV2D_RELU = 'NativeConv2DRelu';
 export const NATIVE_RELU_BIAS_GRAD = 'NativeReluBiasGrad';
+export const NATIVE_CONV2D_RELU_FILTER_GRAD = 'NativeConv2DReluFilterGrad';
 
 /** FusedConv2D with relu as it runs on this backend, under a name of its own so that it has a gradient. */
 const conv2dReluKernel: KernelConfig = {
@@ -51,17 +56,56 @@ const reluBiasGradKernel: KernelConfig = {
   },
 };
 
+/** The convolution's geometry, as tfjs computes it, from the fused kernel's inputs and attrs. */
+function convInfo(x: TensorInfo, filter: TensorInfo, attrs: FusedConv2DAttrs): backend_util.Conv2DInfo {
+  const { strides, pad, dilations, dimRoundingMode } = attrs;
+  return backend_util.computeConv2DInfo(x.shape as Shape4D, filter.shape as Shape4D, strides, dilations, pad, dimRoundingMode);
+}
+
+/** [dFilter, dBias] of relu(x ⊛ filter + bias) = y from dy, in one pass, for a convolution that runs directly. */
+const conv2dReluFilterGradKernel: KernelConfig = {
+  kernelName: NATIVE_CONV2D_RELU_FILTER_GRAD,
+  backendName: NATIVE_BACKEND,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, dy, y, filter } = inputs as { x: TensorInfo; dy: TensorInfo; y: TensorInfo; filter: TensorInfo };
+    const wasm = backend as BackendWasm;
+    const dw = wasm.makeOutput(filter.shape, 'float32');
+    const dbias = wasm.makeOutput([filter.shape[3]], 'float32');
+    const at = (t: TensorInfo) => offsetOf(wasm, t);
+    nativeAddon().conv2DReluBackpropFilter(
+      heapOf(wasm, dw),
+      { x: at(x), dy: at(dy), y: at(y), dw: at(dw), dbias: at(dbias) },
+      convGeometry(convInfo(x, filter, attrs as unknown as FusedConv2DAttrs)),
+    );
+    return [dw, dbias];
+  },
+};
+
+/** Whether the convolution runs directly, so that its filter gradient can take relu's and the bias's in one pass. */
+function runsDirectly(x: TensorInfo, filter: TensorInfo, attrs: FusedConv2DAttrs): boolean {
+  return nativeAddon().conv2DMethods(convGeometry(convInfo(x, filter, attrs))).forward.method === 'direct';
+}
+
 const conv2dReluGradient: GradConfig = {
   kernelName: NATIVE_CONV2D_RELU,
   inputsToSave: ['x', 'filter'],
   outputsToSave: [true],
   gradFunc: (dy, saved, attrs) => {
     const [x, filter, y] = saved;
-    const { strides, pad, dimRoundingMode } = attrs as unknown as FusedConv2DAttrs;
-    const [dPre, dBias] = engine().runKernel<Tensor[]>(NATIVE_RELU_BIAS_GRAD, { dy: dy as Tensor, y });
+    const fusedAttrs = attrs as unknown as FusedConv2DAttrs;
+    const { strides, pad, dimRoundingMode } = fusedAttrs;
     const geometry = { strides, pad, dataFormat: 'NHWC', dimRoundingMode };
+    const reluBiasGrad = () => engine().runKernel<Tensor[]>(NATIVE_RELU_BIAS_GRAD, { dy: dy as Tensor, y });
+    const inputGradient = (dPre: Tensor) =>
+      engine().runKernel<Tensor>(Conv2DBackpropInput, { dy: dPre, filter }, { ...geometry, inputShape: x.shape });
+    if (runsDirectly(x, filter, fusedAttrs)) {
+      // A first layer's input (the data) needs no gradient, and then relu's is never written out.
+      const [dFilter, dBias] = engine().runKernel<Tensor[]>(NATIVE_CONV2D_RELU_FILTER_GRAD, { x, dy: dy as Tensor, y, filter }, attrs);
+      return { x: () => inputGradient(reluBiasGrad()[0]), filter: () => dFilter, bias: () => dBias };
+    }
+    const [dPre, dBias] = reluBiasGrad();
     return {
-      x: () => engine().runKernel(Conv2DBackpropInput, { dy: dPre, filter }, { ...geometry, inputShape: x.shape }),
+      x: () => inputGradient(dPre),
       filter: () => engine().runKernel(Conv2DBackpropFilter, { x, dy: dPre }, { ...geometry, filterShape: filter.shape }),
       bias: () => dBias,
     };
@@ -71,6 +115,7 @@ const conv2dReluGradient: GradConfig = {
 export function registerConv2DRelu(): void {
   registerKernel(conv2dReluKernel);
   registerKernel(reluBiasGradKernel);
+  registerKernel(conv2dReluFilterGradKernel);
   registerGradient(conv2dReluGradient);
 }
 

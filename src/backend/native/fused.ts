@@ -1,10 +1,11 @@
 // _FusedMatMul and FusedConv2D (a dense or conv layer's forward pass: product, bias, activation) on the native
-// backend: the product in OpenBLAS, then bias and relu in one pass. Other activations stay with the original.
+// backend: the product through the selected matrix product, then bias and relu in one pass (a convolution that runs
+// directly applies them as it writes). Other activations stay with the original.
 import { _FusedMatMul, _FusedMatMulAttrs, FusedConv2D, FusedConv2DAttrs, TensorInfo, util } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { overrideKernel } from '../wasm-kernels/kernel-override';
 import { nativeAddon } from './addon';
-import { nativeConv2DOf } from './conv2d';
+import { nativeConv2DBiasActivationOf } from './conv2d';
 import { heapOf, offsetOf } from './heap';
 import { nativeMatMulOf } from './mat-mul';
 
@@ -56,7 +57,6 @@ export const nativeFusedConv2D = overrideKernel<{ x: TensorInfo; filter: TensorI
     const { inputs, backend, attrs } = args;
     const { x, filter, bias } = inputs;
     if (!epilogueFits(inputs, attrs.activation, filter.shape[3])) return original(args);
-    const out = nativeConv2DOf(backend, x, filter, attrs);
-    return out ? applyEpilogue(backend, out, bias, attrs.activation) : original(args);
+    return nativeConv2DBiasActivationOf(backend, x, filter, bias, ACTIVATIONS[attrs.activation ?? 'linear'], attrs) ?? original(args);
   },
 );

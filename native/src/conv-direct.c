@@ -1,0 +1,201 @@
+// Convolutions over few taps computed directly: each output pixel's taps gathered once and multiplied into its
+// filters' values in registers, with the bias and relu applied before the one write; the filter gradient summed
+// from tiles of pixels, with relu's gradient and the bias's taken on the way.
+#include "conv-direct.h"
+#include "kernels.h"
+#include <stdlib.h>
+#include <string.h>
+
+// Filters handled together, as one vector: one register on AVX-512, two on AVX2.
+#define BLOCK 16
+// Output pixels computed together, so that each filter block loaded serves all of them.
+#define PIXELS 4
+// Output pixels per tile of the filter gradient: their taps and gradients stay in the first level of cache.
+#define TILE 32
+
+// These loops are compiled for AVX-512 too: a block of filters is then one register.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && !defined(PIPELINE_SANITIZE)
+#define DIRECT_LOOPS __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define DIRECT_LOOPS
+#endif
+
+// Blocks pass between always-inlined helpers only, so no call's ABI depends on the vector width GCC warns about.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+typedef float Block __attribute__((vector_size(BLOCK * sizeof(float))));
+typedef int32_t BlockMask __attribute__((vector_size(BLOCK * sizeof(float))));
+
+static inline __attribute__((always_inline)) Block load_block(const float *p) {
+  Block b;
+  memcpy(&b, p, sizeof b);
+  return b;
+}
+
+static inline __attribute__((always_inline)) void store_block(float *p, Block b) { memcpy(p, &b, sizeof b); }
+
+int conv_direct_fits(const Conv *c) { return c->patch > 0 && c->patch <= DIRECT_TAPS_MAX; }
+
+// The input under each tap of `count` output pixels from `pixel` on (counted over the batch), each in the filter's
+// [filter_h, filter_w, in_c] order and `stride` floats after the last, 0 where a tap hangs over the padding.
+static void gather_taps(const Conv *c, const float *x, int64_t pixel, int64_t count, int64_t stride, float *taps) {
+  // Where each tap lies from a window's first input value, for the windows wholly inside the image.
+  int64_t offsets[DIRECT_TAPS_MAX], t = 0;
+  for (int64_t w_r = 0; w_r < c->filter_h; ++w_r)
+    for (int64_t w_c = 0; w_c < c->filter_w; ++w_c)
+      for (int64_t d = 0; d < c->in_c; ++d) offsets[t++] = (w_r * c->dilation_h * c->in_w + w_c * c->dilation_w) * c->in_c + d;
+  const int64_t reach_r = (c->filter_h - 1) * c->dilation_h, reach_c = (c->filter_w - 1) * c->dilation_w;
+  int64_t b = pixel / c->pixels, y_r = pixel % c->pixels / c->out_w, y_c = pixel % c->out_w;
+  for (int64_t p = 0; p < count; ++p, taps += stride) {
+    const float *image = x + b * c->in_h * c->in_w * c->in_c;
+    const int64_t x_r = y_r * c->stride_h - c->pad_top, x_c = y_c * c->stride_w - c->pad_left;
+    if (x_r >= 0 && x_r + reach_r < c->in_h && x_c >= 0 && x_c + reach_c < c->in_w) {
+      const float *window = image + (x_r * c->in_w + x_c) * c->in_c;
+      for (t = 0; t < c->patch; ++t) taps[t] = window[offsets[t]];
+    } else {
+      float *tap = taps;
+      for (int64_t w_r = 0; w_r < c->filter_h; ++w_r) {
+        const int64_t r = x_r + w_r * c->dilation_h;
+        for (int64_t w_c = 0; w_c < c->filter_w; ++w_c) {
+          const int64_t col = x_c + w_c * c->dilation_w;
+          const int inside = r >= 0 && r < c->in_h && col >= 0 && col < c->in_w;
+          for (int64_t d = 0; d < c->in_c; ++d, ++tap) *tap = inside ? image[(r * c->in_w + col) * c->in_c + d] : 0.0f;
+        }
+      }
+    }
+    // The next pixel: along the row, then down, then the next image.
+    if (++y_c == c->out_w) {
+      y_c = 0;
+      if (++y_r == c->out_h) y_r = 0, ++b;
+    }
+  }
+}
+
+// The epilogue of one output value, as the bias-and-activation pass after a product computes it.
+static inline float finish(float value, const float *bias, int64_t f, int relu) {
+  if (bias != NULL) value += bias[f];
+  return relu && value < 0.0f ? 0.0f : value;
+}
+
+static inline __attribute__((always_inline)) Block finish_block(Block value, const float *bias, int64_t f, int relu) {
+  if (bias != NULL) value += load_block(bias + f);
+  if (relu) value = (Block)((BlockMask)value & ~(value < 0.0f));
+  return value;
+}
+
+// Outputs of PIXELS pixels (taps[i] the taps of pixel i; pixels past `count` are computed and not written): each
+// filter's Σ_t tap[t]·filter[t][f] in tap order from 0, then the epilogue.
+DIRECT_LOOPS static void pixels_outputs(const float taps[PIXELS][DIRECT_TAPS_MAX], int64_t count, int64_t tap_count, const float *restrict filter,
+                                        int64_t filters, const float *restrict bias, int relu, float *restrict out) {
+  int64_t f = 0;
+  for (; f + BLOCK <= filters; f += BLOCK) {
+    Block acc[PIXELS] = {{0}};
+    for (int64_t t = 0; t < tap_count; ++t) {
+      const Block w = load_block(filter + t * filters + f);
+      for (int i = 0; i < PIXELS; ++i) acc[i] += taps[i][t] * w;
+    }
+    for (int64_t i = 0; i < count; ++i) store_block(out + i * filters + f, finish_block(acc[i], bias, f, relu));
+  }
+  for (; f < filters; ++f)
+    for (int64_t i = 0; i < count; ++i) {
+      float acc = 0.0f;
+      for (int64_t t = 0; t < tap_count; ++t) acc += taps[i][t] * filter[t * filters + f];
+      out[i * filters + f] = finish(acc, bias, f, relu);
+    }
+}
+
+void conv_direct(const Conv *c, const float *x, const float *filter, const float *bias, int relu, float *y) {
+  float taps[PIXELS][DIRECT_TAPS_MAX] = {{0}};
+  for (int64_t first = 0; first < c->batch_pixels; first += PIXELS) {
+    const int64_t count = min64(PIXELS, c->batch_pixels - first);
+    gather_taps(c, x, first, count, DIRECT_TAPS_MAX, taps[0]);
+    pixels_outputs((const float(*)[DIRECT_TAPS_MAX])taps, count, c->patch, filter, c->out_c, bias, relu, y + first * c->out_c);
+  }
+}
+
+// part[t][f] += Σ_p taps[p][t]·d[p][f] over a tile's `pixels` rows, summed from 0 in pixel order.
+DIRECT_LOOPS static void tile_filter_sums(const float *restrict taps, const float *restrict d, int64_t pixels, int64_t tap_count, int64_t filters,
+                                          float *restrict part) {
+  for (int64_t t = 0; t < tap_count; ++t) {
+    int64_t f = 0;
+    for (; f + BLOCK <= filters; f += BLOCK) {
+      Block acc = {0};
+      for (int64_t p = 0; p < pixels; ++p) acc += taps[p * tap_count + t] * load_block(d + p * filters + f);
+      store_block(part + t * filters + f, load_block(part + t * filters + f) + acc);
+    }
+    for (; f < filters; ++f) {
+      float acc = 0.0f;
+      for (int64_t p = 0; p < pixels; ++p) acc += taps[p * tap_count + t] * d[p * filters + f];
+      part[t * filters + f] += acc;
+    }
+  }
+}
+
+// d = dy·step(y), step as relu's gradient has it (1 above 0, NaN for NaN, else 0).
+DIRECT_LOOPS static void relu_gradient(const float *restrict dy, const float *restrict y, float *restrict d, int64_t size) {
+  for (int64_t i = 0; i < size; ++i) {
+    const float step = y[i] > 0.0f ? 1.0f : (y[i] != y[i] ? y[i] : 0.0f);
+    d[i] = dy[i] * step;
+  }
+}
+
+int conv_direct_backprop_filter(Args *args, const Conv *c, const float *x, const float *dy, const float *y, float *dw, float *dbias) {
+  const int64_t taps = c->patch, filters = c->out_c, weights = taps * filters;
+  float *tile_taps = malloc((size_t)TILE * taps * sizeof(float));
+  float *tile_d = malloc((size_t)TILE * filters * sizeof(float));
+  float *part = malloc((size_t)weights * sizeof(float));
+  double *sums = calloc((size_t)(weights + filters), sizeof(double));
+  if (tile_taps == NULL || tile_d == NULL || part == NULL || sums == NULL) {
+    free(tile_taps), free(tile_d), free(part), free(sums);
+    return fail(args, "out of memory");
+  }
+  for (int64_t b = 0; b < c->batch; ++b) {
+    memset(part, 0, (size_t)weights * sizeof(float));
+    for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += TILE) {
+      const int64_t count = min64(TILE, (b + 1) * c->pixels - first), at = first * filters;
+      gather_taps(c, x, first, count, taps, tile_taps);
+      const float *d = dy + at;
+      if (y != NULL) {
+        relu_gradient(dy + at, y + at, tile_d, count * filters);
+        d = tile_d;
+      }
+      if (dbias != NULL) add_column_sums(sums + weights, d, count, filters);
+      tile_filter_sums(tile_taps, d, count, taps, filters, part);
+    }
+    // Each image's sums in float32, the batch's in float64.
+    for (int64_t i = 0; i < weights; ++i) sums[i] += part[i];
+  }
+  for (int64_t i = 0; i < weights; ++i) dw[i] = (float)sums[i];
+  if (dbias != NULL)
+    for (int64_t f = 0; f < filters; ++f) dbias[f] = (float)sums[weights + f];
+  free(tile_taps), free(tile_d), free(part), free(sums);
+  return 1;
+}
+
+// conv2DReluBackpropFilter(heap, {x, dy, y, dw, dbias}, geometry): for a convolution that runs directly and is
+// followed by a bias and relu whose output is y, the filter's and the bias's gradients from dy through relu's,
+// without writing relu's gradient out.
+napi_value conv2d_relu_backprop_filter(napi_env env, napi_callback_info info) {
+  Args args;
+  Conv c;
+  if (!read_args(env, info, 3, &args)) return NULL;
+  const napi_value offsets = object_arg(&args, 1);
+  if (!read_conv(&args, object_arg(&args, 2), &c)) return NULL;
+  if (!conv_direct_fits(&c)) return fail(&args, "conv2DReluBackpropFilter takes only convolutions that run directly"), NULL;
+  const float *x = region(&args, int_field(&args, offsets, "x"), c.input_size);
+  const float *dy = region(&args, int_field(&args, offsets, "dy"), c.output_size);
+  const float *y = region(&args, int_field(&args, offsets, "y"), c.output_size);
+  float *dw = region(&args, int_field(&args, offsets, "dw"), c.filter_size);
+  float *dbias = region(&args, int_field(&args, offsets, "dbias"), c.out_c);
+  const float *inputs[3] = {x, dy, y};
+  const int64_t sizes[3] = {c.input_size, c.output_size, c.output_size};
+  for (int i = 0; i < 3; ++i) {
+    apart(&args, dw, c.filter_size, inputs[i], sizes[i]);
+    apart(&args, dbias, c.out_c, inputs[i], sizes[i]);
+  }
+  apart(&args, dbias, c.out_c, dw, c.filter_size);
+  if (args.failed) return NULL;
+  return conv_direct_backprop_filter(&args, &c, x, dy, y, dw, dbias) ? undefined(env) : NULL;
+}
