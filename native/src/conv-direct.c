@@ -13,13 +13,6 @@
 // Output pixels per tile of the filter gradient: their taps and gradients stay in the first level of cache.
 #define TILE 32
 
-// These loops are compiled for AVX-512 too: a block of filters is then one register.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && !defined(PIPELINE_SANITIZE)
-#define DIRECT_LOOPS __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define DIRECT_LOOPS
-#endif
-
 // Blocks pass between always-inlined helpers only, so no call's ABI depends on the vector width GCC warns about.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -87,7 +80,7 @@ static inline __attribute__((always_inline)) Block finish_block(Block value, con
 
 // Outputs of PIXELS pixels (taps[i] the taps of pixel i; pixels past `count` are computed and not written): each
 // filter's Σ_t tap[t]·filter[t][f] in tap order from 0, then the epilogue.
-DIRECT_LOOPS static void pixels_outputs(const float taps[PIXELS][DIRECT_TAPS_MAX], int64_t count, int64_t tap_count, const float *restrict filter,
+WIDE_VECTOR_LOOPS static void pixels_outputs(const float taps[PIXELS][DIRECT_TAPS_MAX], int64_t count, int64_t tap_count, const float *restrict filter,
                                         int64_t filters, const float *restrict bias, int relu, float *restrict out) {
   int64_t f = 0;
   for (; f + BLOCK <= filters; f += BLOCK) {
@@ -116,7 +109,7 @@ void conv_direct(const Conv *c, const float *x, const float *filter, const float
 }
 
 // part[t][f] += Σ_p taps[p][t]·d[p][f] over a tile's `pixels` rows, summed from 0 in pixel order.
-DIRECT_LOOPS static void tile_filter_sums(const float *restrict taps, const float *restrict d, int64_t pixels, int64_t tap_count, int64_t filters,
+WIDE_VECTOR_LOOPS static void tile_filter_sums(const float *restrict taps, const float *restrict d, int64_t pixels, int64_t tap_count, int64_t filters,
                                           float *restrict part) {
   for (int64_t t = 0; t < tap_count; ++t) {
     int64_t f = 0;
@@ -134,7 +127,7 @@ DIRECT_LOOPS static void tile_filter_sums(const float *restrict taps, const floa
 }
 
 // d = dy·step(y), step as relu's gradient has it (1 above 0, NaN for NaN, else 0).
-DIRECT_LOOPS static void relu_gradient(const float *restrict dy, const float *restrict y, float *restrict d, int64_t size) {
+WIDE_VECTOR_LOOPS static void relu_gradient(const float *restrict dy, const float *restrict y, float *restrict d, int64_t size) {
   for (int64_t i = 0; i < size; ++i) {
     const float step = y[i] > 0.0f ? 1.0f : (y[i] != y[i] ? y[i] : 0.0f);
     d[i] = dy[i] * step;

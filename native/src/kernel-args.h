@@ -52,10 +52,13 @@ static inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 // The loops of a kernel are compiled twice, for AVX2 and for the baseline x86-64, and the loader picks the one this
 // CPU runs: twice the vector width where it is there, and no illegal instruction where it is not.
+// WIDE_VECTOR_LOOPS adds AVX-512 for loops over whole rows of channels, where twice AVX2's width pays.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) && !defined(PIPELINE_SANITIZE)
 #define VECTOR_LOOPS __attribute__((target_clones("avx2", "default")))
+#define WIDE_VECTOR_LOOPS __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define VECTOR_LOOPS
+#define WIDE_VECTOR_LOOPS
 #endif
 
 #endif
