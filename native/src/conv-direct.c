@@ -14,7 +14,7 @@
 #define TILE 32
 
 // Blocks pass between always-inlined helpers only, so no call's ABI depends on the vector width GCC warns about.
-#if defined(__GNUC__) && !defined(__clang__)
+#if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
