@@ -19,12 +19,12 @@ VECTOR_LOOPS static void add_moment_sums(double *restrict sums, const float *res
   }
 }
 
-// out = a·x + b·(x - mean) + k per channel: the output's affine map of x, or the gradient's of (dy, x) (a on dy).
-VECTOR_LOOPS static void affine_loop(const float *restrict dy, const float *restrict x, const float *restrict mean, const float *restrict a,
-                                     const float *restrict b, const float *restrict k, float *restrict out, int64_t rows, int64_t channels) {
+// dx = a·dy + b·(x - mean) + k per channel.
+VECTOR_LOOPS static void gradient_rows(const float *restrict dy, const float *restrict x, const float *restrict mean, const float *restrict a,
+                                       const float *restrict b, const float *restrict k, float *restrict dx, int64_t rows, int64_t channels) {
   for (int64_t r = 0; r < rows; ++r) {
     const float *restrict dy_row = dy + r * channels, *restrict x_row = x + r * channels;
-    float *restrict to = out + r * channels;
+    float *restrict to = dx + r * channels;
     for (int64_t c = 0; c < channels; ++c) to[c] = a[c] * dy_row[c] + b[c] * (x_row[c] - mean[c]) + k[c];
   }
 }
@@ -41,16 +41,37 @@ VECTOR_LOOPS static void add_gradient_sums(double *restrict sums, const float *r
   }
 }
 
+// Reads a call's arguments (heap, descriptor d, epsilon) and d's `size` values of x in `channels` channels.
+static int read_call(napi_env env, napi_callback_info info, Args *args, napi_value *d, double *epsilon, int64_t *size, int64_t *channels) {
+  if (!read_args(env, info, 3, args)) return 0;
+  *d = object_arg(args, 1);
+  *epsilon = number_arg(args, 2);
+  *size = int_field(args, *d, "size");
+  *channels = int_field(args, *d, "channels");
+  if (!args->failed && (*size <= 0 || *channels <= 0 || *size % *channels != 0)) fail(args, "invalid arguments");
+  return !args->failed;
+}
+
+// Two float64 sums per channel, zeroed, and `floats` float32 values per channel; 0 with a RangeError when memory
+// runs out.
+static int channel_buffers(Args *args, int64_t channels, int64_t floats, double **sums, float **values) {
+  *sums = calloc((size_t)channels * 2, sizeof(double));
+  *values = malloc((size_t)(channels * floats) * sizeof(float));
+  if (*sums != NULL && *values != NULL) return 1;
+  free(*sums);
+  free(*values);
+  return fail(args, "out of memory");
+}
+
 // batchNormTraining(heap, {x, scale, offset, out, mean, variance, size, channels}, epsilon): mean and variance (biased,
 // as tfjs's moments) of each channel over the batch, out = offset + (x - mean)·scale/sqrt(variance + epsilon). Sums
 // in float64, one pass for the statistics and one for the output.
 napi_value batch_norm_training(napi_env env, napi_callback_info info) {
   Args args;
-  if (!read_args(env, info, 3, &args)) return NULL;
-  const napi_value d = object_arg(&args, 1);
-  const double epsilon = number_arg(&args, 2);
-  const int64_t size = int_field(&args, d, "size"), channels = int_field(&args, d, "channels");
-  if (!args.failed && (size <= 0 || channels <= 0 || size % channels != 0)) fail(&args, "invalid arguments");
+  napi_value d;
+  double epsilon;
+  int64_t size, channels;
+  if (!read_call(env, info, &args, &d, &epsilon, &size, &channels)) return NULL;
   const float *x = region(&args, int_field(&args, d, "x"), size);
   const float *scale = region(&args, int_field(&args, d, "scale"), channels);
   const float *offset = region(&args, int_field(&args, d, "offset"), channels);
@@ -60,28 +81,20 @@ napi_value batch_norm_training(napi_env env, napi_callback_info info) {
   apart(&args, out, size, x, size);
   apart(&args, mean, channels, x, size);
   apart(&args, variance, channels, x, size);
-  if (args.failed) return NULL;
+  double *sums;
+  float *factor;
+  if (args.failed || !channel_buffers(&args, channels, 1, &sums, &factor)) return NULL;
   const int64_t rows = size / channels;
-  double *sums = calloc((size_t)channels * 2, sizeof(double));
-  float *factors = malloc((size_t)channels * 3 * sizeof(float));
-  if (sums == NULL || factors == NULL) {
-    free(sums);
-    free(factors);
-    return fail(&args, "out of memory"), NULL;
-  }
-  float *zero = factors, *factor = factors + channels, *bias = factors + 2 * channels;
   add_moment_sums(sums, x, x, rows, channels);
   for (int64_t c = 0; c < channels; ++c) {
     const double shifted_mean = sums[c] / (double)rows;
     mean[c] = (float)(x[c] + shifted_mean);
     variance[c] = (float)fmax(sums[channels + c] / (double)rows - shifted_mean * shifted_mean, 0.0);
-    zero[c] = 0.0f;
     factor[c] = (float)(scale[c] / sqrt((double)variance[c] + epsilon));
-    bias[c] = offset[c];
   }
-  affine_loop(x, x, mean, zero, factor, bias, out, rows, channels);
+  normalize_channels(x, mean, factor, offset, out, rows, channels);
   free(sums);
-  free(factors);
+  free(factor);
   return undefined(env);
 }
 
@@ -92,11 +105,10 @@ napi_value batch_norm_training(napi_env env, napi_callback_info info) {
 // Σ(x - mean)·dy/n) + dMean/n + 2·dVariance·(x - mean)/n. Sums in float64.
 napi_value batch_norm_training_grad(napi_env env, napi_callback_info info) {
   Args args;
-  if (!read_args(env, info, 3, &args)) return NULL;
-  const napi_value d = object_arg(&args, 1);
-  const double epsilon = number_arg(&args, 2);
-  const int64_t size = int_field(&args, d, "size"), channels = int_field(&args, d, "channels");
-  if (!args.failed && (size <= 0 || channels <= 0 || size % channels != 0)) fail(&args, "invalid arguments");
+  napi_value d;
+  double epsilon;
+  int64_t size, channels;
+  if (!read_call(env, info, &args, &d, &epsilon, &size, &channels)) return NULL;
   const float *x = region(&args, int_field(&args, d, "x"), size);
   const float *dy = region(&args, int_field(&args, d, "dy"), size);
   const float *mean = region(&args, int_field(&args, d, "mean"), channels);
@@ -114,15 +126,10 @@ napi_value batch_norm_training_grad(napi_env env, napi_callback_info info) {
     apart(&args, d_scale, channels, inputs[i], input_sizes[i]);
     apart(&args, d_offset, channels, inputs[i], input_sizes[i]);
   }
-  if (args.failed) return NULL;
+  double *sums;
+  float *factors;
+  if (args.failed || !channel_buffers(&args, channels, 3, &sums, &factors)) return NULL;
   const int64_t rows = size / channels;
-  double *sums = calloc((size_t)channels * 2, sizeof(double));
-  float *factors = malloc((size_t)channels * 3 * sizeof(float));
-  if (sums == NULL || factors == NULL) {
-    free(sums);
-    free(factors);
-    return fail(&args, "out of memory"), NULL;
-  }
   add_gradient_sums(sums, dy, x, mean, rows, channels);
   float *a = factors, *b = factors + channels, *k = factors + 2 * channels;
   for (int64_t c = 0; c < channels; ++c) {
@@ -133,7 +140,7 @@ napi_value batch_norm_training_grad(napi_env env, napi_callback_info info) {
     b[c] = (float)((2.0 * d_variance[c] - f * inv * inv * sums[channels + c]) / (double)rows);
     k[c] = (float)((d_mean[c] - f * sums[c]) / (double)rows);
   }
-  affine_loop(dy, x, mean, a, b, k, dx, rows, channels);
+  gradient_rows(dy, x, mean, a, b, k, dx, rows, channels);
   free(sums);
   free(factors);
   return undefined(env);

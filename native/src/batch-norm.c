@@ -4,8 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-VECTOR_LOOPS static void batch_norm_loop(const float *restrict x, const float *restrict mean, const float *restrict factor, const float *restrict offset,
-                                         float *restrict out, int64_t rows, int64_t channels) {
+VECTOR_LOOPS void normalize_channels(const float *restrict x, const float *restrict mean, const float *restrict factor, const float *restrict offset,
+                                    float *restrict out, int64_t rows, int64_t channels) {
   for (int64_t r = 0; r < rows; ++r) {
     const float *restrict row = x + r * channels;
     float *restrict to = out + r * channels;
@@ -36,7 +36,7 @@ napi_value batch_norm(napi_env env, napi_callback_info info) {
     factors[c] = (float)((scale ? scale[c] : 1.0) / sqrt((double)variance[c] + epsilon));
     factors[channels + c] = offset ? offset[c] : 0.0f;
   }
-  batch_norm_loop(x, mean, factors, factors + channels, out, size / channels, channels);
+  normalize_channels(x, mean, factors, factors + channels, out, size / channels, channels);
   free(factors);
   return undefined(env);
 }

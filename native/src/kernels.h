@@ -28,6 +28,10 @@ napi_value batch_norm_training_grad(napi_env env, napi_callback_info info);
 // kernels that fuse a bias gradient keep so that their bits match it.
 void add_column_sums(double *sums, const float *x, int64_t rows, int64_t columns);
 
+// out[r][c] = offset[c] + (x[r][c] - mean[c])·factor[c]: batch normalization of a [rows, channels] matrix with the
+// per-channel factor scale/sqrt(variance + ε).
+void normalize_channels(const float *x, const float *mean, const float *factor, const float *offset, float *out, int64_t rows, int64_t channels);
+
 // y[r][c] += bias[c] (bias not NULL), then relu when `relu`: the epilogue of a fused product, in place.
 void add_bias_activation(float *y, const float *bias, int64_t rows, int64_t columns, int relu);
 
