@@ -3,6 +3,7 @@
 // from tiles of pixels, with relu's gradient and the bias's taken on the way.
 #include "conv-direct.h"
 #include "kernels.h"
+#include "thread-pool.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@
 #define PIXELS 4
 // Output pixels per tile of the filter gradient: their taps and gradients stay in the first level of cache.
 #define TILE 32
+// Images whose filter sums are taken at once, each kept apart until they are added in order.
+#define ROUND_IMAGES 64
 
 // Blocks pass between always-inlined helpers only, so no call's ABI depends on the vector width GCC warns about.
 #if defined(__GNUC__)
@@ -99,13 +102,29 @@ WIDE_VECTOR_LOOPS static void pixels_outputs(const float taps[PIXELS][DIRECT_TAP
     }
 }
 
-void conv_direct(const Conv *c, const float *x, const float *filter, const float *bias, int relu, float *y) {
+typedef struct {
+  const Conv *c;
+  const float *x, *filter, *bias;
+  int relu;
+  float *y;
+} Forward;
+
+// One image's outputs (a piece of the forward pass: pixels do not depend on one another).
+static void forward_image(void *context, int worker, int64_t b) {
+  (void)worker;
+  const Forward *f = context;
+  const Conv *c = f->c;
   float taps[PIXELS][DIRECT_TAPS_MAX] = {{0}};
-  for (int64_t first = 0; first < c->batch_pixels; first += PIXELS) {
-    const int64_t count = min64(PIXELS, c->batch_pixels - first);
-    gather_taps(c, x, first, count, DIRECT_TAPS_MAX, taps[0]);
-    pixels_outputs((const float(*)[DIRECT_TAPS_MAX])taps, count, c->patch, filter, c->out_c, bias, relu, y + first * c->out_c);
+  for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += PIXELS) {
+    const int64_t count = min64(PIXELS, (b + 1) * c->pixels - first);
+    gather_taps(c, f->x, first, count, DIRECT_TAPS_MAX, taps[0]);
+    pixels_outputs((const float(*)[DIRECT_TAPS_MAX])taps, count, c->patch, f->filter, c->out_c, f->bias, f->relu, f->y + first * c->out_c);
   }
+}
+
+void conv_direct(const Conv *c, const float *x, const float *filter, const float *bias, int relu, float *y) {
+  Forward f = {c, x, filter, bias, relu, y};
+  thread_pool_pieces(c->batch, forward_image, &f);
 }
 
 // part[t][f] += Σ_p taps[p][t]·d[p][f] over a tile's `pixels` rows, summed from 0 in pixel order.
@@ -134,37 +153,88 @@ WIDE_VECTOR_LOOPS static void relu_gradient(const float *restrict dy, const floa
   }
 }
 
+typedef struct {
+  const Conv *c;
+  const float *x, *dy, *y;
+  // Each worker's tile of taps then of d (TILE·(taps + filters) floats), `tiles_stride` floats apart.
+  float *tiles;
+  // The round's images' filter sums, one after another, each in float32, `parts_stride` floats apart.
+  float *parts;
+  int64_t tiles_stride, parts_stride;
+  int64_t first_image;
+  // The bias's sums over the batch in float64, when wanted: taken with the images' on one thread (`bias_fused`), else
+  // by the first round's piece 0 (`bias_piece`) while other threads take the images'.
+  double *bias_sums;
+  int bias_fused, bias_piece;
+} Backward;
+
+// The `count` rows of d from pixel `first` on: dy's own, or dy·step(y) in `tile_d`.
+static const float *gradient_rows(const Backward *g, int64_t first, int64_t count, float *tile_d) {
+  const int64_t at = first * g->c->out_c;
+  if (g->y == NULL) return g->dy + at;
+  relu_gradient(g->dy + at, g->y + at, tile_d, count * g->c->out_c);
+  return tile_d;
+}
+
+// Image first_image + i's filter sums from 0, tile by tile, into part i (and the bias's sums, when fused).
+static void image_filter_sums(const Backward *g, int worker, int64_t i) {
+  const Conv *c = g->c;
+  const int64_t b = g->first_image + i, weights = c->patch * c->out_c;
+  float *tile_taps = g->tiles + worker * g->tiles_stride, *tile_d = tile_taps + TILE * c->patch;
+  float *part = g->parts + i * g->parts_stride;
+  memset(part, 0, (size_t)weights * sizeof(float));
+  for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += TILE) {
+    const int64_t count = min64(TILE, (b + 1) * c->pixels - first);
+    gather_taps(c, g->x, first, count, c->patch, tile_taps);
+    const float *d = gradient_rows(g, first, count, tile_d);
+    if (g->bias_fused) add_column_sums(g->bias_sums, d, count, c->out_c);
+    tile_filter_sums(tile_taps, d, count, c->patch, c->out_c, part);
+  }
+}
+
+// The bias's sums over the whole batch, in the order image_filter_sums takes them: a piece run beside the images'.
+static void bias_sums(const Backward *g, int worker) {
+  const Conv *c = g->c;
+  float *tile_d = g->tiles + worker * g->tiles_stride + TILE * c->patch;
+  for (int64_t first = 0; first < c->batch_pixels; first += TILE) {
+    const int64_t count = min64(TILE, c->batch_pixels - first);
+    add_column_sums(g->bias_sums, gradient_rows(g, first, count, tile_d), count, c->out_c);
+  }
+}
+
+// The round's images, after the bias's sums when they are this round's piece 0.
+static void backward_piece(void *context, int worker, int64_t piece) {
+  const Backward *g = context;
+  if (!g->bias_piece) image_filter_sums(g, worker, piece);
+  else if (piece == 0) bias_sums(g, worker);
+  else image_filter_sums(g, worker, piece - 1);
+}
+
 int conv_direct_backprop_filter(Args *args, const Conv *c, const float *x, const float *dy, const float *y, float *dw, float *dbias) {
   const int64_t taps = c->patch, filters = c->out_c, weights = taps * filters;
   if (weights == 0) return 1;
-  float *tile_taps = malloc((size_t)TILE * taps * sizeof(float));
-  float *tile_d = malloc((size_t)TILE * filters * sizeof(float));
-  float *part = malloc((size_t)weights * sizeof(float));
+  const int threads = thread_pool_size();
+  const int64_t round = min64(ROUND_IMAGES, c->batch);
+  const int64_t tiles_stride = worker_row_floats(TILE * (taps + filters)), parts_stride = worker_row_floats(weights);
+  float *tiles = worker_rows(threads, tiles_stride);
+  float *parts = worker_rows(round, parts_stride);
   double *sums = calloc((size_t)(weights + filters), sizeof(double));
-  if (tile_taps == NULL || tile_d == NULL || part == NULL || sums == NULL) {
-    free(tile_taps), free(tile_d), free(part), free(sums);
+  if (tiles == NULL || parts == NULL || sums == NULL) {
+    free(tiles), free(parts), free(sums);
     return fail(args, "out of memory");
   }
-  for (int64_t b = 0; b < c->batch; ++b) {
-    memset(part, 0, (size_t)weights * sizeof(float));
-    for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += TILE) {
-      const int64_t count = min64(TILE, (b + 1) * c->pixels - first), at = first * filters;
-      gather_taps(c, x, first, count, taps, tile_taps);
-      const float *d = dy + at;
-      if (y != NULL) {
-        relu_gradient(dy + at, y + at, tile_d, count * filters);
-        d = tile_d;
-      }
-      if (dbias != NULL) add_column_sums(sums + weights, d, count, filters);
-      tile_filter_sums(tile_taps, d, count, taps, filters, part);
-    }
-    // Each image's sums in float32, the batch's in float64.
-    for (int64_t i = 0; i < weights; ++i) sums[i] += part[i];
+  Backward g = {c, x, dy, y, tiles, parts, tiles_stride, parts_stride, 0, sums + weights, dbias != NULL && threads == 1, dbias != NULL && threads > 1};
+  for (; g.first_image < c->batch; g.first_image += round, g.bias_piece = 0) {
+    const int64_t images = min64(round, c->batch - g.first_image);
+    thread_pool_pieces(images + g.bias_piece, backward_piece, &g);
+    // Each image's sums in float32, the batch's in float64, in image order whatever thread took each image.
+    for (int64_t i = 0; i < images; ++i)
+      for (int64_t w = 0; w < weights; ++w) sums[w] += parts[i * parts_stride + w];
   }
   for (int64_t i = 0; i < weights; ++i) dw[i] = (float)sums[i];
   if (dbias != NULL)
     for (int64_t f = 0; f < filters; ++f) dbias[f] = (float)sums[weights + f];
-  free(tile_taps), free(tile_d), free(part), free(sums);
+  free(tiles), free(parts), free(sums);
   return 1;
 }
 

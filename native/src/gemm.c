@@ -29,7 +29,10 @@ int gemm_dims_fit(Args *args, int count, const int64_t *dims) {
   return !args->failed;
 }
 
-void gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float beta, float *c) {
+int gemm_prepare_workers(Args *args, int threads) { return !builtin_selected || builtin_prepare_workers(threads) || fail(args, "out of memory"); }
+
+// The product on `worker` alone, or split across the pool's threads when `worker` is -1.
+static void product(int worker, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float beta, float *c) {
   if (m == 0 || n == 0) return;
   if (k == 0) {
     // As in BLAS, a zero beta means C is not read: whatever it held (NaN included) becomes 0.
@@ -37,9 +40,18 @@ void gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float
     return;
   }
   if (builtin_selected) {
-    builtin_sgemm(builtin_kernel, trans_a, trans_b, m, n, k, a, b, beta, c);
+    if (worker < 0) builtin_sgemm(builtin_kernel, trans_a, trans_b, m, n, k, a, b, beta, c);
+    else builtin_sgemm_alone(worker, builtin_kernel, trans_a, trans_b, m, n, k, a, b, beta, c);
     return;
   }
   openblas(CBLAS_ROW_MAJOR, trans_a ? CBLAS_TRANS : CBLAS_NO_TRANS, trans_b ? CBLAS_TRANS : CBLAS_NO_TRANS, (int)m, (int)n, (int)k, 1.0f, a,
            (int)(trans_a ? m : k), b, (int)(trans_b ? k : n), beta, c, (int)n);
+}
+
+void gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float beta, float *c) {
+  product(-1, trans_a, trans_b, m, n, k, a, b, beta, c);
+}
+
+void gemm_alone(int worker, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float beta, float *c) {
+  product(worker, trans_a, trans_b, m, n, k, a, b, beta, c);
 }

@@ -13,6 +13,12 @@ void gemm_use_builtin(BuiltinKernel kernel);
 // gemm_dims_fit.
 void gemm(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float beta, float *c);
 
+// gemm on the calling worker of a thread-pool loop alone, never split further: for kernels that share out whole
+// products among the pool's threads. The same bits as gemm. gemm_prepare_workers(threads) readies workers 0 to
+// threads − 1 first (0 with a RangeError when memory runs out).
+int gemm_prepare_workers(Args *args, int threads);
+void gemm_alone(int worker, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b, float beta, float *c);
+
 // Whether a product is selected and each of `dims` fits BLAS's int (throws a RangeError otherwise).
 int gemm_dims_fit(Args *args, int count, const int64_t *dims);
 

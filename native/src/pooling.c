@@ -2,6 +2,7 @@
 // gradient goes to its first maximum in row-major order.
 #include "conv-geometry.h"
 #include "kernels.h"
+#include "thread-pool.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,43 @@ static int read_pool(Args *args, napi_value descriptor, Conv *c) {
   return 1;
 }
 
+// What an image's piece of max_pool (out = y) or max_pool_grad (out = dx, with dy and each worker's rows of
+// `scratch`: the best value and its offset per channel) reads and writes.
+typedef struct {
+  const Conv *c;
+  const float *x, *dy;
+  float *out;
+  int64_t dy_h, dy_w;
+  int disjoint;
+  float *scratch;
+} Pooling;
+
+// One image's windows' maxima (a piece of max_pool: images do not depend on one another).
+static void max_pool_image(void *context, int worker, int64_t b) {
+  (void)worker;
+  const Pooling *p = context;
+  const Conv *c = p->c;
+  const int64_t channels = c->in_c;
+  const int64_t window_h = (c->filter_h - 1) * c->dilation_h + 1, window_w = (c->filter_w - 1) * c->dilation_w + 1;
+  const float *image = p->x + b * c->in_h * c->in_w * channels;
+  for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
+    const int64_t r_corner = y_r * c->stride_h - c->pad_top;
+    const int64_t r_start = max64(0, r_corner), r_end = min64(c->in_h, r_corner + window_h);
+    for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
+      const int64_t c_corner = y_c * c->stride_w - c->pad_left;
+      const int64_t c_start = max64(0, c_corner), c_end = min64(c->in_w, c_corner + window_w);
+      float *restrict best = p->out + ((b * c->out_h + y_r) * c->out_w + y_c) * channels;
+      for (int64_t d = 0; d < channels; ++d) best[d] = -INFINITY;
+      for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
+        for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
+          const float *restrict values = image + (x_r * c->in_w + x_c) * channels;
+          for (int64_t d = 0; d < channels; ++d) best[d] = values[d] > best[d] ? values[d] : best[d];
+        }
+      }
+    }
+  }
+}
+
 // maxPool(heap, {x, y}, geometry): each window's maximum, as the cpu backend finds it: NaN is never picked, and a
 // window with nothing above -Infinity gives -Infinity.
 napi_value max_pool(napi_env env, napi_callback_info info) {
@@ -22,85 +60,92 @@ napi_value max_pool(napi_env env, napi_callback_info info) {
   if (!read_args(env, info, 3, &args)) return NULL;
   const napi_value tensors = object_arg(&args, 1);
   if (!read_pool(&args, object_arg(&args, 2), &c)) return NULL;
-  const int64_t channels = c.in_c;
   const float *x = region(&args, int_field(&args, tensors, "x"), c.input_size);
   float *y = region(&args, int_field(&args, tensors, "y"), c.output_size);
   apart(&args, y, c.output_size, x, c.input_size);
   if (args.failed || c.output_size == 0) return args.failed ? NULL : undefined(env);
-  const int64_t window_h = (c.filter_h - 1) * c.dilation_h + 1, window_w = (c.filter_w - 1) * c.dilation_w + 1;
-  for (int64_t b = 0; b < c.batch; ++b) {
-    const float *image = x + b * c.in_h * c.in_w * channels;
-    for (int64_t y_r = 0; y_r < c.out_h; ++y_r) {
-      const int64_t r_corner = y_r * c.stride_h - c.pad_top;
-      const int64_t r_start = max64(0, r_corner), r_end = min64(c.in_h, r_corner + window_h);
-      for (int64_t y_c = 0; y_c < c.out_w; ++y_c) {
-        const int64_t c_corner = y_c * c.stride_w - c.pad_left;
-        const int64_t c_start = max64(0, c_corner), c_end = min64(c.in_w, c_corner + window_w);
-        float *restrict best = y + ((b * c.out_h + y_r) * c.out_w + y_c) * channels;
-        for (int64_t d = 0; d < channels; ++d) best[d] = -INFINITY;
-        for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
-          for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
-            const float *restrict values = image + (x_r * c.in_w + x_c) * channels;
-            for (int64_t d = 0; d < channels; ++d) best[d] = values[d] > best[d] ? values[d] : best[d];
-          }
-        }
-      }
-    }
-  }
+  Pooling p = {&c, x, NULL, y, 0, 0, 0, NULL};
+  thread_pool_pieces(c.batch, max_pool_image, &p);
   return undefined(env);
 }
 
-// The windows of max_pool_grad: each one's first maximum per channel, then its gradient written or added into dx.
-VECTOR_LOOPS static void max_pool_grad_loops(const Conv *c, const float *x, const float *dy, float *dx, int64_t dy_h, int64_t dy_w, int disjoint,
-                                             float *restrict best, int32_t *restrict at) {
-  const int64_t channels = c->in_c;
+// Image b's windows in max_pool_grad: each one's first maximum per channel, then its gradient written or added into
+// dx.
+VECTOR_LOOPS static void max_pool_grad_windows(const Pooling *p, int64_t b, float *restrict best, int32_t *restrict at) {
+  const Conv *c = p->c;
+  const int64_t channels = c->in_c, dy_h = p->dy_h, dy_w = p->dy_w;
   const int64_t window_h = (c->filter_h - 1) * c->dilation_h + 1, window_w = (c->filter_w - 1) * c->dilation_w + 1;
-  for (int64_t b = 0; b < c->batch; ++b) {
-    const float *image = x + b * c->in_h * c->in_w * channels;
-    float *dx_image = dx + b * c->in_h * c->in_w * channels;
-    for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
-      const int64_t r_corner = y_r * c->stride_h - c->pad_top;
-      const int64_t r_start = max64(0, r_corner), r_end = min64(c->in_h, r_corner + window_h);
-      for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
-        const int64_t c_corner = y_c * c->stride_w - c->pad_left;
-        const int64_t c_start = max64(0, c_corner), c_end = min64(c->in_w, c_corner + window_w);
-        for (int64_t d = 0; d < channels; ++d) {
-          best[d] = -INFINITY;
-          at[d] = -1;
+  const float *dy = p->dy;
+  const float *image = p->x + b * c->in_h * c->in_w * channels;
+  float *dx_image = p->out + b * c->in_h * c->in_w * channels;
+  for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
+    const int64_t r_corner = y_r * c->stride_h - c->pad_top;
+    const int64_t r_start = max64(0, r_corner), r_end = min64(c->in_h, r_corner + window_h);
+    for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
+      const int64_t c_corner = y_c * c->stride_w - c->pad_left;
+      const int64_t c_start = max64(0, c_corner), c_end = min64(c->in_w, c_corner + window_w);
+      for (int64_t d = 0; d < channels; ++d) {
+        best[d] = -INFINITY;
+        at[d] = -1;
+      }
+      for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
+        for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
+          const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
+          const float *restrict values = image + pixel;
+          for (int64_t d = 0; d < channels; ++d) {
+            // Selects by mask rather than by condition, so that the loop has no control flow and vectorizes.
+            const int32_t take = -(int32_t)(values[d] > best[d]);
+            best[d] = values[d] > best[d] ? values[d] : best[d];
+            at[d] = (at[d] & ~take) | (pixel & take);
+          }
         }
+      }
+      const float *restrict dy_pixel = dy + ((b * dy_h + y_r) * dy_w + y_c) * channels;
+      if (p->disjoint) {
         for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
           for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
             const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
-            const float *restrict values = image + pixel;
+            float *restrict out = dx_image + pixel;
             for (int64_t d = 0; d < channels; ++d) {
-              // Selects by mask rather than by condition, so that the loop has no control flow and vectorizes.
-              const int32_t take = -(int32_t)(values[d] > best[d]);
-              best[d] = values[d] > best[d] ? values[d] : best[d];
-              at[d] = (at[d] & ~take) | (pixel & take);
+              // Loaded unconditionally so that the select needs no branch and vectorizes.
+              const float gradient = dy_pixel[d];
+              out[d] = at[d] == pixel ? gradient : 0.0f;
             }
           }
         }
-        const float *restrict dy_pixel = dy + ((b * dy_h + y_r) * dy_w + y_c) * channels;
-        if (disjoint) {
-          for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
-            for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
-              const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
-              float *restrict out = dx_image + pixel;
-              for (int64_t d = 0; d < channels; ++d) {
-                // Loaded unconditionally so that the select needs no branch and vectorizes.
-                const float gradient = dy_pixel[d];
-                out[d] = at[d] == pixel ? gradient : 0.0f;
-              }
-            }
-          }
-        } else {
-          for (int64_t d = 0; d < channels; ++d) {
-            if (at[d] >= 0) dx_image[at[d] + d] += dy_pixel[d];
-          }
+      } else {
+        for (int64_t d = 0; d < channels; ++d) {
+          if (at[d] >= 0) dx_image[at[d] + d] += dy_pixel[d];
         }
       }
     }
   }
+}
+
+// Image b's part of max_pool_grad (images do not depend on one another). Windows that do not overlap (pooling's
+// usual stride) each write their own pixels of dx once, gradient or zero, and only pixels outside every window need
+// zeroing first; overlapping ones add into a zeroed dx.
+static void max_pool_grad_image(void *context, int worker, int64_t b) {
+  const Pooling *p = context;
+  const Conv *c = p->c;
+  const int64_t channels = c->in_c, row_floats = c->in_w * channels;
+  const int64_t rows_first = min64(max64(0, -c->pad_top), c->in_h), rows_end = max64(rows_first, min64(c->in_h, c->out_h * c->stride_h - c->pad_top));
+  const int64_t cols_first = min64(max64(0, -c->pad_left), c->in_w), cols_end = max64(cols_first, min64(c->in_w, c->out_w * c->stride_w - c->pad_left));
+  for (int64_t x_r = 0; x_r < c->in_h; ++x_r) {
+    float *row = p->out + (b * c->in_h + x_r) * row_floats;
+    if (!p->disjoint || x_r < rows_first || x_r >= rows_end) {
+      memset(row, 0, (size_t)row_floats * sizeof(float));
+    } else {
+      memset(row, 0, (size_t)(cols_first * channels) * sizeof(float));
+      memset(row + cols_end * channels, 0, (size_t)((c->in_w - cols_end) * channels) * sizeof(float));
+    }
+  }
+  // Without output pixels nothing flows back (and the rows named need no visit).
+  if (c->pixels == 0) return;
+  const int64_t width = worker_row_floats(channels);
+  float *best = p->scratch + 2 * worker * width;
+  int32_t *at = (int32_t *)(best + width);
+  max_pool_grad_windows(p, b, best, at);
 }
 
 // maxPoolGrad(heap, {x, dy, dx, dyHeight, dyWidth}, geometry): routes each output's gradient to the first maximum
@@ -125,35 +170,12 @@ napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   apart(&args, dx, c.input_size, x, c.input_size);
   apart(&args, dx, c.input_size, dy, dy_size);
   if (args.failed || c.input_size == 0) return args.failed ? NULL : undefined(env);
-  // Windows that do not overlap (pooling's usual stride) each write their own pixels of dx once, gradient or zero,
-  // and only pixels outside every window need zeroing first; overlapping ones add into a zeroed dx.
-  const int disjoint = c.stride_h == c.filter_h && c.stride_w == c.filter_w;
-  const int64_t rows_first = min64(max64(0, -c.pad_top), c.in_h), rows_end = max64(rows_first, min64(c.in_h, c.out_h * c.stride_h - c.pad_top));
-  const int64_t cols_first = min64(max64(0, -c.pad_left), c.in_w), cols_end = max64(cols_first, min64(c.in_w, c.out_w * c.stride_w - c.pad_left));
-  for (int64_t b = 0; b < c.batch; ++b) {
-    for (int64_t x_r = 0; x_r < c.in_h; ++x_r) {
-      float *row = dx + (b * c.in_h + x_r) * c.in_w * channels;
-      if (!disjoint || x_r < rows_first || x_r >= rows_end) {
-        memset(row, 0, (size_t)(c.in_w * channels) * sizeof(float));
-      } else {
-        memset(row, 0, (size_t)(cols_first * channels) * sizeof(float));
-        memset(row + cols_end * channels, 0, (size_t)((c.in_w - cols_end) * channels) * sizeof(float));
-      }
-    }
-  }
   // Per output pixel, every channel at once: the best value and the offset of the input pixel it is at, so the
-  // compare and select run across channels (contiguous in NHWC) and vectorize.
-  // restrict and the masks below let the compiler vectorize; otherwise it branches on every compare.
-  float *restrict best = malloc((size_t)max64(1, channels) * sizeof(float));
-  int32_t *restrict at = malloc((size_t)max64(1, channels) * sizeof(int32_t));
-  if (best == NULL || at == NULL) {
-    free(best);
-    free(at);
-    return fail(&args, "out of memory"), NULL;
-  }
-  // Without output pixels nothing flows back (and the rows named need no visit).
-  if (c.pixels > 0) max_pool_grad_loops(&c, x, dy, dx, dy_h, dy_w, disjoint, best, at);
-  free(best);
-  free(at);
+  // compare and select run across channels (contiguous in NHWC) and vectorize; each worker has rows of its own.
+  float *scratch = worker_rows(2 * thread_pool_size(), worker_row_floats(channels));
+  if (scratch == NULL) return fail(&args, "out of memory"), NULL;
+  Pooling p = {&c, x, dy, dx, dy_h, dy_w, c.stride_h == c.filter_h && c.stride_w == c.filter_w, scratch};
+  thread_pool_pieces(c.batch, max_pool_grad_image, &p);
+  free(scratch);
   return undefined(env);
 }

@@ -27,6 +27,18 @@ static int buffers_of(int t) {
 
 int builtin_prepare(void) { return buffers_of(0); }
 
+int builtin_prepare_workers(int threads) {
+  for (int t = 0; t < threads; ++t)
+    if (!buffers_of(t)) return 0;
+  return 1;
+}
+
+void builtin_sgemm_alone(int worker, BuiltinKernel kernel, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float *a, const float *b,
+                         float beta, float *c) {
+  const Product product = {kernel, trans_a, trans_b, m, n, k, a, b, beta, c};
+  builtin_sgemm_block(&product, 0, m, 0, n, packed_a[worker], packed_b[worker]);
+}
+
 typedef struct {
   const Product *product;
   int split_rows;

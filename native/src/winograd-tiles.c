@@ -94,87 +94,81 @@ void winograd_transform_filter(const float *filter, int64_t in_c, int64_t out_c,
   }
 }
 
-void winograd_transform_input(const Correlation *r, const float *x, int64_t first, int64_t end, float *v, float *work) {
+void winograd_transform_input(const Correlation *r, const float *x, int64_t first, int64_t end, int64_t b, float *v, float *work) {
   const int64_t k = r->in_c, plane = (end - first) * r->tiles * k;
   float *gathered = work, *rows = work + TAPS * k;
-  for (int64_t b = first; b < end; ++b) {
-    const float *image = x + b * r->in_h * r->in_w * k;
-    for (int64_t th = 0; th < r->tiles_h; ++th) {
-      const int64_t top = th * 4 - r->pad_top;
-      for (int64_t tw = 0; tw < r->tiles_w; ++tw) {
-        const int64_t left = tw * 4 - r->pad_left, tile = ((b - first) * r->tiles_h + th) * r->tiles_w + tw;
-        const float *d;
-        int64_t row_stride;
-        if (top >= 0 && left >= 0 && top + TILE <= r->in_h && left + TILE <= r->in_w) {
-          d = image + (top * r->in_w + left) * k;
-          row_stride = r->in_w * k;
-        } else {
-          // A tile over the padding or the edge: its taps outside the input are zeros. A row's taps are contiguous.
-          const int64_t inside = max64(0, -left), outside = min64(TILE, r->in_w - left);
-          for (int64_t a = 0; a < TILE; ++a) {
-            float *to = gathered + a * TILE * k;
-            const int64_t row = top + a;
-            if (row < 0 || row >= r->in_h || inside >= outside) {
-              memset(to, 0, (size_t)(TILE * k) * sizeof(float));
-              continue;
-            }
-            memset(to, 0, (size_t)(inside * k) * sizeof(float));
-            memcpy(to + inside * k, image + (row * r->in_w + left + inside) * k, (size_t)((outside - inside) * k) * sizeof(float));
-            memset(to + outside * k, 0, (size_t)((TILE - outside) * k) * sizeof(float));
+  const float *image = x + b * r->in_h * r->in_w * k;
+  for (int64_t th = 0; th < r->tiles_h; ++th) {
+    const int64_t top = th * 4 - r->pad_top;
+    for (int64_t tw = 0; tw < r->tiles_w; ++tw) {
+      const int64_t left = tw * 4 - r->pad_left, tile = ((b - first) * r->tiles_h + th) * r->tiles_w + tw;
+      const float *d;
+      int64_t row_stride;
+      if (top >= 0 && left >= 0 && top + TILE <= r->in_h && left + TILE <= r->in_w) {
+        d = image + (top * r->in_w + left) * k;
+        row_stride = r->in_w * k;
+      } else {
+        // A tile over the padding or the edge: its taps outside the input are zeros. A row's taps are contiguous.
+        const int64_t inside = max64(0, -left), outside = min64(TILE, r->in_w - left);
+        for (int64_t a = 0; a < TILE; ++a) {
+          float *to = gathered + a * TILE * k;
+          const int64_t row = top + a;
+          if (row < 0 || row >= r->in_h || inside >= outside) {
+            memset(to, 0, (size_t)(TILE * k) * sizeof(float));
+            continue;
           }
-          d = gathered;
-          row_stride = TILE * k;
+          memset(to, 0, (size_t)(inside * k) * sizeof(float));
+          memcpy(to + inside * k, image + (row * r->in_w + left + inside) * k, (size_t)((outside - inside) * k) * sizeof(float));
+          memset(to + outside * k, 0, (size_t)((TILE - outside) * k) * sizeof(float));
         }
-        for (int64_t c = 0; c < TILE; ++c) input_rows(d + c * k, row_stride, rows + c * k, TILE * k, k);
-        for (int64_t a = 0; a < TILE; ++a) input_rows(rows + a * TILE * k, k, v + a * TILE * plane + tile * k, plane, k);
+        d = gathered;
+        row_stride = TILE * k;
       }
+      for (int64_t c = 0; c < TILE; ++c) input_rows(d + c * k, row_stride, rows + c * k, TILE * k, k);
+      for (int64_t a = 0; a < TILE; ++a) input_rows(rows + a * TILE * k, k, v + a * TILE * plane + tile * k, plane, k);
     }
   }
 }
 
-void winograd_transform_output(const Correlation *r, const float *m, int64_t first, int64_t end, float *y, float *work) {
+void winograd_transform_output(const Correlation *r, const float *m, int64_t first, int64_t end, int64_t b, float *y, float *work) {
   const int64_t n = r->out_c, plane = (end - first) * r->tiles * n;
   float *rows = work, *block = work + 4 * TILE * n;
-  for (int64_t b = first; b < end; ++b) {
-    float *image = y + b * r->out_h * r->out_w * n;
-    for (int64_t th = 0; th < r->tiles_h; ++th) {
-      for (int64_t tw = 0; tw < r->tiles_w; ++tw) {
-        const int64_t tile = ((b - first) * r->tiles_h + th) * r->tiles_w + tw, top = th * 4, left = tw * 4;
-        for (int64_t c = 0; c < TILE; ++c) output_rows(m + c * plane + tile * n, TILE * plane, rows + c * n, TILE * n, n);
-        const int64_t height = min64(4, r->out_h - top), width = min64(4, r->out_w - left);
-        if (height == 4 && width == 4) {
-          for (int64_t a = 0; a < 4; ++a) output_rows(rows + a * TILE * n, n, image + ((top + a) * r->out_w + left) * n, n, n);
-          continue;
-        }
-        // A block over the output's edge: only its pixels inside are written.
-        for (int64_t a = 0; a < 4; ++a) output_rows(rows + a * TILE * n, n, block + a * 4 * n, n, n);
-        for (int64_t a = 0; a < height; ++a)
-          memcpy(image + ((top + a) * r->out_w + left) * n, block + a * 4 * n, (size_t)(width * n) * sizeof(float));
+  float *image = y + b * r->out_h * r->out_w * n;
+  for (int64_t th = 0; th < r->tiles_h; ++th) {
+    for (int64_t tw = 0; tw < r->tiles_w; ++tw) {
+      const int64_t tile = ((b - first) * r->tiles_h + th) * r->tiles_w + tw, top = th * 4, left = tw * 4;
+      for (int64_t c = 0; c < TILE; ++c) output_rows(m + c * plane + tile * n, TILE * plane, rows + c * n, TILE * n, n);
+      const int64_t height = min64(4, r->out_h - top), width = min64(4, r->out_w - left);
+      if (height == 4 && width == 4) {
+        for (int64_t a = 0; a < 4; ++a) output_rows(rows + a * TILE * n, n, image + ((top + a) * r->out_w + left) * n, n, n);
+        continue;
       }
+      // A block over the output's edge: only its pixels inside are written.
+      for (int64_t a = 0; a < 4; ++a) output_rows(rows + a * TILE * n, n, block + a * 4 * n, n, n);
+      for (int64_t a = 0; a < height; ++a)
+        memcpy(image + ((top + a) * r->out_w + left) * n, block + a * 4 * n, (size_t)(width * n) * sizeof(float));
     }
   }
 }
 
-void winograd_transform_gradient(const Correlation *r, const float *dy, int64_t first, int64_t end, float *w, float *work) {
+void winograd_transform_gradient(const Correlation *r, const float *dy, int64_t first, int64_t end, int64_t b, float *w, float *work) {
   const int64_t n = r->out_c, plane = (end - first) * r->tiles * n;
   float *gathered = work, *rows = work + 16 * n;
-  for (int64_t b = first; b < end; ++b) {
-    const float *image = dy + b * r->out_h * r->out_w * n;
-    for (int64_t th = 0; th < r->tiles_h; ++th) {
-      for (int64_t tw = 0; tw < r->tiles_w; ++tw) {
-        const int64_t tile = ((b - first) * r->tiles_h + th) * r->tiles_w + tw, top = th * 4, left = tw * 4;
-        const int64_t height = min64(4, r->out_h - top), width = min64(4, r->out_w - left);
-        const float *y = image + (top * r->out_w + left) * n;
-        int64_t row_stride = r->out_w * n;
-        if (height < 4 || width < 4) {
-          memset(gathered, 0, (size_t)(16 * n) * sizeof(float));
-          for (int64_t a = 0; a < height; ++a) memcpy(gathered + a * 4 * n, y + a * row_stride, (size_t)(width * n) * sizeof(float));
-          y = gathered;
-          row_stride = 4 * n;
-        }
-        for (int64_t c = 0; c < 4; ++c) gradient_rows(y + c * n, row_stride, rows + c * n, 4 * n, n);
-        for (int64_t a = 0; a < TILE; ++a) gradient_rows(rows + a * 4 * n, n, w + a * TILE * plane + tile * n, plane, n);
+  const float *image = dy + b * r->out_h * r->out_w * n;
+  for (int64_t th = 0; th < r->tiles_h; ++th) {
+    for (int64_t tw = 0; tw < r->tiles_w; ++tw) {
+      const int64_t tile = ((b - first) * r->tiles_h + th) * r->tiles_w + tw, top = th * 4, left = tw * 4;
+      const int64_t height = min64(4, r->out_h - top), width = min64(4, r->out_w - left);
+      const float *y = image + (top * r->out_w + left) * n;
+      int64_t row_stride = r->out_w * n;
+      if (height < 4 || width < 4) {
+        memset(gathered, 0, (size_t)(16 * n) * sizeof(float));
+        for (int64_t a = 0; a < height; ++a) memcpy(gathered + a * 4 * n, y + a * row_stride, (size_t)(width * n) * sizeof(float));
+        y = gathered;
+        row_stride = 4 * n;
       }
+      for (int64_t c = 0; c < 4; ++c) gradient_rows(y + c * n, row_stride, rows + c * n, 4 * n, n);
+      for (int64_t a = 0; a < TILE; ++a) gradient_rows(rows + a * 4 * n, n, w + a * TILE * plane + tile * n, plane, n);
     }
   }
 }

@@ -4,6 +4,8 @@
 #include "winograd-tiles.h"
 #include "gemm.h"
 #include "scratch.h"
+#include "thread-pool.h"
+#include <stdint.h>
 
 // Channels on each side below which patch matrices stay quicker: the transformed products' inner dimension is the
 // input's channels, and small ones leave the matrix product mostly packing.
@@ -65,70 +67,137 @@ WinogradCut winograd_cut(const Conv *c, int backprop_input) {
   return (WinogradCut){r.tiles, min64(r.batch, chunk_images(&r))};
 }
 
-// y = x correlated with the filter whose transform is u[36][in_c][out_c], a chunk of images at a time.
-static void correlate(const Correlation *r, const float *x, const float *u, float *y, float *buffers) {
-  const int64_t chunk = chunk_images(r);
-  float *work = buffers, *v = work + work_size(r);
-  for (int64_t first = 0; first < r->batch; first += chunk) {
-    const int64_t end = min64(r->batch, first + chunk), tiles = (end - first) * r->tiles;
-    float *m = v + TAPS * tiles * r->in_c;
-    winograd_transform_input(r, x, first, end, v, work);
-    for (int64_t t = 0; t < TAPS; ++t)
-      gemm(0, 0, tiles, r->out_c, r->in_c, v + t * tiles * r->in_c, u + t * r->in_c * r->out_c, 0.0f, m + t * tiles * r->out_c);
-    winograd_transform_output(r, m, first, end, y, work);
-  }
+// A chunk of a correlation or filter gradient, shared out among the pool's threads in three kinds of pieces: images
+// transformed into the chunk's transformed space (or out of it), and the 36 products there, each whole on one thread.
+typedef struct {
+  const Correlation *r;
+  const float *in, *u, *dy;
+  float *out, *v, *m;
+  // Each worker's rows for the transforms, `work_stride` floats apart.
+  float *work;
+  int64_t work_stride, first, end, plane;
+  float beta;
+} Chunk;
+
+static float *work_of(const Chunk *k, int worker) { return k->work + worker * k->work_stride; }
+
+static void transform_input_image(void *context, int worker, int64_t i) {
+  const Chunk *k = context;
+  winograd_transform_input(k->r, k->in, k->first, k->end, k->first + i, k->v, work_of(k, worker));
 }
 
-// Floats a correlation needs: the filter's transform (and `extra` more), the work rows, and one chunk's tiles.
-static float *buffers_for(Args *args, const Correlation *r, int64_t extra) {
-  const int64_t chunk = min64(r->batch, chunk_images(r));
-  return scratch_floats(args, TAPS * r->in_c * r->out_c + extra + work_size(r) + chunk * per_image(r));
+static void transform_output_image(void *context, int worker, int64_t i) {
+  const Chunk *k = context;
+  winograd_transform_output(k->r, k->m, k->first, k->end, k->first + i, k->out, work_of(k, worker));
+}
+
+// Both sides of the filter gradient's products: the input's tiles into v, the output gradient's into m.
+static void transform_both_image(void *context, int worker, int64_t i) {
+  const Chunk *k = context;
+  winograd_transform_input(k->r, k->in, k->first, k->end, k->first + i, k->v, work_of(k, worker));
+  winograd_transform_gradient(k->r, k->dy, k->first, k->end, k->first + i, k->m, work_of(k, worker));
+}
+
+// Tap t's product of the correlation: m[t] = v[t]·u[t] over the chunk's tiles.
+static void correlation_product(void *context, int worker, int64_t t) {
+  const Chunk *k = context;
+  const Correlation *r = k->r;
+  const int64_t tiles = (k->end - k->first) * r->tiles;
+  gemm_alone(worker, 0, 0, tiles, r->out_c, r->in_c, k->v + t * tiles * r->in_c, k->u + t * r->in_c * r->out_c, 0.0f, k->m + t * tiles * r->out_c);
+}
+
+// Tap t's product of the filter gradient: out[t] = v[t]ᵀ·m[t] + beta·out[t], summed over the chunk's tiles.
+static void filter_gradient_product(void *context, int worker, int64_t t) {
+  const Chunk *k = context;
+  const Correlation *r = k->r;
+  const int64_t tiles = (k->end - k->first) * r->tiles;
+  gemm_alone(worker, 1, 0, r->in_c, r->out_c, tiles, k->v + t * tiles * r->in_c, k->m + t * tiles * r->out_c, k->beta, k->out + t * k->plane);
+}
+
+// Floats a correlation needs: the filter's transform (and `extra` more), each worker's work rows, and one chunk's
+// tiles; NULL with a RangeError when memory runs out. Sets the chunk's work rows and its transformed space.
+static float *buffers_for(Args *args, const Correlation *r, int64_t extra, Chunk *k) {
+  const int threads = thread_pool_size();
+  if (!gemm_prepare_workers(args, threads)) return NULL;
+  const int64_t chunk = min64(r->batch, chunk_images(r)), stride = worker_row_floats(work_size(r)), front = TAPS * r->in_c * r->out_c + extra;
+  // 16 floats more, for the work rows to start on a cache line (worker_row_floats).
+  float *buffers = scratch_floats(args, front + 16 + threads * stride + chunk * per_image(r));
+  if (buffers == NULL) return NULL;
+  k->r = r;
+  k->work = (float *)(((uintptr_t)(buffers + front) + 63) & ~(uintptr_t)63);
+  k->work_stride = stride;
+  k->v = k->work + threads * stride;
+  return buffers;
+}
+
+// Sets the chunk to images [first, first + chunk_images) and the layout of its transformed space: v's 36 planes of
+// tiles × in_c, then m's of tiles × out_c.
+static void chunk_at(Chunk *k, int64_t first) {
+  const Correlation *r = k->r;
+  k->first = first;
+  k->end = min64(r->batch, first + chunk_images(r));
+  k->m = k->v + TAPS * (k->end - k->first) * r->tiles * r->in_c;
+}
+
+// out = in correlated with the filter whose transform is u[36][in_c][out_c], a chunk of images at a time.
+static void correlate(Chunk *k, const float *in, const float *u, float *out) {
+  k->in = in;
+  k->u = u;
+  k->out = out;
+  for (int64_t first = 0; first < k->r->batch; first = k->end) {
+    chunk_at(k, first);
+    thread_pool_pieces(k->end - k->first, transform_input_image, k);
+    thread_pool_pieces(TAPS, correlation_product, k);
+    thread_pool_pieces(k->end - k->first, transform_output_image, k);
+  }
 }
 
 int winograd_conv2d(Args *args, const Conv *c, const float *x, const float *filter, float *y) {
   const Correlation r = forward_of(c);
-  float *buffers = buffers_for(args, &r, 0);
-  if (buffers == NULL) return 0;
-  float *u = buffers, *rest = u + TAPS * r.in_c * r.out_c;
-  winograd_transform_filter(filter, r.in_c, r.out_c, u, rest);
-  correlate(&r, x, u, y, rest);
+  Chunk k = {0};
+  float *u = buffers_for(args, &r, 0, &k);
+  if (u == NULL) return 0;
+  winograd_transform_filter(filter, r.in_c, r.out_c, u, k.work);
+  correlate(&k, x, u, y);
   return 1;
 }
 
 int winograd_conv2d_backprop_input(Args *args, const Conv *c, const float *dy, const float *filter, float *dx) {
   const Correlation r = backprop_input_of(c);
   const int64_t taps = 9 * r.in_c * r.out_c;
-  float *buffers = buffers_for(args, &r, taps);
-  if (buffers == NULL) return 0;
+  Chunk k = {0};
+  float *u = buffers_for(args, &r, taps, &k);
+  if (u == NULL) return 0;
   // The filter turned half a turn with its channels swapped: turned[u][v][co][ci] = filter[2 − u][2 − v][ci][co].
-  float *u = buffers, *turned = u + TAPS * r.in_c * r.out_c, *rest = turned + taps;
+  float *turned = u + TAPS * r.in_c * r.out_c;
   for (int64_t tap = 0; tap < 9; ++tap) {
     const float *from = filter + (8 - tap) * c->in_c * c->out_c;
     float *to = turned + tap * c->out_c * c->in_c;
     for (int64_t ci = 0; ci < c->in_c; ++ci)
       for (int64_t co = 0; co < c->out_c; ++co) to[co * c->in_c + ci] = from[ci * c->out_c + co];
   }
-  winograd_transform_filter(turned, r.in_c, r.out_c, u, rest);
-  correlate(&r, dy, u, dx, rest);
+  winograd_transform_filter(turned, r.in_c, r.out_c, u, k.work);
+  correlate(&k, dy, u, dx);
   return 1;
 }
 
 int winograd_conv2d_backprop_filter(Args *args, const Conv *c, const float *x, const float *dy, float *dw) {
   const Correlation r = forward_of(c);
-  const int64_t plane = r.in_c * r.out_c;
-  float *buffers = buffers_for(args, &r, 0);
-  if (buffers == NULL) return 0;
+  Chunk k = {0};
   // sums[36][in_c][out_c]: Σ over every tile of the batch of its transformed input times its transformed gradient.
-  float *sums = buffers, *work = sums + TAPS * plane, *v = work + work_size(&r);
-  const int64_t chunk = chunk_images(&r);
-  for (int64_t first = 0; first < r.batch; first += chunk) {
-    const int64_t end = min64(r.batch, first + chunk), tiles = (end - first) * r.tiles;
-    float *w = v + TAPS * tiles * r.in_c;
-    winograd_transform_input(&r, x, first, end, v, work);
-    winograd_transform_gradient(&r, dy, first, end, w, work);
-    for (int64_t t = 0; t < TAPS; ++t)
-      gemm(1, 0, r.in_c, r.out_c, tiles, v + t * tiles * r.in_c, w + t * tiles * r.out_c, first == 0 ? 0.0f : 1.0f, sums + t * plane);
+  float *sums = buffers_for(args, &r, 0, &k);
+  if (sums == NULL) return 0;
+  k.in = x;
+  k.dy = dy;
+  k.out = sums;
+  k.plane = r.in_c * r.out_c;
+  // Each tap's sum is taken chunk after chunk by its own product, so the order of its terms is the same on any thread.
+  for (int64_t first = 0; first < r.batch; first = k.end) {
+    chunk_at(&k, first);
+    k.beta = first == 0 ? 0.0f : 1.0f;
+    thread_pool_pieces(k.end - k.first, transform_both_image, &k);
+    thread_pool_pieces(TAPS, filter_gradient_product, &k);
   }
-  winograd_transform_filter_gradient(sums, r.in_c, r.out_c, dw, work);
+  winograd_transform_filter_gradient(sums, r.in_c, r.out_c, dw, k.work);
   return 1;
 }

@@ -18,7 +18,7 @@ import { cpuKernels, KernelChoice } from './kernel-choices';
 import { PytorchPeer } from './pytorch-peer';
 import { timeStudy } from './study-timing';
 import { PassTiming, timeTrainingPass } from './training-pass-timing';
-import { threadTable, timeProductThreads, timeStepThreads, timeStudyThreads } from './thread-timing';
+import { StepThreadTiming, threadTable, timeProductThreads, timeStepThreads, timeStudyThreads } from './thread-timing';
 
 /** The pure-JS backend trains at a few dozen images per second: time it on fewer. */
 const CPU_IMAGES = 256;
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       type: 'boolean',
       default: false,
       describe:
-        'Only time lending idle cores: the built-in product on 1 and 2 threads, per step and over a study whose last fold trains alone (bench/threads.json).',
+        "Only time lending idle cores: the built-in product on 1 and 2 threads, then each of --models' steps and a study whose last fold trains alone with the product `auto` picks (bench/threads.json).",
     })
     .option('rounds', {
       type: 'number',
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(timing)}\n`);
     return;
   }
-  if (args.threads) return benchThreads(args.images, args.rounds);
+  if (args.threads) return benchThreads(args.models, args.images, args.rounds);
   const kernels = cpuKernels();
   const peer = new PytorchPeer(args.peer, kernels.bestCoreType);
   if (peer.unavailable) progress(`PyTorch peer not run: ${peer.unavailable}`);
@@ -171,13 +171,16 @@ function kernelComparison(choices: KernelChoice[], images: number, rounds: numbe
   });
 }
 
-async function benchThreads(images: number, rounds: number): Promise<void> {
+async function benchThreads(models: string[], images: number, rounds: number): Promise<void> {
   setConsoleLevel('warn');
   process.stderr.write(`timing the baseline's products on 1 and 2 threads...\n`);
   const products = await timeProductThreads(10 * rounds);
-  process.stderr.write(`timing baseline steps on 1 and 2 threads, ${rounds} rounds of ${images} images...\n`);
-  const steps = await timeStepThreads(images, rounds);
-  const sets = ['runtime.backend=native', 'runtime.blas=builtin', 'evaluation.folds=3'];
+  const steps: StepThreadTiming[] = [];
+  for (const model of models) {
+    process.stderr.write(`timing ${model} steps on 1 and 2 threads, ${rounds} rounds of ${images} images...\n`);
+    steps.push(await timeStepThreads(model, images, rounds));
+  }
+  const sets = ['runtime.backend=native', 'evaluation.folds=3'];
   process.stderr.write(`timing quick ${sets.join(' ')} with and without lent cores...\n`);
   const study = await timeStudyThreads('quick', sets, Math.max(1, Math.round(rounds / 2)), fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-bench-')));
   const out = 'bench/threads.json';

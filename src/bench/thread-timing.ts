@@ -1,8 +1,8 @@
 /**
- * `npm run bench -- --threads`: whether lending idle cores pays. Times the baseline model's training steps with the
- * built-in product on one thread and on two (each of its products, and whole steps), and a study whose last fold
- * trains alone with and without the lent core, each pair back to back and in alternating order, so both sides see
- * the same load.
+ * `npm run bench -- --threads`: whether lending idle cores pays. Times the baseline's products with the built-in
+ * product on one thread and on two, each model's whole training steps with the product `auto` picks, and a study
+ * whose last fold trains alone with and without the lent core, each pair back to back and in alternating order, so
+ * both sides see the same load.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -16,6 +16,9 @@ import { LocalScheduler } from '../pipeline/scheduling/local-scheduler';
 import { trialTraining } from '../pipeline/trial-training';
 
 export interface StepThreadTiming {
+  model: string;
+  /** The matrix product the steps ran with. */
+  blas: string;
   batchSize: number;
   imagesPerRound: number;
   /** Wall milliseconds per step in each round, and the process's CPU milliseconds per step (both threads counted). */
@@ -73,13 +76,15 @@ export async function timeProductThreads(rounds: number): Promise<ProductThreadT
   });
 }
 
-/** Trains the baseline for `rounds` pairs of passes over `images` images, one thread against two (ABBA order). */
-export async function timeStepThreads(images: number, rounds: number): Promise<StepThreadTiming> {
-  const { spec, file } = await loadExperiment('baseline');
-  const info = await selectBackend('native', { quiet: true, blas: 'builtin' });
+/** Trains `model` for `rounds` pairs of passes over `images` images, one thread against two (ABBA order). */
+export async function timeStepThreads(model: string, images: number, rounds: number): Promise<StepThreadTiming> {
+  const { spec, file } = await loadExperiment(model);
+  const info = await selectBackend('native', { quiet: true, blas: spec.runtime.blas });
   const trial = trialTraining(new RunContext(spec, file, RunFolder.open('bench'), info), 'bench');
   const steps = images / spec.training.batchSize;
   const timing: StepThreadTiming = {
+    model,
+    blas: info.blas ? `${info.blas.library} ${info.blas.kernels}` : info.name,
     batchSize: spec.training.batchSize,
     imagesPerRound: images,
     oneThread: { wallMs: [], cpuMs: [] },
@@ -130,7 +135,7 @@ export async function timeStudyThreads(config: string, sets: string[], repeats: 
   return { config, sets, seconds };
 }
 
-export function threadTable(products: ProductThreadTiming[], steps: StepThreadTiming, study: StudyThreadTiming): string {
+export function threadTable(products: ProductThreadTiming[], steps: StepThreadTiming[], study: StudyThreadTiming): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const lines = [
     `${cpu}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at the end`,
@@ -142,13 +147,15 @@ export function threadTable(products: ProductThreadTiming[], steps: StepThreadTi
       (p) => `| ${p.product} | ${p.shape.join('×')} | ${p.oneThreadUs} | ${p.twoThreadsUs} | ${round2(p.oneThreadUs / p.twoThreadsUs)}× |`,
     ),
     '',
-    `baseline training step (batch ${steps.batchSize}), built-in product, ${steps.oneThread.wallMs.length} rounds of ${steps.imagesPerRound} images:`,
-    `| threads | wall ms/step (median) | fastest round | each round | CPU ms/step (median) |`,
-    `|---|---|---|---|---|`,
-    `| 1 | ${median(steps.oneThread.wallMs)} | ${Math.min(...steps.oneThread.wallMs)} | ${steps.oneThread.wallMs.join(' ')} | ${median(steps.oneThread.cpuMs)} |`,
-    `| 2 | ${median(steps.twoThreads.wallMs)} | ${Math.min(...steps.twoThreads.wallMs)} | ${steps.twoThreads.wallMs.join(' ')} | ${median(steps.twoThreads.cpuMs)} |`,
-    `median speed-up of 2 threads, round by round: ${steps.medianSpeedup}×`,
-    '',
+    ...steps.flatMap((s) => [
+      `${s.model} training step (batch ${s.batchSize}), ${s.blas}, ${s.oneThread.wallMs.length} rounds of ${s.imagesPerRound} images:`,
+      `| threads | wall ms/step (median) | fastest round | each round | CPU ms/step (median) |`,
+      `|---|---|---|---|---|`,
+      `| 1 | ${median(s.oneThread.wallMs)} | ${Math.min(...s.oneThread.wallMs)} | ${s.oneThread.wallMs.join(' ')} | ${median(s.oneThread.cpuMs)} |`,
+      `| 2 | ${median(s.twoThreads.wallMs)} | ${Math.min(...s.twoThreads.wallMs)} | ${s.twoThreads.wallMs.join(' ')} | ${median(s.twoThreads.cpuMs)} |`,
+      `median speed-up of 2 threads, round by round: ${s.medianSpeedup}×`,
+      '',
+    ]),
     `${study.config} ${study.sets.join(' ')} on 2 slots (its 3rd fold trains alone), wall seconds:`,
     `| variant | median | each run |`,
     `|---|---|---|`,

@@ -1,6 +1,6 @@
 /** The trainings seam of one run: folds go to the run's fold scheduler when it has one; the rest train in this process. */
 import * as os from 'os';
-import { setProductThreads } from '../backend/native/product-threads';
+import { setKernelThreads } from '../backend/native/kernel-threads';
 import { logger } from '../log';
 import type { TrainingProgress, TrainingResult, TrainingTarget, Trainings } from '../registry/steps/step-context';
 import { trainTarget } from './fold-training';
@@ -30,11 +30,11 @@ export class RunTrainings implements Trainings {
     const results: TrainingResult[] = [];
     // Nothing else trains beside an in-process training: its products get every core the run may use.
     const { blas } = this.context.backend;
-    setProductThreads(blas, this.cores(), 'while one model trains');
+    setKernelThreads(blas, this.cores(), 'while one model trains');
     try {
       for (const [i, target] of targets.entries()) results.push(await trainTarget(this.context, target, progress(i)));
     } finally {
-      setProductThreads(blas, 1, '');
+      setKernelThreads(blas, 1, '');
     }
     return results;
   }

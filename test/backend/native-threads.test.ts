@@ -1,6 +1,7 @@
 // The built-in product split across threads gives the same bits as on one thread, with each micro-kernel this CPU
 // runs, over odd shapes large enough to be split (by rows, by columns, or not at all), and through the
-// convolutions whose products add to what C holds.
+// convolutions whose products add to what C holds; so do the kernels that share out images and whole products
+// (direct and Winograd convolutions, pooling) whichever matrix product runs.
 import { strict as assert } from 'assert';
 import { BUILTIN_KERNELS, ConvGeometry, loadNativeAddon, NativeAddon } from '../../src/backend/native/addon';
 import { selectBlas } from '../../src/backend/native/blas-choice';
@@ -60,6 +61,84 @@ function convolutions(addon: NativeAddon, g: ConvGeometry): Float32Array {
   return heap.slice(x + w);
 }
 
+function geometry(
+  batch: number,
+  inHeight: number,
+  inWidth: number,
+  inChannels: number,
+  outChannels: number,
+  window: number,
+  stride: number,
+  pad: number,
+) {
+  const out = (size: number) => Math.floor((size + 2 * pad - window) / stride) + 1;
+  return {
+    batch,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight: out(inHeight),
+    outWidth: out(inWidth),
+    outChannels,
+    filterHeight: window,
+    filterWidth: window,
+    strideHeight: stride,
+    strideWidth: stride,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    padTop: pad,
+    padLeft: pad,
+  };
+}
+
+// A direct convolution (9 taps) over more images than its filter gradient takes in one round, with a block of 16
+// filters and 5 left over, and padding; pooling with disjoint windows and with overlapping, padded ones.
+const DIRECT = geometry(70, 9, 11, 1, 21, 3, 1, 1);
+const POOLS = [geometry(33, 10, 12, 19, 19, 2, 2, 0), geometry(9, 11, 9, 7, 7, 3, 2, 1)];
+
+// Winograd's convolution and both gradients ('same' padding), over more images than one chunk of its transformed
+// tiles holds, so that the filter gradient's products add chunk after chunk.
+const WINOGRAD = geometry(100, 14, 14, 8, 12, 3, 1, 1);
+
+/** The direct convolution's outputs with bias and relu, then its filter gradients without and with relu's and the bias's. */
+function directConvolution(addon: NativeAddon, g: ConvGeometry): Float32Array {
+  const x = g.batch * g.inHeight * g.inWidth * g.inChannels,
+    w = 9 * g.inChannels * g.outChannels,
+    y = g.batch * g.outHeight * g.outWidth * g.outChannels,
+    bias = g.outChannels;
+  const heap = randomValues(x + w + bias + 2 * y + 2 * w + bias, 11);
+  const buffer = heap.buffer as ArrayBuffer;
+  const at = { x: 0, filter: x, bias: x + w, y: x + w + bias, dy: x + w + bias + y, dw: x + w + bias + 2 * y };
+  addon.conv2DBiasActivation(buffer, { x: at.x, filter: at.filter, bias: at.bias, y: at.y }, g, 1);
+  // Per filter, +2⁵⁰ at a pixel of the first 32 that relu passes and −2⁵⁰ at one of the next 32: float64 sums of the
+  // bias's gradient taken in any other pixel order lose other pixels' share, or keep what should be lost.
+  for (let f = 0; f < g.outChannels; ++f) {
+    for (const [from, value] of [
+      [0, 2 ** 50],
+      [32, -(2 ** 50)],
+    ]) {
+      let p = from;
+      while (heap[at.y + p * g.outChannels + f] <= 0) ++p;
+      heap[at.dy + p * g.outChannels + f] = value;
+    }
+  }
+  addon.conv2DBackpropFilter(buffer, { x: at.x, dy: at.dy, dw: at.dw }, g);
+  addon.conv2DReluBackpropFilter(buffer, { x: at.x, dy: at.dy, y: at.y, dw: at.dw + w, dbias: at.dw + 2 * w }, g);
+  return heap.slice(at.y);
+}
+
+/** maxPool's outputs, then maxPoolGrad's. */
+function pooling(addon: NativeAddon, g: ConvGeometry): Float32Array {
+  const x = g.batch * g.inHeight * g.inWidth * g.inChannels,
+    y = g.batch * g.outHeight * g.outWidth * g.outChannels;
+  const heap = randomValues(2 * x + 2 * y, 13);
+  const buffer = heap.buffer as ArrayBuffer;
+  addon.maxPool(buffer, { x: 0, y: x }, g);
+  addon.maxPoolGrad(buffer, { x: 0, dy: x + y, dx: x + 2 * y, dyHeight: g.outHeight, dyWidth: g.outWidth }, g);
+  heap.fill(0, x + y, x + 2 * y);
+  return heap.slice(x);
+}
+
 function sameBits(actual: Float32Array, expected: Float32Array, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length),
@@ -68,7 +147,7 @@ function sameBits(actual: Float32Array, expected: Float32Array, what: string): v
   assert.equal(differ, -1, `${what}: element ${differ} is ${actual[differ]}, on one thread ${expected[differ]}`);
 }
 
-describe('the built-in product on several threads', () => {
+describe('the native kernels on several threads', () => {
   let addon: NativeAddon;
   before(function () {
     const load = loadNativeAddon();
@@ -93,6 +172,37 @@ describe('the built-in product on several threads', () => {
       }
     });
   }
+
+  it('gives the same bits on 2, 3 and 4 threads as on one in direct convolutions and pooling, which share out images', () => {
+    addon.setThreads(1);
+    const convolved = directConvolution(addon, DIRECT);
+    const pooled = POOLS.map((g) => pooling(addon, g));
+    assert.equal(addon.conv2DMethods(DIRECT).forward.method, 'direct');
+    assert.ok(
+      convolved.some((v) => v === 0),
+      'relu zeroes some outputs',
+    );
+    for (const threads of [2, 3, 4]) {
+      addon.setThreads(threads);
+      sameBits(directConvolution(addon, DIRECT), convolved, `direct convolution on ${threads} threads`);
+      POOLS.forEach((g, i) => sameBits(pooling(addon, g), pooled[i], `pooling ${i + 1} on ${threads} threads`));
+    }
+  });
+
+  it("gives the same bits on 2, 3 and 4 threads as on one in Winograd's convolutions, which share out images and products", () => {
+    const { forward, inputGradient } = addon.conv2DMethods(WINOGRAD);
+    assert.ok(forward.method === 'winograd' && forward.imagesPerChunk < WINOGRAD.batch, JSON.stringify(forward));
+    assert.equal(inputGradient.method, 'winograd');
+    for (const blas of ['auto', 'builtin'] as const) {
+      selectBlas(addon, blas);
+      addon.setThreads(1);
+      const convolved = convolutions(addon, WINOGRAD);
+      for (const threads of [2, 3, 4]) {
+        addon.setThreads(threads);
+        sameBits(convolutions(addon, WINOGRAD), convolved, `Winograd with the ${blas} product on ${threads} threads`);
+      }
+    }
+  });
 
   it('refuses a thread count outside 1 to 64', () => {
     for (const count of [0, 65, 1.5, NaN]) {

@@ -6,6 +6,7 @@ interface ProfileArgs {
   set: string[];
   steps: number;
   top: number;
+  threads: number;
 }
 
 const WARMUP_STEPS = 5;
@@ -18,7 +19,12 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
       .positional('config', { type: 'string', demandOption: true, describe: 'Experiment name or path.' })
       .option('set', { type: 'string', array: true, default: [] as string[], describe: 'Override a value before profiling.' })
       .option('steps', { type: 'number', default: 20, describe: 'Training steps to profile (after 5 warm-up steps).' })
-      .option('top', { type: 'number', default: 15, describe: 'How many kernels to list.' }),
+      .option('top', { type: 'number', default: 15, describe: 'How many kernels to list.' })
+      .option('threads', {
+        type: 'number',
+        default: 1,
+        describe: 'Threads the native kernels share their work over, as a fold training alone or a model fit in the run process gets them.',
+      }),
   async handler(args) {
     const { loadExperiment } = await import('../../config/load');
     const { selectBackend } = await import('../../backend/select');
@@ -29,6 +35,8 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
     const { spec, file } = await loadExperiment(args.config, args.set);
     const context = new RunContext(spec, file, RunFolder.open('profile'), await selectBackend(spec.runtime.backend, { blas: spec.runtime.blas }));
     const { batchSize } = spec.training;
+    const { setKernelThreads } = await import('../../backend/native/kernel-threads');
+    setKernelThreads(context.backend.blas, args.threads, 'as --threads asks');
     const trial = trialTraining(context, 'profile');
     await trial.train(WARMUP_STEPS * batchSize);
     const started = Date.now();

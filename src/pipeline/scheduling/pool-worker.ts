@@ -1,5 +1,5 @@
 /** Entry point of a local pool process: trains the folds the run or sweep process sends, one at a time, over IPC. */
-import { setProductThreads } from '../../backend/native/product-threads';
+import { setKernelThreads } from '../../backend/native/kernel-threads';
 import { BackendInfo, selectBackend } from '../../backend/select';
 import { ConfigError, InterruptedError, RunError } from '../../errors';
 import { forwardLogs } from '../../log';
@@ -23,7 +23,7 @@ let current: RunContext | undefined;
 let threads = 1;
 
 function applyThreads(): void {
-  setProductThreads(backend?.blas, threads, 'while the other slots idle');
+  setKernelThreads(backend?.blas, threads, 'while the other slots idle');
 }
 
 async function contextFor(job: FoldJob): Promise<RunContext> {

@@ -1,0 +1,19 @@
+/** How many threads the native backend's kernels share their work over (README, "No idle core"). */
+import { logger } from '../../log';
+import type { BlasSelection } from './blas-choice';
+import { nativeAddon } from './addon';
+
+/**
+ * Shares the native kernels' work across `threads` (the same results on any count): direct convolutions and
+ * pooling by images, and the built-in product's large products by tiles of their output; OpenBLAS's products stay
+ * on one thread, as its own threading is not bit-identical. `reason` says in the log why the cores are free.
+ */
+export function setKernelThreads(blas: BlasSelection | undefined, threads: number, reason: string): void {
+  // Only the native backend has kernels of its own.
+  if (!blas) return;
+  nativeAddon().setThreads(threads);
+  if (threads <= 1) return;
+  const split =
+    blas.library === 'builtin' ? 'matrix products, direct convolutions and pooling' : "direct convolutions and pooling (not OpenBLAS's products)";
+  logger.info(`${split} split across ${threads} threads ${reason} (same results on any count)`);
+}
