@@ -4,16 +4,16 @@ import type { BlasSelection } from './blas-choice';
 import { nativeAddon } from './addon';
 
 /**
- * Shares the native kernels' work across `threads` (the same results on any count): direct convolutions and
- * pooling by images, and the built-in product's large products by tiles of their output; OpenBLAS's products stay
- * on one thread, as its own threading is not bit-identical. `reason` says in the log why the cores are free.
+ * Shares the native kernels' work across `threads` (the same results on any count): direct and Winograd
+ * convolutions and pooling by images (and Winograd's 36 products whole, one per thread), and the built-in product's
+ * large products by tiles of their output; OpenBLAS's products stay on one thread otherwise, as its own threading is
+ * not bit-identical. `reason` says in the log why the cores are free.
  */
 export function setKernelThreads(blas: BlasSelection | undefined, threads: number, reason: string): void {
   // Only the native backend has kernels of its own.
   if (!blas) return;
   nativeAddon().setThreads(threads);
   if (threads <= 1) return;
-  const split =
-    blas.library === 'builtin' ? 'matrix products, direct convolutions and pooling' : "direct convolutions and pooling (not OpenBLAS's products)";
+  const split = blas.library === 'builtin' ? 'matrix products, convolutions and pooling' : "convolutions and pooling (not OpenBLAS's products)";
   logger.info(`${split} split across ${threads} threads ${reason} (same results on any count)`);
 }
