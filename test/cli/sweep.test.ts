@@ -188,12 +188,22 @@ describe('pipeline sweep', function () {
     const child = spawn(process.execPath, [BIN, 'sweep', config, ...grid], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (/^\[1\/6\] /m.test(stdout) && !child.killed) child.kill('SIGINT');
-    });
+    child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
+    // Ctrl-C once a fold has finished and another is part way: it has a checkpoint (each fold writes one at every
+    // epoch's end) and no line of its own yet. Two folds side by side can finish together, so the first fold's line
+    // alone would leave the next ones still loading their data.
+    const experiments = path.join(dir, 'experiments');
+    const checkpoints = () =>
+      fs.existsSync(experiments)
+        ? (fs.readdirSync(experiments, { recursive: true }) as string[]).filter((f) => /checkpoints[\\/]fold-\d+\.json$/.test(f)).length
+        : 0;
+    const finished = () => (stdout.match(/^\[\d\/6\] /gm) ?? []).length;
+    const interrupt = setInterval(() => {
+      if (finished() > 0 && checkpoints() > finished() && !child.killed) child.kill('SIGINT');
+    }, 20);
     const code = await new Promise((resolve) => child.once('exit', resolve));
+    clearInterval(interrupt);
     assert.equal(code, 130, stderr);
     const sweeps = path.join(dir, 'experiments', '_sweeps', 'toy');
     const [id] = fs.readdirSync(sweeps);
