@@ -15,6 +15,17 @@ static int read_pool(Args *args, napi_value descriptor, Conv *c) {
   return 1;
 }
 
+// The input rows (or columns) [start, end) under output row (column) i's window, clipped to the input: pooling
+// windows are `size` wide and not dilated (read_pool).
+typedef struct {
+  int64_t start, end;
+} Span;
+
+static inline Span window_span(int64_t i, int64_t stride, int64_t pad, int64_t size, int64_t extent) {
+  const int64_t corner = i * stride - pad;
+  return (Span){max64(0, corner), min64(extent, corner + size)};
+}
+
 // What an image's piece of max_pool (out = y) or max_pool_grad (out = dx, with dy and each worker's rows of
 // `scratch`: the best value and its offset per channel) reads and writes.
 typedef struct {
@@ -32,18 +43,15 @@ static void max_pool_image(void *context, int worker, int64_t b) {
   const Pooling *p = context;
   const Conv *c = p->c;
   const int64_t channels = c->in_c;
-  const int64_t window_h = (c->filter_h - 1) * c->dilation_h + 1, window_w = (c->filter_w - 1) * c->dilation_w + 1;
   const float *image = p->x + b * c->in_h * c->in_w * channels;
   for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
-    const int64_t r_corner = y_r * c->stride_h - c->pad_top;
-    const int64_t r_start = max64(0, r_corner), r_end = min64(c->in_h, r_corner + window_h);
+    const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
     for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
-      const int64_t c_corner = y_c * c->stride_w - c->pad_left;
-      const int64_t c_start = max64(0, c_corner), c_end = min64(c->in_w, c_corner + window_w);
+      const Span cols = window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w);
       float *restrict best = p->out + ((b * c->out_h + y_r) * c->out_w + y_c) * channels;
       for (int64_t d = 0; d < channels; ++d) best[d] = -INFINITY;
-      for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
-        for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
+      for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
+        for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
           const float *restrict values = image + (x_r * c->in_w + x_c) * channels;
           for (int64_t d = 0; d < channels; ++d) best[d] = values[d] > best[d] ? values[d] : best[d];
         }
@@ -74,22 +82,19 @@ napi_value max_pool(napi_env env, napi_callback_info info) {
 VECTOR_LOOPS static void max_pool_grad_windows(const Pooling *p, int64_t b, float *restrict best, int32_t *restrict at) {
   const Conv *c = p->c;
   const int64_t channels = c->in_c, dy_h = p->dy_h, dy_w = p->dy_w;
-  const int64_t window_h = (c->filter_h - 1) * c->dilation_h + 1, window_w = (c->filter_w - 1) * c->dilation_w + 1;
   const float *dy = p->dy;
   const float *image = p->x + b * c->in_h * c->in_w * channels;
   float *dx_image = p->out + b * c->in_h * c->in_w * channels;
   for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
-    const int64_t r_corner = y_r * c->stride_h - c->pad_top;
-    const int64_t r_start = max64(0, r_corner), r_end = min64(c->in_h, r_corner + window_h);
+    const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
     for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
-      const int64_t c_corner = y_c * c->stride_w - c->pad_left;
-      const int64_t c_start = max64(0, c_corner), c_end = min64(c->in_w, c_corner + window_w);
+      const Span cols = window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w);
       for (int64_t d = 0; d < channels; ++d) {
         best[d] = -INFINITY;
         at[d] = -1;
       }
-      for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
-        for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
+      for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
+        for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
           const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
           const float *restrict values = image + pixel;
           for (int64_t d = 0; d < channels; ++d) {
@@ -102,8 +107,8 @@ VECTOR_LOOPS static void max_pool_grad_windows(const Pooling *p, int64_t b, floa
       }
       const float *restrict dy_pixel = dy + ((b * dy_h + y_r) * dy_w + y_c) * channels;
       if (p->disjoint) {
-        for (int64_t x_r = r_start; x_r < r_end; ++x_r) {
-          for (int64_t x_c = c_start; x_c < c_end; ++x_c) {
+        for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
+          for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
             const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
             float *restrict out = dx_image + pixel;
             for (int64_t d = 0; d < channels; ++d) {

@@ -125,9 +125,9 @@ void thread_pool_pieces(int64_t pieces, PieceWork work, void *context) {
   thread_pool_run(pieces < size ? (int)pieces : size, claim_pieces, &p);
 }
 
-int64_t worker_row_floats(int64_t floats) { return (floats + 15) / 16 * 16; }
+int64_t worker_row_floats(int64_t floats) { return (floats > 0 ? floats + 15 : 16) / 16 * 16; }
 
-float *worker_rows(int64_t rows, int64_t row_floats) { return aligned_alloc(64, (size_t)(rows > 0 ? rows : 1) * (size_t)row_floats * sizeof(float) + 64); }
+float *worker_rows(int64_t rows, int64_t row_floats) { return aligned_alloc(64, (size_t)(rows > 0 ? rows : 1) * (size_t)row_floats * sizeof(float)); }
 
 void thread_pool_stop(void) {
   pthread_mutex_lock(&lock);

@@ -29,7 +29,8 @@ typedef void (*PieceWork)(void *context, int worker, int64_t piece);
 // on one thread the pieces run in order.
 void thread_pool_pieces(int64_t pieces, PieceWork work, void *context);
 
-// Rows of one buffer that different workers write: `floats` rounded up to whole 64-byte cache lines, and the buffer
+// Rows of one buffer that different workers write: `floats` rounded up to whole 64-byte cache lines (at least one),
+// and the buffer
 // (`rows` such rows, cache-line aligned; NULL when memory runs out, free() to release), so that no two workers' rows
 // share a line, which would cost each write a trip between cores.
 int64_t worker_row_floats(int64_t floats);

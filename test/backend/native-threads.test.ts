@@ -3,8 +3,10 @@
 // convolutions whose products add to what C holds; so do the kernels that share out images and whole products
 // (direct and Winograd convolutions, pooling) whichever matrix product runs.
 import { strict as assert } from 'assert';
+import * as tf from '@tensorflow/tfjs';
 import { BUILTIN_KERNELS, ConvGeometry, loadNativeAddon, NativeAddon } from '../../src/backend/native/addon';
 import { selectBlas } from '../../src/backend/native/blas-choice';
+import { convGeometry } from '../../src/backend/native/heap';
 import type { ProductShape } from '../../src/backend/native/blas-tuning';
 import { randomValues } from './compare';
 import { CHUNKED_FILTER_GRADIENT } from './native-reference';
@@ -61,44 +63,17 @@ function convolutions(addon: NativeAddon, g: ConvGeometry): Float32Array {
   return heap.slice(x + w);
 }
 
-function geometry(
-  batch: number,
-  inHeight: number,
-  inWidth: number,
-  inChannels: number,
-  outChannels: number,
-  window: number,
-  stride: number,
-  pad: number,
-) {
-  const out = (size: number) => Math.floor((size + 2 * pad - window) / stride) + 1;
-  return {
-    batch,
-    inHeight,
-    inWidth,
-    inChannels,
-    outHeight: out(inHeight),
-    outWidth: out(inWidth),
-    outChannels,
-    filterHeight: window,
-    filterWidth: window,
-    strideHeight: stride,
-    strideWidth: stride,
-    dilationHeight: 1,
-    dilationWidth: 1,
-    padTop: pad,
-    padLeft: pad,
-  };
-}
-
 // A direct convolution (9 taps) over more images than its filter gradient takes in one round, with a block of 16
 // filters and 5 left over, and padding; pooling with disjoint windows and with overlapping, padded ones.
-const DIRECT = geometry(70, 9, 11, 1, 21, 3, 1, 1);
-const POOLS = [geometry(33, 10, 12, 19, 19, 2, 2, 0), geometry(9, 11, 9, 7, 7, 3, 2, 1)];
+const DIRECT = convGeometry(tf.backend_util.computeConv2DInfo([70, 9, 11, 1], [3, 3, 1, 21], 1, 1, 'same'));
+const POOLS = [
+  convGeometry(tf.backend_util.computePool2DInfo([33, 10, 12, 19], 2, 2, 1, 'valid')),
+  convGeometry(tf.backend_util.computePool2DInfo([9, 11, 9, 7], 3, 2, 1, 'same')),
+];
 
 // Winograd's convolution and both gradients ('same' padding), over more images than one chunk of its transformed
 // tiles holds, so that the filter gradient's products add chunk after chunk.
-const WINOGRAD = geometry(100, 14, 14, 8, 12, 3, 1, 1);
+const WINOGRAD = convGeometry(tf.backend_util.computeConv2DInfo([100, 14, 14, 8], [3, 3, 8, 12], 1, 1, 'same'));
 
 /** The direct convolution's outputs with bias and relu, then its filter gradients without and with relu's and the bias's. */
 function directConvolution(addon: NativeAddon, g: ConvGeometry): Float32Array {
