@@ -81,18 +81,33 @@ static inline __attribute__((always_inline)) Block finish_block(Block value, con
   return value;
 }
 
-// Outputs of PIXELS pixels (taps[i] the taps of pixel i; pixels past `count` are computed and not written): each
-// filter's Σ_t tap[t]·filter[t][f] in tap order from 0, then the epilogue.
+// Outputs of PIXELS pixels for filters [f, f + BLOCK) (taps[i] the taps of pixel i; pixels past `count` are computed
+// and not written): each filter's Σ_t tap[t]·filter[t][f] in tap order from 0, then the epilogue. Inlined with a
+// constant `tap_count`, the taps' loop unrolls and the sums stay in registers.
+static inline __attribute__((always_inline)) void block_outputs(const float taps[PIXELS][DIRECT_TAPS_MAX], int64_t count, int64_t tap_count,
+                                                                const float *restrict filter, int64_t filters, int64_t f, const float *restrict bias,
+                                                                int relu, float *restrict out) {
+  Block acc[PIXELS];
+  for (int i = 0; i < PIXELS; ++i) acc[i] = (Block){0};
+  for (int64_t t = 0; t < tap_count; ++t) {
+    const Block w = load_block(filter + t * filters + f);
+    for (int i = 0; i < PIXELS; ++i) acc[i] += taps[i][t] * w;
+  }
+  for (int64_t i = 0; i < count; ++i) store_block(out + i * filters + f, finish_block(acc[i], bias, f, relu));
+}
+
+#define OUTPUTS_CASE(n) \
+  case n:               \
+    for (; f + BLOCK <= filters; f += BLOCK) block_outputs(taps, count, n, filter, filters, f, bias, relu, out); \
+    break;
+
+// Outputs of PIXELS pixels, every filter's (see block_outputs).
 WIDE_VECTOR_LOOPS static void pixels_outputs(const float taps[PIXELS][DIRECT_TAPS_MAX], int64_t count, int64_t tap_count, const float *restrict filter,
                                         int64_t filters, const float *restrict bias, int relu, float *restrict out) {
   int64_t f = 0;
-  for (; f + BLOCK <= filters; f += BLOCK) {
-    Block acc[PIXELS] = {{0}};
-    for (int64_t t = 0; t < tap_count; ++t) {
-      const Block w = load_block(filter + t * filters + f);
-      for (int i = 0; i < PIXELS; ++i) acc[i] += taps[i][t] * w;
-    }
-    for (int64_t i = 0; i < count; ++i) store_block(out + i * filters + f, finish_block(acc[i], bias, f, relu));
+  switch (tap_count) {
+    OUTPUTS_CASE(1) OUTPUTS_CASE(2) OUTPUTS_CASE(3) OUTPUTS_CASE(4) OUTPUTS_CASE(5) OUTPUTS_CASE(6) OUTPUTS_CASE(7) OUTPUTS_CASE(8)
+    OUTPUTS_CASE(9) OUTPUTS_CASE(10) OUTPUTS_CASE(11) OUTPUTS_CASE(12) OUTPUTS_CASE(13) OUTPUTS_CASE(14) OUTPUTS_CASE(15) OUTPUTS_CASE(16)
   }
   for (; f < filters; ++f)
     for (int64_t i = 0; i < count; ++i) {
@@ -100,6 +115,15 @@ WIDE_VECTOR_LOOPS static void pixels_outputs(const float taps[PIXELS][DIRECT_TAP
       for (int64_t t = 0; t < tap_count; ++t) acc += taps[i][t] * filter[t * filters + f];
       out[i * filters + f] = finish(acc, bias, f, relu);
     }
+}
+
+void conv_direct_image(const Conv *c, const float *x, const float *filter, const float *bias, int relu, int64_t b, float *y_image) {
+  float taps[PIXELS][DIRECT_TAPS_MAX] = {{0}};
+  for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += PIXELS) {
+    const int64_t count = min64(PIXELS, (b + 1) * c->pixels - first);
+    gather_taps(c, x, first, count, DIRECT_TAPS_MAX, taps[0]);
+    pixels_outputs((const float(*)[DIRECT_TAPS_MAX])taps, count, c->patch, filter, c->out_c, bias, relu, y_image + (first - b * c->pixels) * c->out_c);
+  }
 }
 
 typedef struct {
@@ -113,13 +137,7 @@ typedef struct {
 static void forward_image(void *context, int worker, int64_t b) {
   (void)worker;
   const Forward *f = context;
-  const Conv *c = f->c;
-  float taps[PIXELS][DIRECT_TAPS_MAX] = {{0}};
-  for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += PIXELS) {
-    const int64_t count = min64(PIXELS, (b + 1) * c->pixels - first);
-    gather_taps(c, f->x, first, count, DIRECT_TAPS_MAX, taps[0]);
-    pixels_outputs((const float(*)[DIRECT_TAPS_MAX])taps, count, c->patch, f->filter, c->out_c, f->bias, f->relu, f->y + first * c->out_c);
-  }
+  conv_direct_image(f->c, f->x, f->filter, f->bias, f->relu, b, f->y + b * f->c->pixels * f->c->out_c);
 }
 
 void conv_direct(const Conv *c, const float *x, const float *filter, const float *bias, int relu, float *y) {
@@ -127,22 +145,40 @@ void conv_direct(const Conv *c, const float *x, const float *filter, const float
   thread_pool_pieces(c->batch, forward_image, &f);
 }
 
+// part[t][f..f+BLOCK) += Σ_p taps[p][t]·d[p][f..f+BLOCK) over a tile's `pixels` rows, summed from 0 in pixel order,
+// every tap's sum in its own accumulator: inlined with a constant `tap_count`, they stay in registers and advance
+// side by side rather than one after another (each waiting on its own last addition).
+static inline __attribute__((always_inline)) void block_filter_sums(const float *restrict taps, const float *restrict d, int64_t pixels,
+                                                                    int64_t tap_count, int64_t filters, int64_t f, float *restrict part) {
+  Block acc[DIRECT_TAPS_MAX];
+  for (int64_t t = 0; t < tap_count; ++t) acc[t] = (Block){0};
+  for (int64_t p = 0; p < pixels; ++p) {
+    const Block gradient = load_block(d + p * filters + f);
+    for (int64_t t = 0; t < tap_count; ++t) acc[t] += taps[p * tap_count + t] * gradient;
+  }
+  for (int64_t t = 0; t < tap_count; ++t) store_block(part + t * filters + f, load_block(part + t * filters + f) + acc[t]);
+}
+
+#define TAP_COUNT_CASE(n) \
+  case n:                 \
+    for (; f + BLOCK <= filters; f += BLOCK) block_filter_sums(taps, d, pixels, n, filters, f, part); \
+    break;
+
 // part[t][f] += Σ_p taps[p][t]·d[p][f] over a tile's `pixels` rows, summed from 0 in pixel order.
 WIDE_VECTOR_LOOPS static void tile_filter_sums(const float *restrict taps, const float *restrict d, int64_t pixels, int64_t tap_count, int64_t filters,
                                           float *restrict part) {
-  for (int64_t t = 0; t < tap_count; ++t) {
-    int64_t f = 0;
-    for (; f + BLOCK <= filters; f += BLOCK) {
-      Block acc = {0};
-      for (int64_t p = 0; p < pixels; ++p) acc += taps[p * tap_count + t] * load_block(d + p * filters + f);
-      store_block(part + t * filters + f, load_block(part + t * filters + f) + acc);
-    }
-    for (; f < filters; ++f) {
-      float acc = 0.0f;
-      for (int64_t p = 0; p < pixels; ++p) acc += taps[p * tap_count + t] * d[p * filters + f];
-      part[t * filters + f] += acc;
-    }
+  int64_t f = 0;
+  switch (tap_count) {
+    TAP_COUNT_CASE(1) TAP_COUNT_CASE(2) TAP_COUNT_CASE(3) TAP_COUNT_CASE(4) TAP_COUNT_CASE(5) TAP_COUNT_CASE(6) TAP_COUNT_CASE(7)
+    TAP_COUNT_CASE(8) TAP_COUNT_CASE(9) TAP_COUNT_CASE(10) TAP_COUNT_CASE(11) TAP_COUNT_CASE(12) TAP_COUNT_CASE(13) TAP_COUNT_CASE(14)
+    TAP_COUNT_CASE(15) TAP_COUNT_CASE(16)
   }
+  for (int64_t t = 0; t < tap_count; ++t)
+    for (int64_t g = f; g < filters; ++g) {
+      float acc = 0.0f;
+      for (int64_t p = 0; p < pixels; ++p) acc += taps[p * tap_count + t] * d[p * filters + g];
+      part[t * filters + g] += acc;
+    }
 }
 
 // d = dy·step(y), step as relu's gradient has it (1 above 0, NaN for NaN, else 0).
@@ -155,7 +191,8 @@ WIDE_VECTOR_LOOPS static void relu_gradient(const float *restrict dy, const floa
 
 typedef struct {
   const Conv *c;
-  const float *x, *dy, *y;
+  const float *x;
+  const DirectGradient *d;
   // Each worker's tile of taps then of d (TILE·(taps + filters) floats), `tiles_stride` floats apart.
   float *tiles;
   // The round's images' filter sums, one after another, each in float32, `parts_stride` floats apart.
@@ -168,14 +205,6 @@ typedef struct {
   int bias_fused, bias_piece;
 } Backward;
 
-// The `count` rows of d from pixel `first` on: dy's own, or dy·step(y) in `tile_d`.
-static const float *gradient_rows(const Backward *g, int64_t first, int64_t count, float *tile_d) {
-  const int64_t at = first * g->c->out_c;
-  if (g->y == NULL) return g->dy + at;
-  relu_gradient(g->dy + at, g->y + at, tile_d, count * g->c->out_c);
-  return tile_d;
-}
-
 // Image first_image + i's filter sums from 0, tile by tile, into part i (and the bias's sums, when fused).
 static void image_filter_sums(const Backward *g, int worker, int64_t i) {
   const Conv *c = g->c;
@@ -186,20 +215,22 @@ static void image_filter_sums(const Backward *g, int worker, int64_t i) {
   for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += TILE) {
     const int64_t count = min64(TILE, (b + 1) * c->pixels - first);
     gather_taps(c, g->x, first, count, c->patch, tile_taps);
-    const float *d = gradient_rows(g, first, count, tile_d);
+    const float *d = g->d->rows(g->d, worker, first, count, tile_d);
     if (g->bias_fused) add_column_sums(g->bias_sums, d, count, c->out_c);
     tile_filter_sums(tile_taps, d, count, c->patch, c->out_c, part);
   }
 }
 
-// The bias's sums over the whole batch, in the order image_filter_sums takes them: a piece run beside the images'.
+// The bias's sums over the whole batch, image by image, in the order image_filter_sums takes them: a piece run
+// beside the images'. (add_column_sums goes row by row, so how the rows are cut into tiles does not change them.)
 static void bias_sums(const Backward *g, int worker) {
   const Conv *c = g->c;
   float *tile_d = g->tiles + worker * g->tiles_stride + TILE * c->patch;
-  for (int64_t first = 0; first < c->batch_pixels; first += TILE) {
-    const int64_t count = min64(TILE, c->batch_pixels - first);
-    add_column_sums(g->bias_sums, gradient_rows(g, first, count, tile_d), count, c->out_c);
-  }
+  for (int64_t b = 0; b < c->batch; ++b)
+    for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += TILE) {
+      const int64_t count = min64(TILE, (b + 1) * c->pixels - first);
+      add_column_sums(g->bias_sums, g->d->rows(g->d, worker, first, count, tile_d), count, c->out_c);
+    }
 }
 
 // The round's images, after the bias's sums when they are this round's piece 0.
@@ -210,7 +241,7 @@ static void backward_piece(void *context, int worker, int64_t piece) {
   else image_filter_sums(g, worker, piece - 1);
 }
 
-int conv_direct_backprop_filter(Args *args, const Conv *c, const float *x, const float *dy, const float *y, float *dw, float *dbias) {
+int conv_direct_filter_gradient(Args *args, const Conv *c, const float *x, const DirectGradient *d, float *dw, float *dbias) {
   const int64_t taps = c->patch, filters = c->out_c, weights = taps * filters;
   if (weights == 0) return 1;
   const int threads = thread_pool_size();
@@ -223,7 +254,7 @@ int conv_direct_backprop_filter(Args *args, const Conv *c, const float *x, const
     free(tiles), free(parts), free(sums);
     return fail(args, "out of memory");
   }
-  Backward g = {c, x, dy, y, tiles, parts, tiles_stride, parts_stride, 0, sums + weights, dbias != NULL && threads == 1, dbias != NULL && threads > 1};
+  Backward g = {c, x, d, tiles, parts, tiles_stride, parts_stride, 0, sums + weights, dbias != NULL && threads == 1, dbias != NULL && threads > 1};
   for (; g.first_image < c->batch; g.first_image += round, g.bias_piece = 0) {
     const int64_t images = min64(round, c->batch - g.first_image);
     thread_pool_pieces(images + g.bias_piece, backward_piece, &g);
@@ -236,6 +267,27 @@ int conv_direct_backprop_filter(Args *args, const Conv *c, const float *x, const
     for (int64_t f = 0; f < filters; ++f) dbias[f] = (float)sums[weights + f];
   free(tiles), free(parts), free(sums);
   return 1;
+}
+
+// d as dy, or dy·step(y) when y (relu's output) is given.
+typedef struct {
+  DirectGradient base;
+  const float *dy, *y;
+  int64_t columns;
+} ReluGradient;
+
+static const float *relu_gradient_rows(const DirectGradient *source, int worker, int64_t first, int64_t count, float *tile) {
+  (void)worker;
+  const ReluGradient *g = (const ReluGradient *)source;
+  const int64_t at = first * g->columns;
+  if (g->y == NULL) return g->dy + at;
+  relu_gradient(g->dy + at, g->y + at, tile, count * g->columns);
+  return tile;
+}
+
+int conv_direct_backprop_filter(Args *args, const Conv *c, const float *x, const float *dy, const float *y, float *dw, float *dbias) {
+  const ReluGradient d = {{relu_gradient_rows}, dy, y, c->out_c};
+  return conv_direct_filter_gradient(args, c, x, &d.base, dw, dbias);
 }
 
 // conv2DReluBackpropFilter(heap, {x, dy, y, dw, dbias}, geometry): for a convolution that runs directly and is

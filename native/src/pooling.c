@@ -1,14 +1,13 @@
 // MaxPool and its gradient, NHWC float32, with the cpu backend's choices: NaN is never a maximum, and a window's
 // gradient goes to its first maximum in row-major order.
-#include "conv-geometry.h"
+#include "pooling.h"
 #include "kernels.h"
 #include "thread-pool.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-// Reads a pooling geometry: a convolution's, with as many output channels as input channels and no dilation.
-static int read_pool(Args *args, napi_value descriptor, Conv *c) {
+int read_pool(Args *args, napi_value descriptor, Conv *c) {
   if (!read_conv(args, descriptor, c)) return 0;
   if (c->out_c != c->in_c) return fail(args, "pooling keeps the channel count");
   if (c->dilation_h != 1 || c->dilation_w != 1) return fail(args, "pooling windows are not dilated");
@@ -77,77 +76,132 @@ napi_value max_pool(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-// Image b's windows in max_pool_grad: each one's first maximum per channel, then its gradient written or added into
-// dx.
-VECTOR_LOOPS static void max_pool_grad_windows(const Pooling *p, int64_t b, float *restrict best, int32_t *restrict at) {
-  const Conv *c = p->c;
-  const int64_t channels = c->in_c, dy_h = p->dy_h, dy_w = p->dy_w;
-  const float *dy = p->dy;
-  const float *image = p->x + b * c->in_h * c->in_w * channels;
-  float *dx_image = p->out + b * c->in_h * c->in_w * channels;
-  for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
-    const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
-    for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
-      const Span cols = window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w);
+// One window's first maximum per channel (best) and the offset of the input pixel it is at (at; -1 where nothing
+// is above -Infinity) in an image.
+static inline __attribute__((always_inline)) void window_maximum(const Conv *c, const float *image, Span rows, Span cols, float *restrict best, int32_t *restrict at) {
+  const int64_t channels = c->in_c;
+  for (int64_t d = 0; d < channels; ++d) {
+    best[d] = -INFINITY;
+    at[d] = -1;
+  }
+  for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
+    for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
+      const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
+      const float *restrict values = image + pixel;
       for (int64_t d = 0; d < channels; ++d) {
-        best[d] = -INFINITY;
-        at[d] = -1;
-      }
-      for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
-        for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
-          const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
-          const float *restrict values = image + pixel;
-          for (int64_t d = 0; d < channels; ++d) {
-            // Selects by mask rather than by condition, so that the loop has no control flow and vectorizes.
-            const int32_t take = -(int32_t)(values[d] > best[d]);
-            best[d] = values[d] > best[d] ? values[d] : best[d];
-            at[d] = (at[d] & ~take) | (pixel & take);
-          }
-        }
-      }
-      const float *restrict dy_pixel = dy + ((b * dy_h + y_r) * dy_w + y_c) * channels;
-      if (p->disjoint) {
-        for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
-          for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
-            const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
-            float *restrict out = dx_image + pixel;
-            for (int64_t d = 0; d < channels; ++d) {
-              // Loaded unconditionally so that the select needs no branch and vectorizes.
-              const float gradient = dy_pixel[d];
-              out[d] = at[d] == pixel ? gradient : 0.0f;
-            }
-          }
-        }
-      } else {
-        for (int64_t d = 0; d < channels; ++d) {
-          if (at[d] >= 0) dx_image[at[d] + d] += dy_pixel[d];
-        }
+        // Selects by mask rather than by condition, so that the loop has no control flow and vectorizes.
+        const int32_t take = -(int32_t)(values[d] > best[d]);
+        best[d] = values[d] > best[d] ? values[d] : best[d];
+        at[d] = (at[d] & ~take) | (pixel & take);
       }
     }
   }
 }
 
-// Image b's part of max_pool_grad (images do not depend on one another). Windows that do not overlap (pooling's
-// usual stride) each write their own pixels of dx once, gradient or zero, and only pixels outside every window need
-// zeroing first; overlapping ones add into a zeroed dx.
-static void max_pool_grad_image(void *context, int worker, int64_t b) {
-  const Pooling *p = context;
-  const Conv *c = p->c;
+VECTOR_LOOPS void max_pool_image_argmax(const Conv *c, const float *image, float *y_image, int32_t *at_image) {
+  for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
+    const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
+    for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
+      const int64_t at = (y_r * c->out_w + y_c) * c->in_c;
+      window_maximum(c, image, rows, window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w), y_image + at, at_image + at);
+    }
+  }
+}
+
+// Image's dx before its windows' gradients reach it: zero outside every window when the windows do not overlap
+// (pooling's usual stride: each then writes its own pixels once, gradient or zero), else zero throughout (they add).
+static void zero_unrouted(const Conv *c, float *dx_image, int disjoint) {
   const int64_t channels = c->in_c, row_floats = c->in_w * channels;
   const int64_t rows_first = min64(max64(0, -c->pad_top), c->in_h), rows_end = max64(rows_first, min64(c->in_h, c->out_h * c->stride_h - c->pad_top));
   const int64_t cols_first = min64(max64(0, -c->pad_left), c->in_w), cols_end = max64(cols_first, min64(c->in_w, c->out_w * c->stride_w - c->pad_left));
   for (int64_t x_r = 0; x_r < c->in_h; ++x_r) {
-    float *row = p->out + (b * c->in_h + x_r) * row_floats;
-    if (!p->disjoint || x_r < rows_first || x_r >= rows_end) {
+    float *row = dx_image + x_r * row_floats;
+    if (!disjoint || x_r < rows_first || x_r >= rows_end) {
       memset(row, 0, (size_t)row_floats * sizeof(float));
     } else {
       memset(row, 0, (size_t)(cols_first * channels) * sizeof(float));
       memset(row + cols_end * channels, 0, (size_t)((c->in_w - cols_end) * channels) * sizeof(float));
     }
   }
-  // Without output pixels nothing flows back (and the rows named need no visit).
+}
+
+// One window's gradient dy sent to its maxima (at), through relu's gradient there when `relu` (y: relu's output at
+// them): written over the window's pixels, gradient or zero, when windows do not overlap, else added. Inlined with a
+// constant `relu`, so that its loops vectorize.
+static inline __attribute__((always_inline)) void route_window(const Conv *c, Span rows, Span cols, const float *restrict dy, int relu,
+                                                               const float *restrict y, const int32_t *restrict at, float *restrict dx_image,
+                                                               int disjoint) {
+  const int64_t channels = c->in_c;
+  if (disjoint) {
+    for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
+      for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
+        const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
+        float *restrict out = dx_image + pixel;
+        if (relu) {
+          // relu's gradient as a mask on dy's bits: dy where the maximum is above 0, else +0 (where dy·0 is ±0, the
+          // same in any sum, or NaN for an infinite dy). A float select here would not vectorize: the compare may trap.
+          for (int64_t d = 0; d < channels; ++d) {
+            const int32_t keep = -(int32_t)(at[d] == pixel) & -(int32_t)(y[d] > 0.0f);
+            int32_t bits;
+            memcpy(&bits, dy + d, sizeof bits);
+            bits &= keep;
+            memcpy(out + d, &bits, sizeof bits);
+          }
+        } else {
+          for (int64_t d = 0; d < channels; ++d) {
+            // Loaded unconditionally so that the select needs no branch and vectorizes.
+            const float gradient = dy[d];
+            out[d] = at[d] == pixel ? gradient : 0.0f;
+          }
+        }
+      }
+    }
+  } else {
+    for (int64_t d = 0; d < channels; ++d) {
+      if (at[d] >= 0) dx_image[at[d] + d] += relu ? dy[d] * (float)(y[d] > 0.0f) : dy[d];
+    }
+  }
+}
+
+VECTOR_LOOPS void max_pool_relu_route_image(const Conv *c, const float *dy_image, const float *y_image, const int32_t *at_image, float *dx_image) {
+  const int disjoint = c->stride_h == c->filter_h && c->stride_w == c->filter_w;
+  zero_unrouted(c, dx_image, disjoint);
+  for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
+    const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
+    for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
+      const int64_t at = (y_r * c->out_w + y_c) * c->in_c;
+      const Span cols = window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w);
+      route_window(c, rows, cols, dy_image + at, 1, y_image + at, at_image + at, dx_image, disjoint);
+    }
+  }
+}
+
+// Image b's windows in max_pool_grad: each one's first maximum per channel, then its gradient written or added into
+// dx.
+VECTOR_LOOPS static void max_pool_grad_windows(const Pooling *p, int64_t b, float *restrict best, int32_t *restrict at) {
+  const Conv *c = p->c;
+  const int64_t channels = c->in_c;
+  const float *image = p->x + b * c->in_h * c->in_w * channels;
+  float *dx_image = p->out + b * c->in_h * c->in_w * channels;
+  for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
+    const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
+    for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
+      const Span cols = window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w);
+      window_maximum(c, image, rows, cols, best, at);
+      const float *dy_pixel = p->dy + ((b * p->dy_h + y_r) * p->dy_w + y_c) * channels;
+      route_window(c, rows, cols, dy_pixel, 0, NULL, at, dx_image, p->disjoint);
+    }
+  }
+}
+
+// Image b's part of max_pool_grad (images do not depend on one another).
+static void max_pool_grad_image(void *context, int worker, int64_t b) {
+  const Pooling *p = context;
+  const Conv *c = p->c;
+  zero_unrouted(c, p->out + b * c->in_h * c->in_w * c->in_c, p->disjoint);
+  // Without output pixels nothing flows back.
   if (c->pixels == 0) return;
-  const int64_t width = worker_row_floats(channels);
+  const int64_t width = worker_row_floats(c->in_c);
   float *best = p->scratch + 2 * worker * width;
   int32_t *at = (int32_t *)(best + width);
   max_pool_grad_windows(p, b, best, at);

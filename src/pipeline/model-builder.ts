@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors';
 import type { Random } from '../random';
 import { registry } from '../registry';
+import { joinConvMaxPoolForTraining } from '../registry/layers/conv2d-max-pool-training';
 import { ComponentRef, resolveRef } from '../registry/registry';
 
 /**
@@ -38,6 +39,7 @@ export function buildModel(layers: readonly ComponentRef[], inputShape: number[]
     const output = model.outputs[0].shape;
     if (output.some((d) => d !== null && d <= 0)) throw fail(`its output would be ${shapeText(output)}`);
   });
+  joinConvMaxPoolForTraining(model.layers);
   return model;
 }
 

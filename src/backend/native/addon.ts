@@ -131,6 +131,22 @@ export interface NativeAddon {
   /** The filter's and bias's gradients of relu(x ⊛ filter + bias) = y from dy, for a geometry whose forward method is direct. */
   conv2DReluBackpropFilter(heap: ArrayBuffer, tensors: { x: number; dy: number; y: number; dw: number; dbias: number }, geometry: ConvGeometry): void;
   conv2DBackpropInput(heap: ArrayBuffer, tensors: { dy: number; filter: number; dx: number }, geometry: ConvGeometry): void;
+  /** maxPool(relu(x ⊛ filter + bias)) = y for a direct convolution, with `at` (int32) where each pooled value's maximum lies in its image. */
+  conv2DReluMaxPool(
+    heap: ArrayBuffer,
+    tensors: { x: number; filter: number; bias: number; y: number; at: number },
+    conv: ConvGeometry,
+    pool: ConvGeometry,
+  ): void;
+  /** The filter's and bias's gradients of conv2DReluMaxPool from its output's (dy), its output (y) and `at`. */
+  conv2DReluMaxPoolBackpropFilter(
+    heap: ArrayBuffer,
+    tensors: { x: number; dy: number; y: number; at: number; dw: number; dbias: number },
+    conv: ConvGeometry,
+    pool: ConvGeometry,
+  ): void;
+  /** The gradient d at relu's input (the pooling's input's shape) from conv2DReluMaxPool's dy, y and `at`. */
+  reluMaxPoolGrad(heap: ArrayBuffer, tensors: { dy: number; y: number; at: number; d: number }, pool: ConvGeometry): void;
   /** How conv2D and its filter gradient ("forward"), and its input gradient, run for this geometry. */
   conv2DMethods(geometry: ConvGeometry): { forward: ConvMethod; inputGradient: ConvMethod };
   momentumUpdate(

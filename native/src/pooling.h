@@ -1,0 +1,22 @@
+// What max pooling shares with the kernels that fuse it: its geometry's checks, and one image's maxima with where
+// they lie.
+#ifndef PIPELINE_POOLING_H
+#define PIPELINE_POOLING_H
+#include "conv-geometry.h"
+
+// Reads a pooling geometry: a convolution's, with as many output channels as input channels and no dilation.
+int read_pool(Args *args, napi_value descriptor, Conv *c);
+
+// Image's windows' maxima into y_image (out_h·out_w·in_c values), as maxPool finds them, and into at_image the
+// offset in the image (pixel·channels) of each one's first maximum in row-major order, -1 where nothing is above
+// -Infinity. Offsets are int32: the caller checks that an image's values fit.
+void max_pool_image_argmax(const Conv *c, const float *image, float *y_image, int32_t *at_image);
+
+// Image's gradient at relu's input (dx_image), for relu then max pooling, from its pooled values' (dy_image): each
+// sent to its window's maximum (at_image, as max_pool_image_argmax finds them) through relu's gradient there (from
+// y_image, the pooled values, which are relu's output at the maxima); 0 where no gradient reaches. Windows that do not overlap write
+// their pixels once; overlapping ones add. As maxPoolGrad gives it, then relu's gradient (save that where relu's
+// output is NaN and no gradient reaches, those give 0·NaN: no maximum is NaN).
+void max_pool_relu_route_image(const Conv *c, const float *dy_image, const float *y_image, const int32_t *at_image, float *dx_image);
+
+#endif

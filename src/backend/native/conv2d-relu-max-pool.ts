@@ -1,0 +1,139 @@
+// A conv layer with relu followed by max pooling, while training on the native backend: one kernel from the
+// layer's input to the pooled output, and the filter's and bias's gradients from the pooled output's in one pass,
+// so that neither relu's output nor the gradient at it is ever written out whole. The same arithmetic as the
+// kernels apart (the conv layer's fused kernel, maxPool, maxPoolGrad and the fused filter gradient), so the same
+// bits. Only for a convolution that runs directly (a first layer's few taps).
+import {
+  backend_util,
+  Conv2DBackpropInput,
+  engine,
+  getBackend,
+  GradConfig,
+  KernelConfig,
+  NamedAttrMap,
+  registerGradient,
+  registerKernel,
+  Tensor,
+  TensorInfo,
+} from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { nativeAddon } from './addon';
+import { NATIVE_BACKEND } from './backend-name';
+import { convGeometry, heapOf, offsetOf } from './heap';
+
+type Shape4D = [number, number, number, number];
+type Padding = 'valid' | 'same';
+
+export const NATIVE_CONV2D_RELU_MAX_POOL = 'NativeConv2DReluMaxPool';
+export const NATIVE_CONV2D_RELU_MAX_POOL_FILTER_GRAD = 'NativeConv2DReluMaxPoolFilterGrad';
+export const NATIVE_RELU_MAX_POOL_GRAD = 'NativeReluMaxPoolGrad';
+
+/** The convolution's geometry (dilation 1) and the pooling's over its output. */
+export interface ConvMaxPoolAttrs {
+  strides: [number, number];
+  pad: Padding;
+  poolSize: [number, number];
+  poolStrides: [number, number];
+  poolPad: Padding;
+}
+
+function geometries(xShape: number[], filterShape: number[], attrs: ConvMaxPoolAttrs) {
+  const conv = backend_util.computeConv2DInfo(xShape as Shape4D, filterShape as Shape4D, attrs.strides, [1, 1], attrs.pad);
+  const pool = backend_util.computePool2DInfo(conv.outShape, attrs.poolSize, attrs.poolStrides, 1, attrs.poolPad);
+  return { conv, pool };
+}
+
+const attrsOf = (attrs: NamedAttrMap | undefined) => attrs as unknown as ConvMaxPoolAttrs;
+
+/** [y, at]: the pooled output, and where each value's maximum lies in its image (int32). */
+const convReluMaxPoolKernel: KernelConfig = {
+  kernelName: NATIVE_CONV2D_RELU_MAX_POOL,
+  backendName: NATIVE_BACKEND,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias: TensorInfo };
+    const wasm = backend as BackendWasm;
+    const { conv, pool } = geometries(x.shape, filter.shape, attrsOf(attrs));
+    const y = wasm.makeOutput(pool.outShape, 'float32');
+    const at = wasm.makeOutput(pool.outShape, 'int32');
+    const offsets = {
+      x: offsetOf(wasm, x),
+      filter: offsetOf(wasm, filter),
+      bias: offsetOf(wasm, bias),
+      y: offsetOf(wasm, y),
+      at: offsetOf(wasm, at),
+    };
+    nativeAddon().conv2DReluMaxPool(heapOf(wasm, y), offsets, convGeometry(conv), convGeometry(pool));
+    return [y, at];
+  },
+};
+
+/** [dFilter, dBias] from the pooled output's gradient dy, the output y and `at`. */
+const filterGradKernel: KernelConfig = {
+  kernelName: NATIVE_CONV2D_RELU_MAX_POOL_FILTER_GRAD,
+  backendName: NATIVE_BACKEND,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, dy, y, at, filter } = inputs as Record<'x' | 'dy' | 'y' | 'at' | 'filter', TensorInfo>;
+    const wasm = backend as BackendWasm;
+    const { conv, pool } = geometries(x.shape, filter.shape, attrsOf(attrs));
+    const dw = wasm.makeOutput(filter.shape, 'float32');
+    const dbias = wasm.makeOutput([filter.shape[3]], 'float32');
+    const of = (t: TensorInfo) => offsetOf(wasm, t);
+    const offsets = { x: of(x), dy: of(dy), y: of(y), at: of(at), dw: of(dw), dbias: of(dbias) };
+    nativeAddon().conv2DReluMaxPoolBackpropFilter(heapOf(wasm, dw), offsets, convGeometry(conv), convGeometry(pool));
+    return [dw, dbias];
+  },
+};
+
+/** The gradient at relu's input (the convolution's output shape), for the layer input's gradient. */
+const reluMaxPoolGradKernel: KernelConfig = {
+  kernelName: NATIVE_RELU_MAX_POOL_GRAD,
+  backendName: NATIVE_BACKEND,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { dy, y, at, x, filter } = inputs as Record<'dy' | 'y' | 'at' | 'x' | 'filter', TensorInfo>;
+    const wasm = backend as BackendWasm;
+    const { conv, pool } = geometries(x.shape, filter.shape, attrsOf(attrs));
+    const d = wasm.makeOutput(conv.outShape, 'float32');
+    const offsets = { dy: offsetOf(wasm, dy), y: offsetOf(wasm, y), at: offsetOf(wasm, at), d: offsetOf(wasm, d) };
+    nativeAddon().reluMaxPoolGrad(heapOf(wasm, d), offsets, convGeometry(pool));
+    return d;
+  },
+};
+
+const convReluMaxPoolGradient: GradConfig = {
+  kernelName: NATIVE_CONV2D_RELU_MAX_POOL,
+  inputsToSave: ['x', 'filter'],
+  outputsToSave: [true, true],
+  gradFunc: (dys, saved, attrs) => {
+    const [x, filter, y, at] = saved;
+    // The second output (`at`) is an index: only the pooled values' gradient flows back.
+    const dy = (dys as Tensor[])[0];
+    const [dFilter, dBias] = engine().runKernel<Tensor[]>(NATIVE_CONV2D_RELU_MAX_POOL_FILTER_GRAD, { x, dy, y, at, filter }, attrs);
+    const { strides, pad } = attrsOf(attrs);
+    const inputGradient = () => {
+      const d = engine().runKernel<Tensor>(NATIVE_RELU_MAX_POOL_GRAD, { dy, y, at, x, filter }, attrs);
+      return engine().runKernel<Tensor>(Conv2DBackpropInput, { dy: d, filter }, { strides, pad, dataFormat: 'NHWC', inputShape: x.shape });
+    };
+    return { x: inputGradient, filter: () => dFilter, bias: () => dBias };
+  },
+};
+
+export function registerConv2DReluMaxPool(): void {
+  registerKernel(convReluMaxPoolKernel);
+  registerKernel(filterGradKernel);
+  registerKernel(reluMaxPoolGradKernel);
+  registerGradient(convReluMaxPoolGradient);
+}
+
+/**
+ * maxPool(relu(x ⊛ filter + bias)) (NHWC, dilation 1) through the fused kernel, while a first-order gradient is
+ * being recorded on the native backend and the convolution runs directly; undefined otherwise, where the layers run
+ * apart.
+ */
+export function conv2dReluMaxPoolWhileTraining(x: Tensor, filter: Tensor, bias: Tensor, attrs: ConvMaxPoolAttrs): Tensor | undefined {
+  if (getBackend() !== NATIVE_BACKEND || engine().state.gradientDepth !== 1) return undefined;
+  if (x.rank !== 4 || [x, filter, bias].some((t) => t.dtype !== 'float32')) return undefined;
+  const { conv, pool } = geometries(x.shape, filter.shape, attrs);
+  if (nativeAddon().conv2DMethods(convGeometry(conv)).forward.method !== 'direct' || pool.outShape.some((d) => d <= 0)) return undefined;
+  const [y] = engine().runKernel<Tensor[]>(NATIVE_CONV2D_RELU_MAX_POOL, { x, filter, bias }, attrs as unknown as NamedAttrMap);
+  return y;
+}
