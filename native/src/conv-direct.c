@@ -81,33 +81,18 @@ static inline __attribute__((always_inline)) Block finish_block(Block value, con
   return value;
 }
 
-// Outputs of PIXELS pixels for filters [f, f + BLOCK) (taps[i] the taps of pixel i; pixels past `count` are computed
-// and not written): each filter's Σ_t tap[t]·filter[t][f] in tap order from 0, then the epilogue. Inlined with a
-// constant `tap_count`, the taps' loop unrolls and the sums stay in registers.
-static inline __attribute__((always_inline)) void block_outputs(const float taps[PIXELS][DIRECT_TAPS_MAX], int64_t count, int64_t tap_count,
-                                                                const float *restrict filter, int64_t filters, int64_t f, const float *restrict bias,
-                                                                int relu, float *restrict out) {
-  Block acc[PIXELS];
-  for (int i = 0; i < PIXELS; ++i) acc[i] = (Block){0};
-  for (int64_t t = 0; t < tap_count; ++t) {
-    const Block w = load_block(filter + t * filters + f);
-    for (int i = 0; i < PIXELS; ++i) acc[i] += taps[i][t] * w;
-  }
-  for (int64_t i = 0; i < count; ++i) store_block(out + i * filters + f, finish_block(acc[i], bias, f, relu));
-}
-
-#define OUTPUTS_CASE(n) \
-  case n:               \
-    for (; f + BLOCK <= filters; f += BLOCK) block_outputs(taps, count, n, filter, filters, f, bias, relu, out); \
-    break;
-
-// Outputs of PIXELS pixels, every filter's (see block_outputs).
+// Outputs of PIXELS pixels (taps[i] the taps of pixel i; pixels past `count` are computed and not written): each
+// filter's Σ_t tap[t]·filter[t][f] in tap order from 0, then the epilogue.
 WIDE_VECTOR_LOOPS static void pixels_outputs(const float taps[PIXELS][DIRECT_TAPS_MAX], int64_t count, int64_t tap_count, const float *restrict filter,
                                         int64_t filters, const float *restrict bias, int relu, float *restrict out) {
   int64_t f = 0;
-  switch (tap_count) {
-    OUTPUTS_CASE(1) OUTPUTS_CASE(2) OUTPUTS_CASE(3) OUTPUTS_CASE(4) OUTPUTS_CASE(5) OUTPUTS_CASE(6) OUTPUTS_CASE(7) OUTPUTS_CASE(8)
-    OUTPUTS_CASE(9) OUTPUTS_CASE(10) OUTPUTS_CASE(11) OUTPUTS_CASE(12) OUTPUTS_CASE(13) OUTPUTS_CASE(14) OUTPUTS_CASE(15) OUTPUTS_CASE(16)
+  for (; f + BLOCK <= filters; f += BLOCK) {
+    Block acc[PIXELS] = {{0}};
+    for (int64_t t = 0; t < tap_count; ++t) {
+      const Block w = load_block(filter + t * filters + f);
+      for (int i = 0; i < PIXELS; ++i) acc[i] += taps[i][t] * w;
+    }
+    for (int64_t i = 0; i < count; ++i) store_block(out + i * filters + f, finish_block(acc[i], bias, f, relu));
   }
   for (; f < filters; ++f)
     for (int64_t i = 0; i < count; ++i) {

@@ -17,8 +17,9 @@ static int read_conv_pool(Args *args, napi_value conv_descriptor, napi_value poo
   if (pool->batch != conv->batch || pool->in_h != conv->out_h || pool->in_w != conv->out_w || pool->in_c != conv->out_c)
     return fail(args, "the pooling's input is not the convolution's output");
   // Where a maximum lies is an int32 offset within its image.
-  if (conv->pixels * conv->out_c > INT32_MAX) return fail(args, "images too large");
-  return 1;
+  const int64_t image = checked_product(args, 2, (int64_t[]){conv->pixels, conv->out_c});
+  if (!args->failed && image > INT32_MAX) fail(args, "images too large");
+  return !args->failed;
 }
 
 typedef struct {

@@ -157,8 +157,10 @@ static inline __attribute__((always_inline)) void route_window(const Conv *c, Sp
       }
     }
   } else {
+    // `at` may come from the caller (conv2DReluMaxPool's gradients): an offset outside the image is never followed.
+    const int64_t last = (c->in_h * c->in_w - 1) * channels;
     for (int64_t d = 0; d < channels; ++d) {
-      if (at[d] >= 0) dx_image[at[d] + d] += relu ? dy[d] * (float)(y[d] > 0.0f) : dy[d];
+      if (at[d] >= 0 && at[d] <= last) dx_image[at[d] + d] += relu ? dy[d] * (float)(y[d] > 0.0f) : dy[d];
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Plain-loop reference versions of the native addon's geometry-driven kernels, for the fuzz test: each reads a call's
+ * Plain-loop reference versions of the native addon's geometry-driven kernels, for the fuzz tests: each reads a call's
  * descriptor exactly as the addon documents it and returns the output it must write, or undefined when the call is
  * invalid (a field that is not a safe integer, a negative size, a tensor outside the heap), which the addon must refuse.
  */
@@ -33,12 +33,12 @@ export interface Output {
 const isCount = (v: number) => Number.isSafeInteger(v) && v >= 0;
 
 /** Whether two tensors share memory (the addon refuses an output that overlaps an input). */
-function overlap(a: number, aSize: number, b: number, bSize: number): boolean {
+export function overlap(a: number, aSize: number, b: number, bSize: number): boolean {
   return aSize > 0 && bSize > 0 && a < b + bSize && b < a + aSize;
 }
 
 /** Whether `size` floats at `offset` lie inside a heap of `heapSize` floats. */
-function fits(offset: number, size: number, heapSize: number): boolean {
+export function fits(offset: number, size: number, heapSize: number): boolean {
   return isCount(offset) && isCount(size) && offset + size <= heapSize;
 }
 
@@ -68,7 +68,7 @@ export function referenceMatMul(heap: Float32Array, d: MatMulDescriptor): Output
 }
 
 /** The sizes of a geometry's tensors, or undefined when a field is invalid. */
-function convSizes(g: ConvGeometry): { input: number; filter: number; output: number } | undefined {
+export function convSizes(g: ConvGeometry): { input: number; filter: number; output: number } | undefined {
   const values = Object.values(g);
   if (values.length !== 15 || !values.every(isCount)) return undefined;
   if ([g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth].some((v) => v === 0)) return undefined;
@@ -80,7 +80,7 @@ function convSizes(g: ConvGeometry): { input: number; filter: number; output: nu
 }
 
 /** Calls `visit(xIndex, filterIndex, yIndex)` for every input tap inside the image under every output value. */
-function forEachTap(g: ConvGeometry, visit: (x: number, w: number, y: number) => void): void {
+export function forEachTap(g: ConvGeometry, visit: (x: number, w: number, y: number) => void): void {
   for (let b = 0; b < g.batch; ++b)
     for (let yr = 0; yr < g.outHeight; ++yr)
       for (let yc = 0; yc < g.outWidth; ++yc)
@@ -137,13 +137,13 @@ export function referenceConv(heap: Float32Array, kind: ConvKind, tensors: Recor
 }
 
 /** The window of output (yr, yc): the input rows and columns it covers, clipped to the image. */
-function window(g: ConvGeometry, yr: number, yc: number): [number, number, number, number] {
+export function window(g: ConvGeometry, yr: number, yc: number): [number, number, number, number] {
   const r0 = yr * g.strideHeight - g.padTop;
   const c0 = yc * g.strideWidth - g.padLeft;
   return [Math.max(0, r0), Math.min(g.inHeight, r0 + g.filterHeight), Math.max(0, c0), Math.min(g.inWidth, c0 + g.filterWidth)];
 }
 
-const poolValid = (g: ConvGeometry) => g.outChannels === g.inChannels && g.dilationHeight === 1 && g.dilationWidth === 1;
+export const poolValid = (g: ConvGeometry) => g.outChannels === g.inChannels && g.dilationHeight === 1 && g.dilationWidth === 1;
 
 export function referenceMaxPool(heap: Float32Array, tensors: { x: number; y: number }, g: ConvGeometry): Output | undefined {
   const sizes = convSizes(g);
@@ -217,4 +217,10 @@ export function referenceSumRows(heap: Float32Array, x: number, out: number, row
   for (let r = 0; r < rows; ++r) for (let c = 0; c < columns; ++c) sums[c] += heap[x + r * columns + c];
   if (mean && rows > 0) sums.forEach((s, c) => (sums[c] = s / rows));
   return { offset: out, values: sums };
+}
+
+/** What a call writes as int32 (where maxima lie): `values` at element `offset` of the heap, bit for bit. */
+export interface Int32Output {
+  offset: number;
+  values: Int32Array;
 }
