@@ -1,43 +1,161 @@
 // Batch normalization while training, per channel (the last axis): the batch's statistics and the normalized output in
 // one call, and the gradient of that output with respect to x, scale and offset in another, where tfjs computes the
-// statistics as moments (mean, square, mean again) and differentiates through each of them apart.
+// statistics as moments (mean, square, mean again) and differentiates through each of them apart. Large calls share
+// their sums across threads by blocks of channels (each channel's sum whole, in row order) and their passes over the
+// values by rows: the same bits on any thread count.
 #include "kernels.h"
+#include "thread-pool.h"
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
-// sums[c] += Σ_r d, sums[channels + c] += Σ_r d² with d = x[r][c] - shift[c], in float64: the statistics in one pass,
-// shifted by a value of each channel so that the variance does not come from the difference of two large sums.
-VECTOR_LOOPS static void add_moment_sums(double *restrict sums, const float *restrict x, const float *restrict shift, int64_t rows, int64_t channels) {
-  double *restrict squares = sums + channels;
+// Channels a piece of the sums takes at least (a cache line of floats), unless fewer are left.
+#define CHANNEL_BLOCK 16
+// Rows one piece of a pass over the values takes.
+#define ROW_CHUNK 2048
+// Below this many values a pass runs on one thread: sharing it would cost more than it saves.
+#define SHARED_SIZE 65536
+// Channels summed side by side in registers: 8 float64 sums to a vector, up to 4 vectors of each sum.
+#define SUM_LANES 8
+#define SUM_VECTORS_MAX 4
+
+// Blocks pass between always-inlined helpers only, so no call's ABI depends on the vector width GCC warns about.
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+typedef float Floats __attribute__((vector_size(SUM_LANES * sizeof(float))));
+typedef double Doubles __attribute__((vector_size(SUM_LANES * sizeof(double))));
+
+static inline __attribute__((always_inline)) Doubles widen(const float *p) {
+  Floats f;
+  memcpy(&f, p, sizeof f);
+  return __builtin_convertvector(f, Doubles);
+}
+
+static inline __attribute__((always_inline)) void store_doubles(double *p, Doubles d) { memcpy(p, &d, sizeof d); }
+
+// sums[c] = Σ_r d, sums[channels + c] = Σ_r d² with d = x[r][c] - shift[c], in float64 and row order, for the
+// vectors·SUM_LANES channels from `first`: the statistics in one pass, shifted by a value of each channel so that the
+// variance does not come from the difference of two large sums. Inlined with a constant `vectors`, the sums stay in
+// registers.
+static inline __attribute__((always_inline)) void moment_sums(double *sums, const float *x, const float *shift, int64_t rows, int64_t channels,
+                                                              int64_t first, int vectors) {
+  Doubles sum[SUM_VECTORS_MAX] = {{0}}, square[SUM_VECTORS_MAX] = {{0}}, base[SUM_VECTORS_MAX];
+  for (int v = 0; v < vectors; ++v) base[v] = widen(shift + first + v * SUM_LANES);
   for (int64_t r = 0; r < rows; ++r) {
-    const float *restrict row = x + r * channels;
-    for (int64_t c = 0; c < channels; ++c) {
-      const double d = (double)row[c] - shift[c];
-      sums[c] += d;
-      squares[c] += d * d;
+    const float *row = x + r * channels + first;
+    for (int v = 0; v < vectors; ++v) {
+      const Doubles d = widen(row + v * SUM_LANES) - base[v];
+      sum[v] += d;
+      square[v] += d * d;
     }
+  }
+  for (int v = 0; v < vectors; ++v) store_doubles(sums + first + v * SUM_LANES, sum[v]), store_doubles(sums + channels + first + v * SUM_LANES, square[v]);
+}
+
+// sums[c] = Σ dy, sums[channels + c] = Σ (x - mean)·dy, in float64 and row order, for the vectors·SUM_LANES channels
+// from `first` (see moment_sums).
+static inline __attribute__((always_inline)) void gradient_sums(double *sums, const float *dy, const float *x, const float *mean, int64_t rows,
+                                                                int64_t channels, int64_t first, int vectors) {
+  Doubles sum[SUM_VECTORS_MAX] = {{0}}, product[SUM_VECTORS_MAX] = {{0}}, centre[SUM_VECTORS_MAX];
+  for (int v = 0; v < vectors; ++v) centre[v] = widen(mean + first + v * SUM_LANES);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float *dy_row = dy + r * channels + first, *x_row = x + r * channels + first;
+    for (int v = 0; v < vectors; ++v) {
+      const Doubles gradient = widen(dy_row + v * SUM_LANES);
+      sum[v] += gradient;
+      product[v] += (widen(x_row + v * SUM_LANES) - centre[v]) * gradient;
+    }
+  }
+  for (int v = 0; v < vectors; ++v) store_doubles(sums + first + v * SUM_LANES, sum[v]), store_doubles(sums + channels + first + v * SUM_LANES, product[v]);
+}
+
+// The same sums for the fewer than SUM_LANES channels left over, one at a time.
+static void remaining_sums(double *sums, const float *dy, const float *x, const float *centre, int64_t rows, int64_t channels, int64_t first, int gradient) {
+  for (int64_t c = first; c < channels; ++c) {
+    double sum = 0.0, second = 0.0;
+    for (int64_t r = 0; r < rows; ++r) {
+      const double value = x[r * channels + c];
+      if (gradient) {
+        sum += dy[r * channels + c];
+        second += (value - centre[c]) * dy[r * channels + c];
+      } else {
+        const double d = value - centre[c];
+        sum += d;
+        second += d * d;
+      }
+    }
+    sums[c] = sum, sums[channels + c] = second;
   }
 }
 
-// dx = a·dy + b·(x - mean) + k per channel.
-VECTOR_LOOPS static void gradient_rows(const float *restrict dy, const float *restrict x, const float *restrict mean, const float *restrict a,
-                                       const float *restrict b, const float *restrict k, float *restrict dx, int64_t rows, int64_t channels) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float *restrict dy_row = dy + r * channels, *restrict x_row = x + r * channels;
-    float *restrict to = dx + r * channels;
+// What a call shares among threads: its tensors, and how its channel blocks and rows are cut into pieces.
+typedef struct {
+  const float *x, *dy, *shift, *mean, *factor, *offset, *a, *b, *k;
+  float *out;
+  double *sums;
+  int64_t rows, channels, blocks_per_piece, rows_per_piece;
+} Pass;
+
+static Pass pass_of(int64_t rows, int64_t channels) {
+  const int shared = rows * channels >= SHARED_SIZE;
+  const int64_t blocks = (channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK, threads = shared ? thread_pool_size() : 1;
+  return (Pass){.rows = rows, .channels = channels, .blocks_per_piece = (blocks + threads - 1) / threads, .rows_per_piece = shared ? ROW_CHUNK : rows};
+}
+
+static int64_t pieces_of(int64_t count, int64_t per_piece) { return (count + per_piece - 1) / per_piece; }
+
+// One piece's channels' sums, as many side by side as fit: `gradient` chooses gradient_sums over moment_sums.
+static inline __attribute__((always_inline)) void piece_sums(const Pass *p, int64_t piece, int gradient) {
+  const int64_t channels = p->channels, end = min64(channels, (piece + 1) * p->blocks_per_piece * CHANNEL_BLOCK);
+  int64_t first = piece * p->blocks_per_piece * CHANNEL_BLOCK;
+  for (int vectors = SUM_VECTORS_MAX; vectors >= 1; vectors /= 2)
+    for (; first + vectors * SUM_LANES <= end; first += vectors * SUM_LANES) {
+      if (gradient) gradient_sums(p->sums, p->dy, p->x, p->mean, p->rows, channels, first, vectors);
+      else moment_sums(p->sums, p->x, p->shift, p->rows, channels, first, vectors);
+    }
+  // Only the last piece has channels left over.
+  if (first < end) remaining_sums(p->sums, p->dy, p->x, gradient ? p->mean : p->shift, p->rows, channels, first, gradient);
+}
+
+WIDE_VECTOR_LOOPS static void moment_sums_piece(void *context, int worker, int64_t piece) {
+  (void)worker;
+  piece_sums(context, piece, 0);
+}
+
+WIDE_VECTOR_LOOPS static void gradient_sums_piece(void *context, int worker, int64_t piece) {
+  (void)worker;
+  piece_sums(context, piece, 1);
+}
+
+// The rows [first, end) of one piece of a pass over the values.
+static void piece_rows(const Pass *p, int64_t piece, int64_t *first, int64_t *count) {
+  *first = piece * p->rows_per_piece;
+  *count = min64(p->rows_per_piece, p->rows - *first);
+}
+
+static void normalize_piece(void *context, int worker, int64_t piece) {
+  (void)worker;
+  const Pass *p = context;
+  int64_t first, count;
+  piece_rows(p, piece, &first, &count);
+  const int64_t at = first * p->channels;
+  normalize_channels(p->x + at, p->mean, p->factor, p->offset, p->out + at, count, p->channels);
+}
+
+// dx = a·dy + b·(x - mean) + k per channel, over one piece's rows.
+VECTOR_LOOPS static void gradient_piece(void *context, int worker, int64_t piece) {
+  (void)worker;
+  const Pass *p = context;
+  int64_t first, count;
+  piece_rows(p, piece, &first, &count);
+  const int64_t channels = p->channels;
+  const float *restrict mean = p->mean, *restrict a = p->a, *restrict b = p->b, *restrict k = p->k;
+  for (int64_t r = first; r < first + count; ++r) {
+    const float *restrict dy_row = p->dy + r * channels, *restrict x_row = p->x + r * channels;
+    float *restrict to = p->out + r * channels;
     for (int64_t c = 0; c < channels; ++c) to[c] = a[c] * dy_row[c] + b[c] * (x_row[c] - mean[c]) + k[c];
-  }
-}
-
-// sums[c] += Σ dy, sums[channels + c] += Σ (x - mean)·dy, in float64.
-VECTOR_LOOPS static void add_gradient_sums(double *restrict sums, const float *restrict dy, const float *restrict x, const float *restrict mean, int64_t rows,
-                                           int64_t channels) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const float *restrict dy_row = dy + r * channels, *restrict x_row = x + r * channels;
-    for (int64_t c = 0; c < channels; ++c) {
-      sums[c] += dy_row[c];
-      sums[channels + c] += ((double)x_row[c] - mean[c]) * dy_row[c];
-    }
   }
 }
 
@@ -84,15 +202,18 @@ napi_value batch_norm_training(napi_env env, napi_callback_info info) {
   double *sums;
   float *factor;
   if (args.failed || !channel_buffers(&args, channels, 1, &sums, &factor)) return NULL;
-  const int64_t rows = size / channels;
-  add_moment_sums(sums, x, x, rows, channels);
+  Pass p = pass_of(size / channels, channels);
+  const int64_t rows = p.rows;
+  p.x = x, p.shift = x, p.sums = sums;
+  thread_pool_pieces(pieces_of(pieces_of(channels, CHANNEL_BLOCK), p.blocks_per_piece), moment_sums_piece, &p);
   for (int64_t c = 0; c < channels; ++c) {
     const double shifted_mean = sums[c] / (double)rows;
     mean[c] = (float)(x[c] + shifted_mean);
     variance[c] = (float)fmax(sums[channels + c] / (double)rows - shifted_mean * shifted_mean, 0.0);
     factor[c] = (float)(scale[c] / sqrt((double)variance[c] + epsilon));
   }
-  normalize_channels(x, mean, factor, offset, out, rows, channels);
+  p.mean = mean, p.factor = factor, p.offset = offset, p.out = out;
+  thread_pool_pieces(pieces_of(rows, p.rows_per_piece), normalize_piece, &p);
   free(sums);
   free(factor);
   return undefined(env);
@@ -129,8 +250,10 @@ napi_value batch_norm_training_grad(napi_env env, napi_callback_info info) {
   double *sums;
   float *factors;
   if (args.failed || !channel_buffers(&args, channels, 3, &sums, &factors)) return NULL;
-  const int64_t rows = size / channels;
-  add_gradient_sums(sums, dy, x, mean, rows, channels);
+  Pass p = pass_of(size / channels, channels);
+  const int64_t rows = p.rows;
+  p.x = x, p.dy = dy, p.mean = mean, p.sums = sums;
+  thread_pool_pieces(pieces_of(pieces_of(channels, CHANNEL_BLOCK), p.blocks_per_piece), gradient_sums_piece, &p);
   float *a = factors, *b = factors + channels, *k = factors + 2 * channels;
   for (int64_t c = 0; c < channels; ++c) {
     const double inv = 1.0 / sqrt((double)variance[c] + epsilon), f = scale[c] * inv;
@@ -140,7 +263,8 @@ napi_value batch_norm_training_grad(napi_env env, napi_callback_info info) {
     b[c] = (float)((2.0 * d_variance[c] - f * inv * inv * sums[channels + c]) / (double)rows);
     k[c] = (float)((d_mean[c] - f * sums[c]) / (double)rows);
   }
-  gradient_rows(dy, x, mean, a, b, k, dx, rows, channels);
+  p.a = a, p.b = b, p.k = k, p.out = dx;
+  thread_pool_pieces(pieces_of(rows, p.rows_per_piece), gradient_piece, &p);
   free(sums);
   free(factors);
   return undefined(env);

@@ -78,7 +78,8 @@ napi_value max_pool(napi_env env, napi_callback_info info) {
 
 // One window's first maximum per channel (best) and the offset of the input pixel it is at (at; -1 where nothing
 // is above -Infinity) in an image.
-static inline __attribute__((always_inline)) void window_maximum(const Conv *c, const float *image, Span rows, Span cols, float *restrict best, int32_t *restrict at) {
+static inline __attribute__((always_inline)) void window_maximum(const Conv *c, const float *image, Span rows, Span cols, float *restrict best,
+                                                                 int32_t *restrict at) {
   const int64_t channels = c->in_c;
   for (int64_t d = 0; d < channels; ++d) {
     best[d] = -INFINITY;

@@ -1,7 +1,8 @@
 // The built-in product split across threads gives the same bits as on one thread, with each micro-kernel this CPU
 // runs, over odd shapes large enough to be split (by rows, by columns, or not at all), and through the
 // convolutions whose products add to what C holds; so do the kernels that share out images and whole products
-// (direct and Winograd convolutions, pooling) whichever matrix product runs.
+// (direct and Winograd convolutions, pooling) whichever matrix product runs, and batch normalization's training
+// kernels, which share out channels and rows.
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { BUILTIN_KERNELS, ConvGeometry, loadNativeAddon, NativeAddon } from '../../src/backend/native/addon';
@@ -122,6 +123,47 @@ function sameBits(actual: Float32Array, expected: Float32Array, what: string): v
   assert.equal(differ, -1, `${what}: element ${differ} is ${actual[differ]}, on one thread ${expected[differ]}`);
 }
 
+// [rows, channels] past the size below which batch normalization stays on one thread: channels in blocks of 16 with
+// some left over, or in whole blocks.
+const NORMALIZED: [number, number][] = [
+  [2100, 35],
+  [1100, 64],
+];
+
+/**
+ * Batch normalization's training kernels' outputs (the normalized values and statistics, then the gradients), over
+ * values with 2⁴⁰ in each channel's second row and −2⁴⁰ in its last, so that the rows between lose low bits to the
+ * float64 sums and any other order of a channel's sums shows.
+ */
+function batchNormTraining(addon: NativeAddon, [rows, channels]: [number, number]): Float32Array {
+  const size = rows * channels;
+  const heap = randomValues(4 * size + 8 * channels, rows + channels);
+  for (let c = 0; c < channels; ++c) {
+    heap[channels + c] = 2 ** 40;
+    heap[(rows - 1) * channels + c] = -(2 ** 40);
+  }
+  const buffer = heap.buffer as ArrayBuffer,
+    at = 4 * size;
+  const training = { x: 0, scale: at, offset: at + channels, out: 2 * size, mean: at + 2 * channels, variance: at + 3 * channels, size, channels };
+  addon.batchNormTraining(buffer, training, 1e-3);
+  const gradients = {
+    x: 0,
+    dy: size,
+    dMean: at + 4 * channels,
+    dVariance: at + 5 * channels,
+    mean: training.mean,
+    variance: training.variance,
+    scale: training.scale,
+    dx: 3 * size,
+    dScale: at + 6 * channels,
+    dOffset: at + 7 * channels,
+    size,
+    channels,
+  };
+  addon.batchNormTrainingGrad(buffer, gradients, 1e-3);
+  return heap.slice(2 * size);
+}
+
 describe('the native kernels on several threads', () => {
   let addon: NativeAddon;
   before(function () {
@@ -176,6 +218,21 @@ describe('the native kernels on several threads', () => {
         addon.setThreads(threads);
         sameBits(convolutions(addon, WINOGRAD), convolved, `Winograd with the ${blas} product on ${threads} threads`);
       }
+    }
+  });
+
+  it("gives the same bits on 2, 3 and 4 threads as on one in batch normalization's training kernels, which share out channels and rows", () => {
+    addon.setThreads(1);
+    const normalized = NORMALIZED.map((shape) => batchNormTraining(addon, shape));
+    assert.ok(
+      normalized.every((values) => values.every(Number.isFinite)),
+      'finite outputs',
+    );
+    for (const threads of [2, 3, 4]) {
+      addon.setThreads(threads);
+      NORMALIZED.forEach((shape, i) =>
+        sameBits(batchNormTraining(addon, shape), normalized[i], `batch normalization ${shape.join('x')} on ${threads} threads`),
+      );
     }
   });
 
