@@ -5,8 +5,8 @@ import { nativeAddon } from './addon';
 
 /**
  * Shares the native kernels' work across `threads` (the same results on any count): direct and Winograd
- * convolutions and pooling by images (and Winograd's 36 products whole, one per thread), and the built-in product's
- * large products by tiles of their output; OpenBLAS's products stay on one thread otherwise, as its own threading is
+ * convolutions and pooling by images (and Winograd's 36 products whole, one per thread), batch normalization's
+ * training kernels by channels and rows, and the built-in product's large products by tiles of their output; OpenBLAS's products stay on one thread otherwise, as its own threading is
  * not bit-identical. `reason` says in the log why the cores are free.
  */
 export function setKernelThreads(blas: BlasSelection | undefined, threads: number, reason: string): void {
@@ -14,6 +14,7 @@ export function setKernelThreads(blas: BlasSelection | undefined, threads: numbe
   if (!blas) return;
   nativeAddon().setThreads(threads);
   if (threads <= 1) return;
-  const split = blas.library === 'builtin' ? 'matrix products, convolutions and pooling' : "convolutions and pooling (not OpenBLAS's products)";
+  const kernels = 'convolutions, pooling and batch normalization';
+  const split = blas.library === 'builtin' ? `matrix products, ${kernels}` : `${kernels} (not OpenBLAS's products)`;
   logger.info(`${split} split across ${threads} threads ${reason} (same results on any count)`);
 }

@@ -78,7 +78,9 @@ describe('idle cores lent to the folds still training', function () {
     try {
       const outcomes = await Promise.all(jobs.map((job) => scheduler!.train(job, quiet)));
       assert.ok(
-        messages.includes('matrix products, convolutions and pooling split across 2 threads while the other slots idle (same results on any count)'),
+        messages.includes(
+          'matrix products, convolutions, pooling and batch normalization split across 2 threads while the other slots idle (same results on any count)',
+        ),
         messages.join('\n'),
       );
       assert.deepEqual(outcomes.map(comparable), await trainedHere(context, path.join(folder.dir, '..', '..', 'reference'), 1));
@@ -105,7 +107,9 @@ describe('idle cores lent to the folds still training', function () {
       assert.ok(!messages.some((m) => m.includes('split across')), messages.join('\n'));
       const two = await fit(2);
       assert.ok(
-        messages.includes('matrix products, convolutions and pooling split across 2 threads while one model trains (same results on any count)'),
+        messages.includes(
+          'matrix products, convolutions, pooling and batch normalization split across 2 threads while one model trains (same results on any count)',
+        ),
         messages.join('\n'),
       );
       assert.deepEqual(two, one);
