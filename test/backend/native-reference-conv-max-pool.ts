@@ -3,7 +3,7 @@
  * writeMaxima, which writes the `at` tensor of where maxima lie that the gradient kernels read.
  */
 import type { ConvGeometry } from '../../src/backend/native/addon';
-import { Int32Output, Output, convSizes, fits, forEachTap, overlap, poolValid, window } from './native-reference';
+import { Int32Output, Output, convSizes, fits, forEachTap, overlap, poolValid, window, windowMaxima } from './native-reference';
 
 /** The largest int32: of BLAS's int, which every matrix dimension must fit, and of the offsets in `at` tensors. */
 const INT32_MAX = 2 ** 31 - 1;
@@ -74,29 +74,6 @@ function directConvRelu(heap: Float32Array, t: { x: number; filter: number; bias
     if (out[i] < 0) out[i] = 0;
   }
   return out;
-}
-
-/**
- * Each window's first maximum per channel in row-major order (`value > best`, so NaN is never one), and where it
- * lies in its image (pixel·channels; -1 where nothing in the window is above -Infinity).
- */
-function windowMaxima(input: ArrayLike<number>, g: ConvGeometry, outputSize: number): { values: Float64Array; at: Int32Array } {
-  const values = new Float64Array(outputSize).fill(-Infinity);
-  const at = new Int32Array(outputSize).fill(-1);
-  const ch = g.inChannels;
-  for (let b = 0; b < g.batch; ++b)
-    for (let yr = 0; yr < g.outHeight; ++yr)
-      for (let yc = 0; yc < g.outWidth; ++yc) {
-        const [r0, r1, c0, c1] = window(g, yr, yc);
-        for (let r = r0; r < r1; ++r)
-          for (let c = c0; c < c1; ++c)
-            for (let d = 0; d < ch; ++d) {
-              const i = ((b * g.outHeight + yr) * g.outWidth + yc) * ch + d;
-              const value = input[((b * g.inHeight + r) * g.inWidth + c) * ch + d];
-              if (value > values[i]) [values[i], at[i]] = [value, (r * g.inWidth + c) * ch];
-            }
-      }
-  return { values, at };
 }
 
 /**

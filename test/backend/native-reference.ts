@@ -149,8 +149,17 @@ export function referenceMaxPool(heap: Float32Array, tensors: { x: number; y: nu
   const sizes = convSizes(g);
   if (!sizes || !poolValid(g) || !fits(tensors.x, sizes.input, heap.length) || !fits(tensors.y, sizes.output, heap.length)) return undefined;
   if (overlap(tensors.y, sizes.output, tensors.x, sizes.input)) return undefined;
-  const out = new Float64Array(sizes.output).fill(-Infinity);
-  if (sizes.output === 0) return { offset: tensors.y, values: out };
+  const input = heap.subarray(tensors.x, tensors.x + sizes.input);
+  return { offset: tensors.y, values: windowMaxima(input, g, sizes.output).values };
+}
+
+/**
+ * Each window's first maximum per channel in row-major order (`value > best`, so NaN is never one), and where it
+ * lies in its image (pixel·channels; -1 where nothing in the window is above -Infinity).
+ */
+export function windowMaxima(input: ArrayLike<number>, g: ConvGeometry, outputSize: number): { values: Float64Array; at: Int32Array } {
+  const values = new Float64Array(outputSize).fill(-Infinity);
+  const at = new Int32Array(outputSize).fill(-1);
   const ch = g.inChannels;
   for (let b = 0; b < g.batch; ++b)
     for (let yr = 0; yr < g.outHeight; ++yr)
@@ -159,12 +168,12 @@ export function referenceMaxPool(heap: Float32Array, tensors: { x: number; y: nu
         for (let r = r0; r < r1; ++r)
           for (let c = c0; c < c1; ++c)
             for (let d = 0; d < ch; ++d) {
-              const at = ((b * g.outHeight + yr) * g.outWidth + yc) * ch + d;
-              const value = heap[tensors.x + ((b * g.inHeight + r) * g.inWidth + c) * ch + d];
-              if (value > out[at]) out[at] = value;
+              const i = ((b * g.outHeight + yr) * g.outWidth + yc) * ch + d;
+              const value = input[((b * g.inHeight + r) * g.inWidth + c) * ch + d];
+              if (value > values[i]) [values[i], at[i]] = [value, (r * g.inWidth + c) * ch];
             }
       }
-  return { offset: tensors.y, values: out };
+  return { values, at };
 }
 
 export interface PoolGradTensors {
