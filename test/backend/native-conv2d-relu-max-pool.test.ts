@@ -191,6 +191,32 @@ describe('conv2d with relu joined to max pooling while training on native', () =
       });
     });
 
+  it('gives the tape the pooled output alone, so that a backward pass fills no zeros for where the maxima lie', () => {
+    const pair = makePair(STUDY, true);
+    const { x, dy } = inputs(STUDY, pair);
+    const engine = tf.engine();
+    const makeTensor = engine.makeTensor.bind(engine);
+    const made: string[] = [];
+    engine.makeTensor = (values, shape, dtype, backend) => {
+      made.push(`${dtype} [${shape.join(', ')}]`);
+      return makeTensor(values, shape, dtype, backend);
+    };
+    let results: Float32Array[] = [];
+    try {
+      results = outputLossAndGradients(pair, x, dy, false);
+    } finally {
+      engine.makeTensor = makeTensor;
+    }
+    assert.deepEqual(
+      made.filter((m) => m.startsWith('int32')),
+      [],
+    );
+    const apart = makePair(STUDY, false);
+    sameResults(results, outputLossAndGradients(apart, x, dy, false), STUDY.name);
+    [pair, apart].forEach(disposePair);
+    tf.dispose([x, dy]);
+  });
+
   describe('on several threads', () => {
     const c: Case = { ...STUDY, name: 'the study over 70 images', input: [70, 28, 28, 1] };
     afterEach(() => nativeAddon().setThreads(1));

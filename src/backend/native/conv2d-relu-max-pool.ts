@@ -4,6 +4,7 @@
 // kernels apart (the conv layer's fused kernel, maxPool, maxPoolGrad and the fused filter gradient), so the same
 // bits. Only for a convolution that runs directly (a first layer's few taps).
 import {
+  backend,
   backend_util,
   Conv2DBackpropInput,
   engine,
@@ -15,6 +16,7 @@ import {
   registerKernel,
   Tensor,
   TensorInfo,
+  util,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from './addon';
@@ -45,16 +47,23 @@ function geometries(xShape: number[], filterShape: number[], attrs: ConvMaxPoolA
 
 const attrsOf = (attrs: NamedAttrMap | undefined) => attrs as unknown as ConvMaxPoolAttrs;
 
-/** [y, at]: the pooled output, and where each value's maximum lies in its image (int32). */
+/**
+ * The pooled output; it also fills its input `at` (int32, the output's shape) with where each value's maximum lies in
+ * its image. `at` is an input the caller allocates rather than a second output: tfjs's tape hands every output that
+ * gets no gradient a tensor of zeros on each backward pass, which for `at` was a fill and a copy of the pooled size.
+ */
 const convReluMaxPoolKernel: KernelConfig = {
   kernelName: NATIVE_CONV2D_RELU_MAX_POOL,
   backendName: NATIVE_BACKEND,
   kernelFunc: ({ inputs, backend, attrs }) => {
-    const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias: TensorInfo };
+    const { x, filter, bias, at } = inputs as Record<'x' | 'filter' | 'bias' | 'at', TensorInfo>;
     const wasm = backend as BackendWasm;
     const { conv, pool } = geometries(x.shape, filter.shape, attrsOf(attrs));
+    if (!util.arraysEqual(at.shape, pool.outShape) || at.dtype !== 'int32')
+      throw new Error(
+        `${NATIVE_CONV2D_RELU_MAX_POOL}: at must be int32 of shape [${pool.outShape.join(', ')}], got ${at.dtype} [${at.shape.join(', ')}]`,
+      );
     const y = wasm.makeOutput(pool.outShape, 'float32');
-    const at = wasm.makeOutput(pool.outShape, 'int32');
     const offsets = {
       x: offsetOf(wasm, x),
       filter: offsetOf(wasm, filter),
@@ -63,7 +72,7 @@ const convReluMaxPoolKernel: KernelConfig = {
       at: offsetOf(wasm, at),
     };
     nativeAddon().conv2DReluMaxPool(heapOf(wasm, y), offsets, convGeometry(conv), convGeometry(pool));
-    return [y, at];
+    return y;
   },
 };
 
@@ -101,12 +110,12 @@ const reluMaxPoolGradKernel: KernelConfig = {
 
 const convReluMaxPoolGradient: GradConfig = {
   kernelName: NATIVE_CONV2D_RELU_MAX_POOL,
-  inputsToSave: ['x', 'filter'],
-  outputsToSave: [true, true],
+  inputsToSave: ['x', 'filter', 'at'],
+  outputsToSave: [true],
+  // `at` comes from no trainable value, so the tape asks for no gradient of it.
   gradFunc: (dys, saved, attrs) => {
-    const [x, filter, y, at] = saved;
-    // The second output (`at`) is an index: only the pooled values' gradient flows back.
-    const dy = (dys as Tensor[])[0];
+    const dy = dys as Tensor;
+    const [x, filter, at, y] = saved;
     const [dFilter, dBias] = engine().runKernel<Tensor[]>(NATIVE_CONV2D_RELU_MAX_POOL_FILTER_GRAD, { x, dy, y, at, filter }, attrs);
     const { strides, pad } = attrsOf(attrs);
     const inputGradient = () => {
@@ -134,6 +143,9 @@ export function conv2dReluMaxPoolWhileTraining(x: Tensor, filter: Tensor, bias: 
   if (x.rank !== 4 || [x, filter, bias].some((t) => t.dtype !== 'float32')) return undefined;
   const { conv, pool } = geometries(x.shape, filter.shape, attrs);
   if (nativeAddon().conv2DMethods(convGeometry(conv)).forward.method !== 'direct' || pool.outShape.some((d) => d <= 0)) return undefined;
-  const [y] = engine().runKernel<Tensor[]>(NATIVE_CONV2D_RELU_MAX_POOL, { x, filter, bias }, attrs as unknown as NamedAttrMap);
+  // Uninitialized: the kernel writes every element.
+  const at = engine().makeTensorFromTensorInfo((backend() as BackendWasm).makeOutput(pool.outShape, 'int32'));
+  const y = engine().runKernel<Tensor>(NATIVE_CONV2D_RELU_MAX_POOL, { x, filter, bias, at }, attrs as unknown as NamedAttrMap);
+  at.dispose();
   return y;
 }
