@@ -13,7 +13,7 @@
 #endif
 
 // r = Bᵀd for six rows of n channels: d's rows `ds` floats apart, r's `rs` apart.
-VECTOR_LOOPS static void input_rows(const float *restrict d, int64_t ds, float *restrict r, int64_t rs, int64_t n) {
+WIDE_VECTOR_LOOPS static void input_rows(const float *restrict d, int64_t ds, float *restrict r, int64_t rs, int64_t n) {
   const float *d0 = d, *d1 = d + ds, *d2 = d + 2 * ds, *d3 = d + 3 * ds, *d4 = d + 4 * ds, *d5 = d + 5 * ds;
   float *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs, *r3 = r + 3 * rs, *r4 = r + 4 * rs, *r5 = r + 5 * rs;
   ROWS_APART
@@ -28,7 +28,7 @@ VECTOR_LOOPS static void input_rows(const float *restrict d, int64_t ds, float *
 }
 
 // r = Gg for three rows of n channels, into six.
-VECTOR_LOOPS static void filter_rows(const float *restrict g, int64_t gs, float *restrict r, int64_t rs, int64_t n) {
+WIDE_VECTOR_LOOPS static void filter_rows(const float *restrict g, int64_t gs, float *restrict r, int64_t rs, int64_t n) {
   const float *g0 = g, *g1 = g + gs, *g2 = g + 2 * gs;
   float *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs, *r3 = r + 3 * rs, *r4 = r + 4 * rs, *r5 = r + 5 * rs;
   ROWS_APART
@@ -44,7 +44,7 @@ VECTOR_LOOPS static void filter_rows(const float *restrict g, int64_t gs, float 
 }
 
 // r = Aᵀm for six rows of n channels, into four.
-VECTOR_LOOPS static void output_rows(const float *restrict m, int64_t ms, float *restrict r, int64_t rs, int64_t n) {
+WIDE_VECTOR_LOOPS static void output_rows(const float *restrict m, int64_t ms, float *restrict r, int64_t rs, int64_t n) {
   const float *m0 = m, *m1 = m + ms, *m2 = m + 2 * ms, *m3 = m + 3 * ms, *m4 = m + 4 * ms, *m5 = m + 5 * ms;
   float *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs, *r3 = r + 3 * rs;
   ROWS_APART
@@ -58,7 +58,7 @@ VECTOR_LOOPS static void output_rows(const float *restrict m, int64_t ms, float 
 }
 
 // r = A·dy for four rows of n channels, into six: the output gradient's side of the filter gradient.
-VECTOR_LOOPS static void gradient_rows(const float *restrict y, int64_t ys, float *restrict r, int64_t rs, int64_t n) {
+WIDE_VECTOR_LOOPS static void gradient_rows(const float *restrict y, int64_t ys, float *restrict r, int64_t rs, int64_t n) {
   const float *y0 = y, *y1 = y + ys, *y2 = y + 2 * ys, *y3 = y + 3 * ys;
   float *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs, *r3 = r + 3 * rs, *r4 = r + 4 * rs, *r5 = r + 5 * rs;
   ROWS_APART
@@ -74,7 +74,7 @@ VECTOR_LOOPS static void gradient_rows(const float *restrict y, int64_t ys, floa
 }
 
 // r = Gᵀs for six rows of n channels, into three: the filter gradient back from the transformed space.
-VECTOR_LOOPS static void filter_gradient_rows(const float *restrict s, int64_t ss, float *restrict r, int64_t rs, int64_t n) {
+WIDE_VECTOR_LOOPS static void filter_gradient_rows(const float *restrict s, int64_t ss, float *restrict r, int64_t rs, int64_t n) {
   const float *s0 = s, *s1 = s + ss, *s2 = s + 2 * ss, *s3 = s + 3 * ss, *s4 = s + 4 * ss, *s5 = s + 5 * ss;
   float *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs;
   ROWS_APART
