@@ -17,6 +17,7 @@ napi_value max_pool(napi_env env, napi_callback_info info);
 napi_value max_pool_grad(napi_env env, napi_callback_info info);
 napi_value sum_rows(napi_env env, napi_callback_info info);
 napi_value momentum_update(napi_env env, napi_callback_info info);
+napi_value dense_momentum_backward(napi_env env, napi_callback_info info);
 napi_value bias_activation(napi_env env, napi_callback_info info);
 napi_value binary(napi_env env, napi_callback_info info);
 napi_value unary(napi_env env, napi_callback_info info);

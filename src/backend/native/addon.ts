@@ -149,6 +149,19 @@ export interface NativeAddon {
   reluMaxPoolGrad(heap: ArrayBuffer, tensors: { dy: number; y: number; at: number; d: number }, pool: ConvGeometry): void;
   /** How conv2D and its filter gradient ("forward"), and its input gradient, run for this geometry. */
   conv2DMethods(geometry: ConvGeometry): { forward: ConvMethod; inputGradient: ConvMethod };
+  /**
+   * A dense layer's dx and bias gradient, with its weights w and their momentum accumulation updated in place from
+   * their gradient in the same pass (momentumUpdate's arithmetic); y is read for relu's gradient when `relu`.
+   */
+  denseMomentumBackward(
+    heap: ArrayBuffer,
+    tensors: { x: number; dy: number; y: number; w: number; accumulation: number; dx: number; dbias: number },
+    shape: { batch: number; inputs: number; units: number; relu: number },
+    negativeLearningRate: number,
+    momentum: number,
+    nesterov: number,
+    avx512: number,
+  ): void;
   momentumUpdate(
     heap: ArrayBuffer,
     value: number,

@@ -13,6 +13,7 @@ import { NATIVE_BACKEND } from './backend-name';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
 import { registerConv2DRelu } from './conv2d-relu';
 import { registerConv2DReluMaxPool } from './conv2d-relu-max-pool';
+import { registerDenseMomentum } from './dense-momentum';
 import { nativeAdd, nativeMultiply, nativeRealDiv, nativeRelu, nativeSquaredDifference, nativeStep, nativeSub } from './elementwise';
 import { nativeFusedConv2D, nativeFusedMatMul } from './fused';
 import { nativeMatMul } from './mat-mul';
@@ -68,6 +69,7 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     registerBatchNormTraining();
     registerConv2DRelu();
     registerConv2DReluMaxPool();
+    registerDenseMomentum();
     const wasmFactory = findBackendFactory('wasm');
     // Priority below every other backend's: tfjs never picks it by itself; selectBackend does.
     registerBackend(NATIVE_BACKEND, () => wasmFactory(), -1);

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import * as tf from '@tensorflow/tfjs';
 import { options } from '../options';
+import { trainDenseUpdating } from './dense-training';
 import { activation, initializerRef, inputShapeOf, kernelRegularizer, layer } from './layer-component';
 
 export const dense = layer({
@@ -17,7 +18,7 @@ export const dense = layer({
     kernelRegularizer: kernelRegularizer(),
   }),
   create(o, context) {
-    return tf.layers.dense({
+    const dense = tf.layers.dense({
       ...inputShapeOf(context),
       units: o.units,
       activation: o.activation,
@@ -26,5 +27,8 @@ export const dense = layer({
       biasInitializer: context.initializer(o.biasInitializer),
       ...(o.kernelRegularizer ? { kernelRegularizer: context.regularizer(o.kernelRegularizer) } : {}),
     });
+    // A regularizer's penalty also reads the weights, so their gradient is not the backward pass's alone.
+    const updating = (o.activation === 'relu' || o.activation === 'linear') && !o.kernelRegularizer;
+    return updating ? trainDenseUpdating(dense, o.activation === 'relu') : dense;
   },
 });

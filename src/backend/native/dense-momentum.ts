@@ -1,0 +1,124 @@
+// A dense layer with relu or no activation, while it trains on the native backend under momentum SGD: the forward
+// pass is one fused kernel (product, bias, relu), and the backward pass one native kernel that gives x's and the bias's gradients and
+// applies the optimizer's update to the weights in the same pass over them (native/src/dense-momentum.c), where the
+// two products, the gradient written out and the update went over the weights' size six times. The weights' gradient
+// handed back to the tape is then a placeholder the optimizer skips (backward-updates.ts).
+import * as tf from '@tensorflow/tfjs';
+import { _FusedMatMul, engine, getBackend, KernelConfig, NamedAttrMap, registerKernel, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { nativeAddon } from './addon';
+import { NATIVE_BACKEND } from './backend-name';
+import { claimMomentumUpdate, markUpdateApplied, MomentumUpdate } from './backward-updates';
+import { heapOf, offsetOf } from './heap';
+
+export const NATIVE_DENSE_MOMENTUM_BACKWARD = 'NativeDenseMomentumBackward';
+
+interface BackwardAttrs {
+  relu: boolean;
+  negativeLearningRate: number;
+  momentum: number;
+  nesterov: boolean;
+  /** The AVX-512 loops (the same bits as the portable ones, which the tests compare them with). */
+  avx512: boolean;
+}
+
+/** [dx, dbias] from dy, x and the output y; w and its accumulation (inputs) are updated in place. */
+const backwardKernel: KernelConfig = {
+  kernelName: NATIVE_DENSE_MOMENTUM_BACKWARD,
+  backendName: NATIVE_BACKEND,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { x, dy, y, w, accumulation } = inputs as Record<'x' | 'dy' | 'y' | 'w' | 'accumulation', TensorInfo>;
+    const a = attrs as unknown as BackwardAttrs;
+    const wasm = backend as BackendWasm;
+    const [batch, features] = x.shape;
+    const units = w.shape[1];
+    const dx = wasm.makeOutput(x.shape, 'float32');
+    const dbias = wasm.makeOutput([units], 'float32');
+    const of = (t: TensorInfo) => offsetOf(wasm, t);
+    nativeAddon().denseMomentumBackward(
+      heapOf(wasm, dx),
+      { x: of(x), dy: of(dy), y: of(y), w: of(w), accumulation: of(accumulation), dx: of(dx), dbias: of(dbias) },
+      { batch, inputs: features, units, relu: +a.relu },
+      a.negativeLearningRate,
+      a.momentum,
+      +a.nesterov,
+      +a.avx512,
+    );
+    return [dx, dbias];
+  },
+};
+
+export function registerDenseMomentum(): void {
+  registerKernel(backwardKernel);
+}
+
+/** Whether the weights and accumulation are still written by nothing but this update (checked again at the backward pass). */
+function aloneInMemory(w: tf.Tensor, accumulation: tf.Tensor): boolean {
+  const backend = tf.backend() as BackendWasm;
+  return backend.refCount(w.dataId) === 1 && backend.refCount(accumulation.dataId) === 1;
+}
+
+/** The gradients tfjs's fused matMul gives, for when the update cannot run in place after all. */
+function gradientsApart(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, w: tf.Tensor, relu: boolean): tf.Tensor[] {
+  const d = relu ? tf.mul(dy, tf.step(y)) : dy;
+  return [tf.matMul(d, w, false, true), tf.matMul(x, d, true, false), tf.sum(d, 0)];
+}
+
+/**
+ * relu(x·w + bias) (or without relu) with that backward pass, while a first-order gradient is recorded on the native
+ * backend of a CPU with AVX-512 and the optimizer offers w's momentum update; undefined otherwise, where the layer
+ * runs as tfjs's.
+ */
+export function denseWhileTraining(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | undefined, relu: boolean): tf.Tensor | undefined {
+  if (getBackend() !== NATIVE_BACKEND || engine().state.gradientDepth !== 1 || !nativeAddon().cpu().avx512) return undefined;
+  if (x.rank !== 2 || w.rank !== 2 || [x, w, ...(bias ? [bias] : [])].some((t) => t.dtype !== 'float32')) return undefined;
+  const claim = claimMomentumUpdate(w);
+  if (!claim || !aloneInMemory(w, claim.update.accumulation)) return undefined;
+  const { update } = claim;
+  const activation = relu ? 'relu' : 'linear';
+  const layer = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [input, weights, b] = args as tf.Tensor[];
+    // The fused kernel itself: tf.fused.matMul runs product, bias and relu apart while a gradient is recorded.
+    const y = engine().runKernel<tf.Tensor>(
+      _FusedMatMul,
+      { a: input, b: weights, ...(b ? { bias: b } : {}) },
+      {
+        transposeA: false,
+        transposeB: false,
+        activation,
+      },
+    );
+    save([input, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [savedX, savedY] = saved;
+        const grads =
+          claim.usedOnce() && aloneInMemory(weights, update.accumulation)
+            ? updatingGradients(dy as tf.Tensor, savedX, savedY, weights, update, relu)
+            : gradientsApart(dy as tf.Tensor, savedX, savedY, weights, relu);
+        return b ? grads : grads.slice(0, 2);
+      },
+    };
+  });
+  return bias ? layer(x, w, bias) : layer(x, w);
+}
+
+/** [dx, the placeholder for w's gradient, dbias], with w and its accumulation updated. */
+function updatingGradients(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, w: tf.Tensor, update: MomentumUpdate, relu: boolean): tf.Tensor[] {
+  const attrs: BackwardAttrs = {
+    relu,
+    negativeLearningRate: -update.learningRate,
+    momentum: update.momentum,
+    nesterov: update.nesterov,
+    avx512: true,
+  };
+  const [dx, dbias] = engine().runKernel<tf.Tensor[]>(
+    NATIVE_DENSE_MOMENTUM_BACKWARD,
+    { x, dy, y, w, accumulation: update.accumulation },
+    attrs as unknown as NamedAttrMap,
+  );
+  // Shares w's memory: nothing is copied, and the optimizer reads nothing from it.
+  return [dx, markUpdateApplied(tf.clone(w)), dbias];
+}
