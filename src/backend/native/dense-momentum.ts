@@ -1,8 +1,9 @@
 // A dense layer with relu or no activation, while it trains on the native backend under momentum SGD: the forward
-// pass is one fused kernel (product, bias, relu), and the backward pass one native kernel that gives x's and the bias's gradients and
-// applies the optimizer's update to the weights in the same pass over them (native/src/dense-momentum.c), where the
-// two products, the gradient written out and the update went over the weights' size six times. The weights' gradient
-// handed back to the tape is then a placeholder the optimizer skips (backward-updates.ts).
+// pass is one fused kernel (product, bias, relu), and the backward pass one native kernel that gives x's and the
+// bias's gradients and applies the optimizer's update to the weights in the same pass over them
+// (native/src/dense-momentum.c), where the two products, the gradient written out and the update went over the
+// weights' size six times. The weights' gradient handed back to the tape is then a placeholder the optimizer skips
+// (backward-updates.ts).
 import * as tf from '@tensorflow/tfjs';
 import { _FusedMatMul, engine, getBackend, KernelConfig, NamedAttrMap, registerKernel, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';

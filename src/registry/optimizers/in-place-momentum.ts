@@ -17,7 +17,7 @@ type MomentumOptions = Omit<MomentumUpdate, 'accumulation'>;
 const isVariable = (t: tf.Tensor): t is tf.Variable => t instanceof tf.Variable;
 
 export class InPlaceMomentumOptimizer extends tf.MomentumOptimizer implements BackwardUpdates {
-  /** The weights the step running now trains (minimize's varList), or all trainable ones. */
+  /** The weights the step running now trains (minimize's varList); without one, no update is offered. */
   private stepWeights: readonly tf.Variable[] | undefined;
 
   override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
