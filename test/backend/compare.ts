@@ -21,6 +21,15 @@ export function randomValues(size: number, seed: number): Float32Array {
 
 // Max abs difference relative to the reference's magnitude (at least 1), so large sums get a fair tolerance;
 // NaN and infinities must be matched exactly.
+/** actual and expected hold the same float32 bits, element for element; `reference` names where expected came from. */
+export function sameBits(actual: Float32Array, expected: Float32Array, what: string, reference = 'expected'): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length),
+    e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  const differ = a.findIndex((bits, i) => bits !== e[i]);
+  assert.equal(differ, -1, `${what}: element ${differ} is ${actual[differ]}, ${reference} ${expected[differ]}`);
+}
+
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   let scale = 1;

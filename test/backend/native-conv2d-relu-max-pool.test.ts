@@ -8,7 +8,7 @@ import { buildModel } from '../../src/pipeline/model-builder';
 import { Random } from '../../src/random';
 import { joinConvMaxPoolForTraining } from '../../src/registry/layers/conv2d-max-pool-training';
 import { trainConv2DReluFused } from '../../src/registry/layers/conv2d-relu-training';
-import { assertClose, randomValues, useBackend, withCpuAnd } from './compare';
+import { assertClose, randomValues, sameBits, useBackend, withCpuAnd } from './compare';
 
 type Shape4D = [number, number, number, number];
 
@@ -99,14 +99,6 @@ function outputLossAndGradients(p: Pair, x: tf.Variable, dy: tf.Tensor, withX: b
     results = [output, ...[value, ...varList.map((v) => grads[v.name])].map((t) => Float32Array.from(t.dataSync()))];
   });
   return results;
-}
-
-function sameBits(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length),
-    e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  const differ = a.findIndex((bits, i) => bits !== e[i]);
-  assert.equal(differ, -1, `${what}: element ${differ} is ${actual[differ]}, expected ${expected[differ]}`);
 }
 
 const RESULTS = ['pooled output', 'loss', 'kernel gradient', 'bias gradient', 'x gradient'];

@@ -9,18 +9,10 @@ import { buildModel } from '../../src/pipeline/model-builder';
 import { Random } from '../../src/random';
 import { trainDenseUpdating } from '../../src/registry/layers/dense-training';
 import { InPlaceMomentumOptimizer } from '../../src/registry/optimizers/in-place-momentum';
-import { randomValues, useBackend, withCpuAnd } from './compare';
+import { randomValues, sameBits, useBackend, withCpuAnd } from './compare';
 
 const LEARNING_RATE = 0.05;
 const MOMENTUM = 0.9;
-
-function sameBits(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length),
-    e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  const differ = a.findIndex((bits, i) => bits !== e[i]);
-  assert.equal(differ, -1, `${what}: element ${differ} is ${actual[differ]}, expected ${expected[differ]}`);
-}
 
 /** Max |actual − expected| within `tolerance` times the largest |expected| (NaN in actual fails); all zeros would prove nothing. */
 function closeTo(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {

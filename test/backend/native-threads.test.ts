@@ -9,7 +9,7 @@ import { BUILTIN_KERNELS, ConvGeometry, loadNativeAddon, NativeAddon } from '../
 import { selectBlas } from '../../src/backend/native/blas-choice';
 import { convGeometry } from '../../src/backend/native/heap';
 import type { ProductShape } from '../../src/backend/native/blas-tuning';
-import { randomValues } from './compare';
+import { randomValues, sameBits } from './compare';
 import { CHUNKED_FILTER_GRADIENT } from './native-reference';
 
 // [m, n, k, transposeA, transposeB], each past the size below which a product stays on one thread.
@@ -113,14 +113,6 @@ function pooling(addon: NativeAddon, g: ConvGeometry): Float32Array {
   addon.maxPoolGrad(buffer, { x: 0, dy: x + y, dx: x + 2 * y, dyHeight: g.outHeight, dyWidth: g.outWidth }, g);
   heap.fill(0, x + y, x + 2 * y);
   return heap.slice(x);
-}
-
-function sameBits(actual: Float32Array, expected: Float32Array, what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length),
-    e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  const differ = a.findIndex((bits, i) => bits !== e[i]);
-  assert.equal(differ, -1, `${what}: element ${differ} is ${actual[differ]}, on one thread ${expected[differ]}`);
 }
 
 // [rows, channels] past the size below which batch normalization stays on one thread: channels in blocks of 16 with
