@@ -11,6 +11,7 @@ import { nativeAddon } from './addon';
 import { NATIVE_BACKEND } from './backend-name';
 import { claimMomentumUpdate, markUpdateApplied, MomentumUpdate } from './backward-updates';
 import { heapOf, offsetOf } from './heap';
+import { aloneInMemory } from './momentum';
 
 export const NATIVE_DENSE_MOMENTUM_BACKWARD = 'NativeDenseMomentumBackward';
 
@@ -53,11 +54,9 @@ export function registerDenseMomentum(): void {
   registerKernel(backwardKernel);
 }
 
-/** Whether the weights and accumulation are still written by nothing but this update (checked again at the backward pass). */
-function aloneInMemory(w: tf.Tensor, accumulation: tf.Tensor): boolean {
-  const backend = tf.backend() as BackendWasm;
-  return backend.refCount(w.dataId) === 1 && backend.refCount(accumulation.dataId) === 1;
-}
+// Read once: the addon builds its CPU description anew on every call, and this is asked on every training step.
+let avx512: boolean | undefined;
+const hasAvx512 = () => (avx512 ??= nativeAddon().cpu().avx512);
 
 /** The gradients tfjs's fused matMul gives, for when the update cannot run in place after all. */
 function gradientsApart(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, w: tf.Tensor, relu: boolean): tf.Tensor[] {
@@ -71,9 +70,10 @@ function gradientsApart(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, w: tf.Tensor,
  * runs as tfjs's.
  */
 export function denseWhileTraining(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | undefined, relu: boolean): tf.Tensor | undefined {
-  if (getBackend() !== NATIVE_BACKEND || engine().state.gradientDepth !== 1 || !nativeAddon().cpu().avx512) return undefined;
+  if (getBackend() !== NATIVE_BACKEND || engine().state.gradientDepth !== 1 || !hasAvx512()) return undefined;
   if (x.rank !== 2 || w.rank !== 2 || [x, w, ...(bias ? [bias] : [])].some((t) => t.dtype !== 'float32')) return undefined;
   const claim = claimMomentumUpdate(w);
+  // Checked again at the backward pass: nothing but this update may write the weights and their accumulation.
   if (!claim || !aloneInMemory(w, claim.update.accumulation)) return undefined;
   const { update } = claim;
   const activation = relu ? 'relu' : 'linear';

@@ -8,13 +8,14 @@ import { heapOf, offsetOf } from './heap';
 /** Whether momentumUpdateInPlace can take these: float32 on the native backend, and no other tensor sharing the memory it writes. */
 export function canUpdateInPlace(value: tf.Tensor, accumulation: tf.Tensor, gradient: tf.Tensor): boolean {
   if (tf.getBackend() !== NATIVE_BACKEND) return false;
-  const backend = tf.backend() as BackendWasm;
   const tensors = [value, accumulation, gradient];
-  return (
-    tensors.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, value.shape)) &&
-    backend.refCount(value.dataId) === 1 &&
-    backend.refCount(accumulation.dataId) === 1
-  );
+  return tensors.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, value.shape)) && aloneInMemory(value, accumulation);
+}
+
+/** Whether no tensor but each of these holds its memory, so that writing it in place changes nothing else. */
+export function aloneInMemory(...tensors: tf.Tensor[]): boolean {
+  const backend = tf.backend() as BackendWasm;
+  return tensors.every((t) => backend.refCount(t.dataId) === 1);
 }
 
 /** Updates value and accumulation in place as tfjs's MomentumOptimizer does, with the same float32 roundings. */
