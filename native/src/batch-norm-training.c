@@ -3,6 +3,7 @@
 // statistics as moments (mean, square, mean again) and differentiates through each of them apart. Large calls share
 // their sums across threads by blocks of channels (each channel's sum whole, in row order) and their passes over the
 // values by rows: the same bits on any thread count.
+#include "batch-norm-training.h"
 #include "kernels.h"
 #include "thread-pool.h"
 #include <math.h>
@@ -15,25 +16,8 @@
 #define ROW_CHUNK 2048
 // Below this many values a pass runs on one thread: sharing it would cost more than it saves.
 #define SHARED_SIZE 65536
-// Channels summed side by side in registers: 8 float64 sums to a vector, up to 4 vectors of each sum.
-#define SUM_LANES 8
+// Vectors of SUM_LANES channels summed side by side in registers, at most.
 #define SUM_VECTORS_MAX 4
-
-// Blocks pass between always-inlined helpers only, so no call's ABI depends on the vector width GCC warns about.
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-
-typedef float Floats __attribute__((vector_size(SUM_LANES * sizeof(float))));
-typedef double Doubles __attribute__((vector_size(SUM_LANES * sizeof(double))));
-
-static inline __attribute__((always_inline)) Doubles widen(const float *p) {
-  Floats f;
-  memcpy(&f, p, sizeof f);
-  return __builtin_convertvector(f, Doubles);
-}
-
-static inline __attribute__((always_inline)) void store_doubles(double *p, Doubles d) { memcpy(p, &d, sizeof d); }
 
 // sums[c] = Σ_r d, sums[channels + c] = Σ_r d² with d = x[r][c] - shift[c], in float64 and row order, for the
 // vectors·SUM_LANES channels from `first`: the statistics in one pass, shifted by a value of each channel so that the
@@ -181,6 +165,35 @@ static int channel_buffers(Args *args, int64_t channels, int64_t floats, double 
   return fail(args, "out of memory");
 }
 
+int batch_norm_statistics(Args *args, const float *x, const float *scale, int64_t rows, int64_t channels, double epsilon, float *mean, float *variance,
+                          float *factor) {
+  double *sums = calloc((size_t)channels * 2, sizeof(double));
+  if (sums == NULL) return fail(args, "out of memory");
+  Pass p = pass_of(rows, channels);
+  p.x = x, p.shift = x, p.sums = sums;
+  thread_pool_pieces(pieces_of(pieces_of(channels, CHANNEL_BLOCK), p.blocks_per_piece), moment_sums_piece, &p);
+  for (int64_t c = 0; c < channels; ++c) {
+    const double shifted_mean = sums[c] / (double)rows;
+    mean[c] = (float)(x[c] + shifted_mean);
+    variance[c] = (float)fmax(sums[channels + c] / (double)rows - shifted_mean * shifted_mean, 0.0);
+    factor[c] = (float)(scale[c] / sqrt((double)variance[c] + epsilon));
+  }
+  free(sums);
+  return 1;
+}
+
+void batch_norm_gradient_factors(const double *sums, const BatchNormGradientInputs *in, double epsilon, int64_t rows, int64_t channels, float *d_scale,
+                                 float *d_offset, float *a, float *b, float *k) {
+  for (int64_t c = 0; c < channels; ++c) {
+    const double inv = 1.0 / sqrt((double)in->variance[c] + epsilon), f = in->scale[c] * inv;
+    d_offset[c] = (float)sums[c];
+    d_scale[c] = (float)(inv * sums[channels + c]);
+    a[c] = (float)f;
+    b[c] = (float)((2.0 * in->d_variance[c] - f * inv * inv * sums[channels + c]) / (double)rows);
+    k[c] = (float)((in->d_mean[c] - f * sums[c]) / (double)rows);
+  }
+}
+
 // batchNormTraining(heap, {x, scale, offset, out, mean, variance, size, channels}, epsilon): mean and variance (biased,
 // as tfjs's moments) of each channel over the batch, out = offset + (x - mean)·scale/sqrt(variance + epsilon). Sums
 // in float64, one pass for the statistics and one for the output.
@@ -199,22 +212,13 @@ napi_value batch_norm_training(napi_env env, napi_callback_info info) {
   apart(&args, out, size, x, size);
   apart(&args, mean, channels, x, size);
   apart(&args, variance, channels, x, size);
-  double *sums;
-  float *factor;
-  if (args.failed || !channel_buffers(&args, channels, 1, &sums, &factor)) return NULL;
+  if (args.failed) return NULL;
+  float *factor = malloc((size_t)channels * sizeof(float));
+  if (factor == NULL) return fail(&args, "out of memory"), NULL;
   Pass p = pass_of(size / channels, channels);
-  const int64_t rows = p.rows;
-  p.x = x, p.shift = x, p.sums = sums;
-  thread_pool_pieces(pieces_of(pieces_of(channels, CHANNEL_BLOCK), p.blocks_per_piece), moment_sums_piece, &p);
-  for (int64_t c = 0; c < channels; ++c) {
-    const double shifted_mean = sums[c] / (double)rows;
-    mean[c] = (float)(x[c] + shifted_mean);
-    variance[c] = (float)fmax(sums[channels + c] / (double)rows - shifted_mean * shifted_mean, 0.0);
-    factor[c] = (float)(scale[c] / sqrt((double)variance[c] + epsilon));
-  }
-  p.mean = mean, p.factor = factor, p.offset = offset, p.out = out;
-  thread_pool_pieces(pieces_of(rows, p.rows_per_piece), normalize_piece, &p);
-  free(sums);
+  if (!batch_norm_statistics(&args, x, scale, p.rows, channels, epsilon, mean, variance, factor)) return free(factor), NULL;
+  p.x = x, p.mean = mean, p.factor = factor, p.offset = offset, p.out = out;
+  thread_pool_pieces(pieces_of(p.rows, p.rows_per_piece), normalize_piece, &p);
   free(factor);
   return undefined(env);
 }
@@ -255,14 +259,8 @@ napi_value batch_norm_training_grad(napi_env env, napi_callback_info info) {
   p.x = x, p.dy = dy, p.mean = mean, p.sums = sums;
   thread_pool_pieces(pieces_of(pieces_of(channels, CHANNEL_BLOCK), p.blocks_per_piece), gradient_sums_piece, &p);
   float *a = factors, *b = factors + channels, *k = factors + 2 * channels;
-  for (int64_t c = 0; c < channels; ++c) {
-    const double inv = 1.0 / sqrt((double)variance[c] + epsilon), f = scale[c] * inv;
-    d_offset[c] = (float)sums[c];
-    d_scale[c] = (float)(inv * sums[channels + c]);
-    a[c] = (float)f;
-    b[c] = (float)((2.0 * d_variance[c] - f * inv * inv * sums[channels + c]) / (double)rows);
-    k[c] = (float)((d_mean[c] - f * sums[c]) / (double)rows);
-  }
+  const BatchNormGradientInputs in = {variance, scale, d_mean, d_variance};
+  batch_norm_gradient_factors(sums, &in, epsilon, rows, channels, d_scale, d_offset, a, b, k);
   p.a = a, p.b = b, p.k = k, p.out = dx;
   thread_pool_pieces(pieces_of(rows, p.rows_per_piece), gradient_piece, &p);
   free(sums);

@@ -146,6 +146,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"maxPool", NULL, max_pool, NULL, NULL, NULL, napi_enumerable, NULL},
       {"maxPoolGrad", NULL, max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"movingAverage", NULL, moving_average, NULL, NULL, NULL, napi_enumerable, NULL},
       {"momentumUpdate", NULL, momentum_update, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseMomentumBackward", NULL, dense_momentum_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"biasActivation", NULL, bias_activation, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -157,6 +158,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"batchNormGrad", NULL, batch_norm_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNormTraining", NULL, batch_norm_training, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNormTrainingGrad", NULL, batch_norm_training_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNormMaxPool", NULL, batch_norm_max_pool, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"batchNormMaxPoolGrad", NULL, batch_norm_max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   return exports;

@@ -1,7 +1,6 @@
 // Elementwise kernels in float32, as tfjs computes them: add, subtract, multiply, divide, squared difference (with a
-// repeated operand),
-// relu, step, relu's gradient fused (alone, or with a layer's bias gradient), a dense or conv layer's bias and relu
-// epilogue, and momentum SGD's update.
+// repeated operand), relu, step, relu's gradient fused (alone, or with a layer's bias gradient), a dense or conv
+// layer's bias and relu epilogue, momentum SGD's update, and batch normalization's moving averages.
 #include "kernels.h"
 #include <stdlib.h>
 #if defined(__x86_64__)
@@ -202,5 +201,20 @@ napi_value momentum_update(napi_env env, napi_callback_info info) {
 #if defined(__x86_64__)
   _mm_setcsr(control);
 #endif
+  return undefined(env);
+}
+
+// movingAverage(heap, average, value, size, weight): average = average - (average - value)·weight in place, operation
+// for operation in float32 as tfjs's batch normalization layer moves its averages (weight = 1 - momentum).
+napi_value moving_average(napi_env env, napi_callback_info info) {
+  Args args;
+  if (!read_args(env, info, 5, &args)) return NULL;
+  const int64_t size = int_arg(&args, 3);
+  const float weight = (float)number_arg(&args, 4);
+  float *restrict average = region(&args, int_arg(&args, 1), size);
+  const float *restrict value = region(&args, int_arg(&args, 2), size);
+  apart(&args, average, size, value, size);
+  if (args.failed) return NULL;
+  for (int64_t i = 0; i < size; ++i) average[i] = average[i] - (average[i] - value[i]) * weight;
   return undefined(env);
 }

@@ -16,6 +16,7 @@ napi_value relu_max_pool_grad(napi_env env, napi_callback_info info);
 napi_value max_pool(napi_env env, napi_callback_info info);
 napi_value max_pool_grad(napi_env env, napi_callback_info info);
 napi_value sum_rows(napi_env env, napi_callback_info info);
+napi_value moving_average(napi_env env, napi_callback_info info);
 napi_value momentum_update(napi_env env, napi_callback_info info);
 napi_value dense_momentum_backward(napi_env env, napi_callback_info info);
 napi_value bias_activation(napi_env env, napi_callback_info info);
@@ -27,6 +28,8 @@ napi_value batch_norm(napi_env env, napi_callback_info info);
 napi_value batch_norm_grad(napi_env env, napi_callback_info info);
 napi_value batch_norm_training(napi_env env, napi_callback_info info);
 napi_value batch_norm_training_grad(napi_env env, napi_callback_info info);
+napi_value batch_norm_max_pool(napi_env env, napi_callback_info info);
+napi_value batch_norm_max_pool_grad(napi_env env, napi_callback_info info);
 
 // Adds the column sums of the [rows, columns] matrix x to sums, row by row in float64: sumRows's order, which the
 // kernels that fuse a bias gradient keep so that their bits match it.

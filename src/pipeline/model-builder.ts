@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../errors';
 import type { Random } from '../random';
 import { registry } from '../registry';
+import { joinBatchNormalizationMaxPoolForTraining } from '../registry/layers/batch-normalization-max-pool-training';
 import { joinConvMaxPoolForTraining } from '../registry/layers/conv2d-max-pool-training';
 import { ComponentRef, resolveRef } from '../registry/registry';
 
@@ -40,6 +41,7 @@ export function buildModel(layers: readonly ComponentRef[], inputShape: number[]
     if (output.some((d) => d !== null && d <= 0)) throw fail(`its output would be ${shapeText(output)}`);
   });
   joinConvMaxPoolForTraining(model.layers);
+  joinBatchNormalizationMaxPoolForTraining(model.layers);
   return model;
 }
 

@@ -95,6 +95,32 @@ export interface BatchNormTrainingGradTensors {
   channels: number;
 }
 
+/** The tensors of batchNormMaxPool (offsets; `at` int32 of y's shape). */
+export interface BatchNormMaxPoolTensors {
+  x: number;
+  scale: number;
+  offset: number;
+  y: number;
+  at: number;
+  mean: number;
+  variance: number;
+}
+
+/** The tensors of batchNormMaxPoolGrad: dy, dMean and dVariance are the gradients of batchNormMaxPool's outputs. */
+export interface BatchNormMaxPoolGradTensors {
+  x: number;
+  dy: number;
+  at: number;
+  dMean: number;
+  dVariance: number;
+  mean: number;
+  variance: number;
+  scale: number;
+  dx: number;
+  dScale: number;
+  dOffset: number;
+}
+
 /**
  * A convolution as the addon runs it: products over patch matrices (im2col), or Winograd F(4×4, 3×3)'s 36 products
  * per chunk of images, each over the chunk's 4×4 output blocks.
@@ -162,6 +188,8 @@ export interface NativeAddon {
     nesterov: number,
     avx512: number,
   ): void;
+  /** average = average - (average - value)·weight in place (float32 offsets), as tfjs's batch normalization moves its averages. */
+  movingAverage(heap: ArrayBuffer, average: number, value: number, size: number, weight: number): void;
   momentumUpdate(
     heap: ArrayBuffer,
     value: number,
@@ -191,6 +219,9 @@ export interface NativeAddon {
   batchNormGrad(heap: ArrayBuffer, tensors: BatchNormGradTensors, epsilon: number): void;
   batchNormTraining(heap: ArrayBuffer, tensors: BatchNormTrainingTensors, epsilon: number): void;
   batchNormTrainingGrad(heap: ArrayBuffer, tensors: BatchNormTrainingGradTensors, epsilon: number): void;
+  /** Batch normalization with the batch's statistics, then max pooling, from x to the pooled y (windows that do not overlap backwards). */
+  batchNormMaxPool(heap: ArrayBuffer, tensors: BatchNormMaxPoolTensors, pool: ConvGeometry, epsilon: number): void;
+  batchNormMaxPoolGrad(heap: ArrayBuffer, tensors: BatchNormMaxPoolGradTensors, pool: ConvGeometry, epsilon: number): void;
   reluGrad(heap: ArrayBuffer, dy: number, x: number, dx: number, size: number): void;
   reluBiasGrad(heap: ArrayBuffer, dy: number, y: number, dx: number, dbias: number, rows: number, columns: number): void;
   sumRows(heap: ArrayBuffer, x: number, out: number, rows: number, columns: number, mean: number): void;

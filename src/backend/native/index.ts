@@ -8,6 +8,7 @@ import type { BlasName } from '../../config/backend-names';
 import { loadNativeAddon } from './addon';
 import { BlasSelection, selectBlas } from './blas-choice';
 import { nativeBatchNorm, nativeBatchNormGradKernel, registerBatchNormGradient } from './batch-norm';
+import { registerBatchNormMaxPool } from './batch-norm-max-pool';
 import { registerBatchNormTraining } from './batch-norm-training';
 import { NATIVE_BACKEND } from './backend-name';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
@@ -67,6 +68,7 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     registerKernel(nativeBatchNormGradKernel);
     registerBatchNormGradient();
     registerBatchNormTraining();
+    registerBatchNormMaxPool();
     registerConv2DRelu();
     registerConv2DReluMaxPool();
     registerDenseMomentum();
