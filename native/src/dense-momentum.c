@@ -2,7 +2,7 @@
 // input's gradient dx = dy·Wᵀ and, a block of W's rows at a time while they are in cache, the rows' gradient
 // g = xᵀ·dy, accumulation = momentum·accumulation + g and W += −lr·accumulation (momentum_update's arithmetic), where
 // the two products and the update went over W, its gradient and the accumulation six times. dy goes through relu's
-// gradient first when the layer has relu. Every sum runs in one order (dx's over the units, g's over the batch, each
+// or softmax's gradient first when the layer has one. Every sum runs in one order (dx's over the units, g's over the batch, each
 // term fused), so the rows shared out among threads give the same bits, and the AVX-512 loops those of the portable ones.
 #include "kernels.h"
 #include "cpu-features.h"
@@ -166,15 +166,19 @@ static void piece(void *context, int worker, int64_t p) {
   rows(d, p * PIECE_ROWS, min64(d->inputs, (p + 1) * PIECE_ROWS));
 }
 
-// denseMomentumBackward(heap, {x, dy, y, w, accumulation, dx, dbias}, {batch, inputs, units, relu},
+// The layer's activation, whose gradient dy goes through first.
+enum { LINEAR = 0, RELU = 1, SOFTMAX = 2 };
+
+// denseMomentumBackward(heap, {x, dy, y, w, accumulation, dx, dbias}, {batch, inputs, units, activation},
 // negativeLearningRate, momentum, nesterov, avx512): dx and dbias written, w and the accumulation updated in place.
-// y (the layer's output) is read only with relu.
+// y (the layer's output) is read only through relu's or softmax's gradient.
 napi_value dense_momentum_backward(napi_env env, napi_callback_info info) {
   Args args;
   if (!read_args(env, info, 7, &args)) return NULL;
   const napi_value tensors = object_arg(&args, 1), shape = object_arg(&args, 2);
   const int64_t batch = int_field(&args, shape, "batch"), inputs = int_field(&args, shape, "inputs"), units = int_field(&args, shape, "units");
-  const int relu = int_field(&args, shape, "relu") != 0;
+  const int64_t activation = int_field(&args, shape, "activation");
+  if (!args.failed && activation != LINEAR && activation != RELU && activation != SOFTMAX) fail(&args, "unknown activation");
   const float c = (float)number_arg(&args, 3), m = (float)number_arg(&args, 4);
   const int nesterov = int_arg(&args, 5) != 0, avx512 = int_arg(&args, 6) != 0;
   if (!args.failed && (batch < 1 || inputs < 1 || units < 1)) return fail(&args, "dense sizes must be positive"), NULL;
@@ -204,10 +208,16 @@ napi_value dense_momentum_backward(napi_env env, napi_callback_info info) {
   float *dy_rows = dy_t + units * batch_pad;
   memset(dy_t, 0, (size_t)scratch_size * sizeof(float));
   for (int64_t b = 0; b < batch; ++b) {
+    // tfjs's softmax gradient, operation for operation: dy·y - Σ(dy·y)·y, the sum in float32 in order.
+    float dot = 0.0f;
+    if (activation == SOFTMAX)
+      for (int64_t n = 0; n < units; ++n) dot += dy[b * units + n] * y[b * units + n];
     for (int64_t n = 0; n < units; ++n) {
-      const float out = y[b * units + n];
+      const float out = y[b * units + n], gradient = dy[b * units + n];
       // tfjs's relu gradient: dy times the step of y (NaN where y is NaN).
-      const float g = relu ? dy[b * units + n] * (isnan(out) ? out : out > 0.0f ? 1.0f : 0.0f) : dy[b * units + n];
+      const float g = activation == RELU      ? gradient * (isnan(out) ? out : out > 0.0f ? 1.0f : 0.0f)
+                      : activation == SOFTMAX ? gradient * out - dot * out
+                                              : gradient;
       dy_t[n * batch_pad + b] = g;
       dy_rows[b * units_pad + n] = g;
     }

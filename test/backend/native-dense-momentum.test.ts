@@ -4,7 +4,7 @@
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { nativeAddon } from '../../src/backend/native/addon';
-import { NATIVE_DENSE_MOMENTUM_BACKWARD } from '../../src/backend/native/dense-momentum';
+import { DENSE_ACTIVATION_CODES, DenseActivation, NATIVE_DENSE_MOMENTUM_BACKWARD } from '../../src/backend/native/dense-momentum';
 import { buildModel } from '../../src/pipeline/model-builder';
 import { Random } from '../../src/random';
 import { trainDenseUpdating } from '../../src/registry/layers/dense-training';
@@ -58,7 +58,7 @@ describe('dense backward pass with momentum SGD update on native', () => {
       heap: Float32Array;
     }
     interface Options {
-      relu: boolean;
+      activation: DenseActivation;
       nesterov: boolean;
     }
 
@@ -70,13 +70,9 @@ describe('dense backward pass with momentum SGD update on native', () => {
       ['70 images, 1000 inputs, 250 units', { batch: 70, inputs: 1000, units: 250 }],
       ['33 images, 531 inputs (8 pieces of 64 rows and 19 over), 129 units: shared among threads', { batch: 33, inputs: 531, units: 129 }],
     ];
-    const OPTIONS: Options[] = [
-      { relu: true, nesterov: false },
-      { relu: false, nesterov: false },
-      { relu: true, nesterov: true },
-      { relu: false, nesterov: true },
-    ];
-    const describeOptions = (o: Options) => `${o.relu ? 'relu' : 'linear'}${o.nesterov ? ', nesterov' : ''}`;
+    const ACTIVATIONS: DenseActivation[] = ['relu', 'linear', 'softmax'];
+    const OPTIONS: Options[] = ACTIVATIONS.flatMap((activation) => [false, true].map((nesterov) => ({ activation, nesterov })));
+    const describeOptions = (o: Options) => `${o.activation}${o.nesterov ? ', nesterov' : ''}`;
 
     function sizesOf(s: Sizes): Record<Name, number> {
       const { batch, inputs, units } = s;
@@ -109,7 +105,15 @@ describe('dense backward pass with momentum SGD update on native', () => {
     /** The heap after one call on a copy of the problem's. */
     function run(p: Problem, o: Options, avx512: boolean, at: Layout = p.at): Float32Array {
       const heap = p.heap.slice();
-      nativeAddon().denseMomentumBackward(heap.buffer, at, { ...p.sizes, relu: +o.relu }, -LEARNING_RATE, MOMENTUM, +o.nesterov, +avx512);
+      nativeAddon().denseMomentumBackward(
+        heap.buffer,
+        at,
+        { ...p.sizes, activation: DENSE_ACTIVATION_CODES[o.activation] },
+        -LEARNING_RATE,
+        MOMENTUM,
+        +o.nesterov,
+        +avx512,
+      );
       return heap;
     }
 
@@ -123,11 +127,18 @@ describe('dense backward pass with momentum SGD update on native', () => {
     }
 
     /** dx, dbias and the weights' gradient in float64, from the problem's float32 values. */
-    function referenceGradients(p: Problem, relu: boolean): { dx: Float64Array; dbias: Float64Array; g: Float64Array } {
+    function referenceGradients(p: Problem, activation: DenseActivation): { dx: Float64Array; dbias: Float64Array; g: Float64Array } {
       const { batch, inputs, units } = p.sizes;
       const { heap, at } = p;
       const d = new Float64Array(batch * units);
-      for (let j = 0; j < batch * units; ++j) d[j] = relu ? (heap[at.y + j] > 0 ? heap[at.dy + j] : 0) : heap[at.dy + j];
+      for (let b = 0; b < batch; ++b) {
+        let dot = 0;
+        for (let n = 0; n < units; ++n) dot += heap[at.dy + b * units + n] * heap[at.y + b * units + n];
+        for (let j = b * units; j < (b + 1) * units; ++j) {
+          const [dy, y] = [heap[at.dy + j], heap[at.y + j]];
+          d[j] = activation === 'relu' ? (y > 0 ? dy : 0) : activation === 'softmax' ? dy * y - dot * y : dy;
+        }
+      }
       const dx = new Float64Array(batch * inputs);
       const dbias = new Float64Array(units);
       const g = new Float64Array(inputs * units);
@@ -187,11 +198,11 @@ describe('dense backward pass with momentum SGD update on native', () => {
 
         it('agrees with float64 arithmetic, and writes nothing but dx, dbias, the weights and their accumulation', () => {
           const avx512 = nativeAddon().cpu().avx512;
-          for (const relu of [true, false]) {
-            const { dx, dbias, g } = referenceGradients(p, relu);
+          for (const activation of ACTIVATIONS) {
+            const { dx, dbias, g } = referenceGradients(p, activation);
             for (const nesterov of [false, true]) {
-              const what = describeOptions({ relu, nesterov });
-              const heap = run(p, { relu, nesterov }, avx512);
+              const what = describeOptions({ activation, nesterov });
+              const heap = run(p, { activation, nesterov }, avx512);
               const [w, accumulation] = referenceUpdate(p, g, nesterov);
               closeTo(region(p, heap, 'dx'), dx, 1e-5, `${what}: dx`);
               closeTo(region(p, heap, 'dbias'), dbias, 1e-5, `${what}: dbias`);
@@ -215,7 +226,7 @@ describe('dense backward pass with momentum SGD update on native', () => {
 
       function refused(p: Problem, at: Layout, error: object, what: string, shape: Sizes = sizes): void {
         const heap = p.heap.slice();
-        const call = () => nativeAddon().denseMomentumBackward(heap.buffer, at, { ...shape, relu: 1 }, -LEARNING_RATE, MOMENTUM, 0, 0);
+        const call = () => nativeAddon().denseMomentumBackward(heap.buffer, at, { ...shape, activation: 1 }, -LEARNING_RATE, MOMENTUM, 0, 0);
         assert.throws(call, error, what);
         sameBits(heap, p.heap, `${what}: nothing written`);
       }
@@ -229,7 +240,7 @@ describe('dense backward pass with momentum SGD update on native', () => {
         refused(p, { ...at, accumulation: at.w + 19 }, overlap, "the accumulation's first element over w's last");
         refused(p, { ...at, dx: at.dbias - 14 }, overlap, "dx's last element over dbias's first");
         // Right after w, ending before dx: no overlap, taken.
-        assert.doesNotThrow(() => run(p, { relu: true, nesterov: false }, false, { ...at, accumulation: at.w + 20 }));
+        assert.doesNotThrow(() => run(p, { activation: 'relu', nesterov: false }, false, { ...at, accumulation: at.w + 20 }));
       });
 
       it("refuses a tensor out of the heap's bounds and sizes that are not positive, and writes nothing", () => {
@@ -247,8 +258,9 @@ describe('dense backward pass with momentum SGD update on native', () => {
     const FEATURES = 40;
     const CLASSES = 10;
     const BATCH = 32;
-    /** The shapes of the two wrapped layers' kernels (relu, then linear), as NativeDenseMomentumBackward's runs show them. */
-    const [FIRST, SECOND] = ['40x24', '24x16'];
+    /** The shapes of the three wrapped layers' kernels (relu, linear, softmax), as NativeDenseMomentumBackward's runs show them. */
+    const [FIRST, SECOND, THIRD] = ['40x24', '24x16', '16x10'];
+    const ALL = [THIRD, SECOND, FIRST];
 
     before(function () {
       if (!nativeAddon().cpu().avx512) this.skip();
@@ -259,7 +271,7 @@ describe('dense backward pass with momentum SGD update on native', () => {
       variables: tf.Variable[];
     }
 
-    /** 40 → dense 24 relu → dense 16 linear → dense 10 softmax with seeded weights; the first two trained through the fused kernel when `wrapped`. */
+    /** 40 → dense 24 relu → dense 16 linear → dense 10 softmax with seeded weights, trained through the fused kernel when `wrapped`. */
     function net(wrapped: boolean, useBias = true): Net {
       const kernel = (seed: number) => tf.initializers.glorotUniform({ seed });
       const bias = (seed: number) => tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed });
@@ -269,8 +281,9 @@ describe('dense backward pass with momentum SGD update on native', () => {
         tf.layers.dense({ units: CLASSES, activation: 'softmax', kernelInitializer: kernel(15), biasInitializer: bias(16) }),
       ];
       if (wrapped) {
-        trainDenseUpdating(layers[0], true);
-        trainDenseUpdating(layers[1], false);
+        trainDenseUpdating(layers[0], 'relu');
+        trainDenseUpdating(layers[1], 'linear');
+        trainDenseUpdating(layers[2], 'softmax');
       }
       const model = tf.sequential({ layers });
       return { model, variables: model.trainableWeights.map((w) => w.read() as tf.Variable) };
@@ -344,7 +357,7 @@ describe('dense backward pass with momentum SGD update on native', () => {
         assert.deepEqual(await step(plain, plainOptimizer, 0), [], 'step 1 of the plain model');
         let tensors = 0;
         for (let s = 1; s < 5; ++s) {
-          assert.deepEqual(await step(wrapped, wrappedOptimizer, s), [SECOND, FIRST], `step ${s + 1}`);
+          assert.deepEqual(await step(wrapped, wrappedOptimizer, s), ALL, `step ${s + 1}`);
           assert.deepEqual(await step(plain, plainOptimizer, s), [], `step ${s + 1} of the plain model`);
           if (s > 1) assert.equal(tf.memory().numTensors, tensors, `tensors left after step ${s + 1}`);
           tensors = tf.memory().numTensors;
@@ -367,7 +380,7 @@ describe('dense backward pass with momentum SGD update on native', () => {
         await step(plain, plainOptimizer, s, all(plain));
       }
       const before = await stateOf(wrapped, wrappedOptimizer);
-      assert.deepEqual(await step(wrapped, wrappedOptimizer, 2, wrapped.variables.slice(1)), [SECOND]);
+      assert.deepEqual(await step(wrapped, wrappedOptimizer, 2, wrapped.variables.slice(1)), [THIRD, SECOND]);
       await step(plain, plainOptimizer, 2, plain.variables.slice(1));
       const after = await stateOf(wrapped, wrappedOptimizer);
       sameBits(after[0], before[0], 'the first kernel');
@@ -396,11 +409,11 @@ describe('dense backward pass with momentum SGD update on native', () => {
           const fused = await step(wrapped, wrappedOptimizer, s, wrapped.variables, s === 2 && heldFrom === 'forward' ? hold : undefined);
           await step(plain, plainOptimizer, s);
           if (s === 2) {
-            assert.deepEqual(fused, [SECOND], 'the step with the clone held');
+            assert.deepEqual(fused, [THIRD, SECOND], 'the step with the clone held');
             sameBits(values(held!), old, 'the clone');
             assert.notDeepEqual(values(kernel), old, 'the kernel moved');
             held!.dispose();
-          } else assert.deepEqual(fused, s === 0 ? [] : [SECOND, FIRST], `step ${s + 1}`);
+          } else assert.deepEqual(fused, s === 0 ? [] : ALL, `step ${s + 1}`);
         }
         agree(await stateOf(wrapped, wrappedOptimizer), await stateOf(plain, plainOptimizer), `clone held ${when}`);
         wrappedOptimizer.dispose();
@@ -408,7 +421,7 @@ describe('dense backward pass with momentum SGD update on native', () => {
         dispose(wrapped, plain);
       });
 
-    it('builds registry dense layers with relu or linear activation and no kernelRegularizer through the fused kernel, and no others', async () => {
+    it('builds registry dense layers with relu, linear or softmax activation and no kernelRegularizer through the fused kernel, and no others', async () => {
       const model = buildModel(
         [
           { type: 'dense', units: 24, activation: 'relu' },
@@ -421,11 +434,11 @@ describe('dense backward pass with momentum SGD update on native', () => {
         new Random(3),
       );
       const replaced = model.layers.map((l) => Object.prototype.hasOwnProperty.call(l, 'call'));
-      assert.deepEqual(replaced, [true, false, true, false, false]);
+      assert.deepEqual(replaced, [true, false, true, false, true]);
       const n: Net = { model, variables: model.trainableWeights.map((w) => w.read() as tf.Variable) };
       const o = optimizer();
       await step(n, o, 0);
-      assert.deepEqual(await step(n, o, 1), ['20x16', '40x24']);
+      assert.deepEqual(await step(n, o, 1), ['12x10', '20x16', '40x24']);
       o.dispose();
       dispose(n);
     });
@@ -453,11 +466,12 @@ describe('dense backward pass with momentum SGD update on native', () => {
       const [regularized, plain] = [model, plainModel].map((m) => ({ model: m, variables: m.trainableWeights.map((w) => w.read() as tf.Variable) }));
       const [regularizedOptimizer, plainOptimizer] = [optimizer(), optimizer()];
       for (let s = 0; s < 4; ++s) {
-        assert.deepEqual(await step(regularized, regularizedOptimizer, s), [], `step ${s + 1}`);
+        // Only the softmax layer, without a regularizer, trains through the fused kernel.
+        assert.deepEqual(await step(regularized, regularizedOptimizer, s), s === 0 ? [] : ['24x10'], `step ${s + 1}`);
         await step(plain, plainOptimizer, s);
       }
       const [actual, expected] = [await stateOf(regularized, regularizedOptimizer), await stateOf(plain, plainOptimizer)];
-      expected.forEach((e, i) => sameBits(actual[i], e, stateName(i, 4)));
+      agree(actual, expected, 'with a kernelRegularizer');
       regularizedOptimizer.dispose();
       plainOptimizer.dispose();
       dispose(regularized, plain);
@@ -486,7 +500,7 @@ describe('dense backward pass with momentum SGD update on native', () => {
       const slots = saved.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape, w.dtype) }));
       await second.setWeights(slots);
       tf.dispose(slots.map((w) => w.tensor));
-      for (let s = 3; s < 6; ++s) assert.deepEqual(await step(resumed, second, s), [SECOND, FIRST], `step ${s + 1} after the checkpoint`);
+      for (let s = 3; s < 6; ++s) assert.deepEqual(await step(resumed, second, s), ALL, `step ${s + 1} after the checkpoint`);
       const [actual, expected] = [await stateOf(resumed, second), await stateOf(straight, straightOptimizer)];
       assert.equal(actual.length, 13);
       expected.forEach((e, i) => sameBits(actual[i], e, stateName(i, 6)));
@@ -500,7 +514,7 @@ describe('dense backward pass with momentum SGD update on native', () => {
       const layerOf = (wrapped: boolean) => {
         const layer = tf.layers.dense({ units: 8, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) });
         layer.build([null, 12]);
-        return wrapped ? trainDenseUpdating(layer, true) : layer;
+        return wrapped ? trainDenseUpdating(layer, 'relu') : layer;
       };
       const [twice, plain] = [layerOf(true), layerOf(false)];
       const [twiceOptimizer, plainOptimizer] = [optimizer(), optimizer()];

@@ -177,12 +177,13 @@ export interface NativeAddon {
   conv2DMethods(geometry: ConvGeometry): { forward: ConvMethod; inputGradient: ConvMethod };
   /**
    * A dense layer's dx and bias gradient, with its weights w and their momentum accumulation updated in place from
-   * their gradient in the same pass (momentumUpdate's arithmetic); y is read for relu's gradient when `relu`.
+   * their gradient in the same pass (momentumUpdate's arithmetic); y is read for the activation's gradient (0 linear,
+   * 1 relu, 2 softmax).
    */
   denseMomentumBackward(
     heap: ArrayBuffer,
     tensors: { x: number; dy: number; y: number; w: number; accumulation: number; dx: number; dbias: number },
-    shape: { batch: number; inputs: number; units: number; relu: number },
+    shape: { batch: number; inputs: number; units: number; activation: number },
     negativeLearningRate: number,
     momentum: number,
     nesterov: number,
@@ -219,6 +220,22 @@ export interface NativeAddon {
   batchNormGrad(heap: ArrayBuffer, tensors: BatchNormGradTensors, epsilon: number): void;
   batchNormTraining(heap: ArrayBuffer, tensors: BatchNormTrainingTensors, epsilon: number): void;
   batchNormTrainingGrad(heap: ArrayBuffer, tensors: BatchNormTrainingGradTensors, epsilon: number): void;
+  /** loss = -mean over rows of Σ target·log(clip(predicted, epsilon, 1 - epsilon)) (float32 offsets). */
+  categoricalCrossentropy(
+    heap: ArrayBuffer,
+    tensors: { target: number; predicted: number; loss: number },
+    rows: number,
+    classes: number,
+    epsilon: number,
+  ): void;
+  /** The gradients of categoricalCrossentropy's loss (its gradient dy) with respect to target and predicted. */
+  categoricalCrossentropyGrad(
+    heap: ArrayBuffer,
+    tensors: { target: number; predicted: number; dy: number; dTarget: number; dPredicted: number },
+    rows: number,
+    classes: number,
+    epsilon: number,
+  ): void;
   /** Batch normalization with the batch's statistics, then max pooling, from x to the pooled y (windows that do not overlap backwards). */
   batchNormMaxPool(heap: ArrayBuffer, tensors: BatchNormMaxPoolTensors, pool: ConvGeometry, epsilon: number): void;
   batchNormMaxPoolGrad(heap: ArrayBuffer, tensors: BatchNormMaxPoolGradTensors, pool: ConvGeometry, epsilon: number): void;

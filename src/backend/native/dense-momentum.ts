@@ -1,11 +1,12 @@
-// A dense layer with relu or no activation, while it trains on the native backend under momentum SGD: the forward
-// pass is one fused kernel (product, bias, relu), and the backward pass one native kernel that gives x's and the
-// bias's gradients and applies the optimizer's update to the weights in the same pass over them
+// A dense layer with relu, softmax or no activation, while it trains on the native backend under momentum SGD: the
+// forward pass is one fused kernel (product, bias, relu), then softmax where the layer has it, and the backward pass
+// one native kernel that takes the activation's gradient, gives x's and the bias's gradients and applies the
+// optimizer's update to the weights in the same pass over them
 // (native/src/dense-momentum.c), where the two products, the gradient written out and the update went over the
 // weights' size six times. The weights' gradient handed back to the tape is then a placeholder the optimizer skips
 // (backward-updates.ts).
 import * as tf from '@tensorflow/tfjs';
-import { _FusedMatMul, engine, getBackend, KernelConfig, NamedAttrMap, registerKernel, TensorInfo } from '@tensorflow/tfjs-core';
+import { _FusedMatMul, engine, getBackend, KernelConfig, NamedAttrMap, registerKernel, Softmax, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from './addon';
 import { NATIVE_BACKEND } from './backend-name';
@@ -15,8 +16,12 @@ import { aloneInMemory } from './momentum';
 
 export const NATIVE_DENSE_MOMENTUM_BACKWARD = 'NativeDenseMomentumBackward';
 
+/** The activations the backward pass takes the gradient of, by their code in the addon. */
+export const DENSE_ACTIVATION_CODES = { linear: 0, relu: 1, softmax: 2 } as const;
+export type DenseActivation = keyof typeof DENSE_ACTIVATION_CODES;
+
 interface BackwardAttrs {
-  relu: boolean;
+  activation: DenseActivation;
   negativeLearningRate: number;
   momentum: number;
   nesterov: boolean;
@@ -40,7 +45,7 @@ const backwardKernel: KernelConfig = {
     nativeAddon().denseMomentumBackward(
       heapOf(wasm, dx),
       { x: of(x), dy: of(dy), y: of(y), w: of(w), accumulation: of(accumulation), dx: of(dx), dbias: of(dbias) },
-      { batch, inputs: features, units, relu: +a.relu },
+      { batch, inputs: features, units, activation: DENSE_ACTIVATION_CODES[a.activation] },
       a.negativeLearningRate,
       a.momentum,
       +a.nesterov,
@@ -59,37 +64,43 @@ let avx512: boolean | undefined;
 const hasAvx512 = () => (avx512 ??= nativeAddon().cpu().avx512);
 
 /** The gradients tfjs's fused matMul gives, for when the update cannot run in place after all. */
-function gradientsApart(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, w: tf.Tensor, relu: boolean): tf.Tensor[] {
-  const d = relu ? tf.mul(dy, tf.step(y)) : dy;
+function gradientsApart(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, w: tf.Tensor, activation: DenseActivation): tf.Tensor[] {
+  const d = activation === 'relu' ? tf.mul(dy, tf.step(y)) : activation === 'softmax' ? softmaxGradient(dy, y) : dy;
   return [tf.matMul(d, w, false, true), tf.matMul(x, d, true, false), tf.sum(d, 0)];
 }
 
+/** tfjs's gradient of softmax over the last axis, from its output y. */
+function softmaxGradient(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  const dyTimesY = tf.mul(dy, y);
+  return tf.sub(dyTimesY, tf.mul(tf.sum(dyTimesY, -1, true), y));
+}
+
 /**
- * relu(x·w + bias) (or without relu) with that backward pass, while a first-order gradient is recorded on the native
+ * activation(x·w + bias) with that backward pass, while a first-order gradient is recorded on the native
  * backend of a CPU with AVX-512 and the optimizer offers w's momentum update; undefined otherwise, where the layer
  * runs as tfjs's.
  */
-export function denseWhileTraining(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | undefined, relu: boolean): tf.Tensor | undefined {
+export function denseWhileTraining(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor | undefined, activation: DenseActivation): tf.Tensor | undefined {
   if (getBackend() !== NATIVE_BACKEND || engine().state.gradientDepth !== 1 || !hasAvx512()) return undefined;
   if (x.rank !== 2 || w.rank !== 2 || [x, w, ...(bias ? [bias] : [])].some((t) => t.dtype !== 'float32')) return undefined;
   const claim = claimMomentumUpdate(w);
   // Checked again at the backward pass: nothing but this update may write the weights and their accumulation.
   if (!claim || !aloneInMemory(w, claim.update.accumulation)) return undefined;
   const { update } = claim;
-  const activation = relu ? 'relu' : 'linear';
   const layer = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [input, weights, b] = args as tf.Tensor[];
     // The fused kernel itself: tf.fused.matMul runs product, bias and relu apart while a gradient is recorded.
-    const y = engine().runKernel<tf.Tensor>(
+    const product = engine().runKernel<tf.Tensor>(
       _FusedMatMul,
       { a: input, b: weights, ...(b ? { bias: b } : {}) },
       {
         transposeA: false,
         transposeB: false,
-        activation,
+        activation: activation === 'relu' ? 'relu' : 'linear',
       },
     );
+    const y = activation === 'softmax' ? engine().runKernel<tf.Tensor>(Softmax, { logits: product }, { dim: product.rank - 1 }) : product;
     save([input, y]);
     return {
       value: y,
@@ -97,8 +108,8 @@ export function denseWhileTraining(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor |
         const [savedX, savedY] = saved;
         const grads =
           claim.usedOnce() && aloneInMemory(weights, update.accumulation)
-            ? updatingGradients(dy as tf.Tensor, savedX, savedY, weights, update, relu)
-            : gradientsApart(dy as tf.Tensor, savedX, savedY, weights, relu);
+            ? updatingGradients(dy as tf.Tensor, savedX, savedY, weights, update, activation)
+            : gradientsApart(dy as tf.Tensor, savedX, savedY, weights, activation);
         return b ? grads : grads.slice(0, 2);
       },
     };
@@ -107,9 +118,16 @@ export function denseWhileTraining(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor |
 }
 
 /** [dx, the placeholder for w's gradient, dbias], with w and its accumulation updated. */
-function updatingGradients(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, w: tf.Tensor, update: MomentumUpdate, relu: boolean): tf.Tensor[] {
+function updatingGradients(
+  dy: tf.Tensor,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  w: tf.Tensor,
+  update: MomentumUpdate,
+  activation: DenseActivation,
+): tf.Tensor[] {
   const attrs: BackwardAttrs = {
-    relu,
+    activation,
     negativeLearningRate: -update.learningRate,
     momentum: update.momentum,
     nesterov: update.nesterov,

@@ -11,6 +11,7 @@ import { nativeBatchNorm, nativeBatchNormGradKernel, registerBatchNormGradient }
 import { registerBatchNormMaxPool } from './batch-norm-max-pool';
 import { registerBatchNormTraining } from './batch-norm-training';
 import { NATIVE_BACKEND } from './backend-name';
+import { registerCategoricalCrossentropy } from './cross-entropy';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
 import { registerConv2DRelu } from './conv2d-relu';
 import { registerConv2DReluMaxPool } from './conv2d-relu-max-pool';
@@ -72,6 +73,7 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     registerConv2DRelu();
     registerConv2DReluMaxPool();
     registerDenseMomentum();
+    registerCategoricalCrossentropy();
     const wasmFactory = findBackendFactory('wasm');
     // Priority below every other backend's: tfjs never picks it by itself; selectBackend does.
     registerBackend(NATIVE_BACKEND, () => wasmFactory(), -1);

@@ -1,9 +1,9 @@
 /**
- * A dense layer with relu or no activation trains through the native backend's backward pass that also applies
+ * A dense layer with relu, softmax or no activation trains through the native backend's backward pass that also applies
  * momentum SGD's update to its weights, where the backend, the CPU and the optimizer allow it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { denseWhileTraining } from '../../backend/native/dense-momentum';
+import { DenseActivation, denseWhileTraining } from '../../backend/native/dense-momentum';
 import { singleInput } from './conv2d-relu-training';
 
 /** What the call reads of tfjs's Dense: its weights, set when it is built. */
@@ -13,15 +13,15 @@ interface DenseParts {
 }
 
 /**
- * Makes `layer` (a tfjs Dense with relu or linear activation and no regularizer) train through that pass; it stays a
- * Dense in every other respect (weights, config, saved model).
+ * Makes `layer` (a tfjs Dense with that activation and no regularizer) train through that pass; it stays a Dense in
+ * every other respect (weights, config, saved model).
  */
-export function trainDenseUpdating(layer: tf.layers.Layer, relu: boolean): tf.layers.Layer {
+export function trainDenseUpdating(layer: tf.layers.Layer, activation: DenseActivation): tf.layers.Layer {
   const original = layer.call.bind(layer);
   const parts = layer as unknown as DenseParts;
   layer.call = (inputs, kwargs) => {
     const x = singleInput(inputs);
-    const y = x && denseWhileTraining(x, parts.kernel.read(), parts.bias?.read(), relu);
+    const y = x && denseWhileTraining(x, parts.kernel.read(), parts.bias?.read(), activation);
     return y ?? original(inputs, kwargs);
   };
   return layer;

@@ -28,7 +28,7 @@ export const dense = layer({
       ...(o.kernelRegularizer ? { kernelRegularizer: context.regularizer(o.kernelRegularizer) } : {}),
     });
     // A regularizer's penalty also reads the weights, so their gradient is not the backward pass's alone.
-    const updating = (o.activation === 'relu' || o.activation === 'linear') && !o.kernelRegularizer;
-    return updating ? trainDenseUpdating(dense, o.activation === 'relu') : dense;
+    const a = o.activation;
+    return (a === 'relu' || a === 'linear' || a === 'softmax') && !o.kernelRegularizer ? trainDenseUpdating(dense, a) : dense;
   },
 });

@@ -1,6 +1,7 @@
 /** Categorical cross-entropy on predicted probabilities (a softmax output) against one-hot targets. */
 import { Type } from '@sinclair/typebox';
 import * as tf from '@tensorflow/tfjs';
+import { categoricalCrossentropyOnNative } from '../../backend/native/cross-entropy';
 import { options } from '../options';
 import { loss } from './loss-component';
 
@@ -22,12 +23,14 @@ export const categoricalCrossentropy = loss({
       description: 'Targets become (1 − s)·y + s/classes, as Keras label_smoothing: the model is not pushed to certainty.',
     }),
   }),
-  // The gradient is written out rather than left to autodiff, which would take some thirty small kernels a step
-  // through the clip, select and log; it is the same function: what passes the clip gets -yTrue / (n · p).
-  create: (o) =>
-    tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  create: (o) => {
+    const smoothed = (labels: tf.Tensor) =>
+      o.labelSmoothing > 0 ? tf.add(tf.mul(labels, 1 - o.labelSmoothing), o.labelSmoothing / labels.shape[labels.rank - 1]) : labels;
+    // The gradient is written out rather than left to autodiff, which would take some thirty small kernels a step
+    // through the clip, select and log; it is the same function: what passes the clip gets -yTrue / (n · p).
+    const tfjsForm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [labels, yPred, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-      const yTrue = o.labelSmoothing > 0 ? tf.add(tf.mul(labels, 1 - o.labelSmoothing), o.labelSmoothing / labels.shape[labels.rank - 1]) : labels;
+      const yTrue = smoothed(labels);
       // wasm's clip turns NaN into the lower bound; keep NaN so a diverged model shows in the loss.
       const clipped = tf.where(tf.isNaN(yPred), yPred, tf.clipByValue(yPred, o.epsilon, 1 - o.epsilon));
       save([yTrue, yPred, clipped]);
@@ -42,5 +45,8 @@ export const categoricalCrossentropy = loss({
           return [tf.mul(labelScale, tf.log(bounded)), dPredicted];
         },
       };
-    }) as (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar,
+    }) as (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+    // The native backend runs the same arithmetic as two kernels; the labels' gradient goes back through the smoothing's ops.
+    return (labels, yPred) => categoricalCrossentropyOnNative(smoothed(labels), yPred, { epsilon: o.epsilon }) ?? tfjsForm(labels, yPred);
+  },
 });
