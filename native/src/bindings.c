@@ -160,6 +160,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"batchNormTrainingGrad", NULL, batch_norm_training_grad, NULL, NULL, NULL, napi_enumerable, NULL},
       {"categoricalCrossentropy", NULL, categorical_crossentropy, NULL, NULL, NULL, napi_enumerable, NULL},
       {"categoricalCrossentropyGrad", NULL, categorical_crossentropy_grad, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2DReluBatchNormMaxPool", NULL, conv2d_relu_batch_norm_max_pool, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2DReluBatchNormMaxPoolBackpropFilter", NULL, conv2d_relu_batch_norm_max_pool_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNormMaxPool", NULL, batch_norm_max_pool, NULL, NULL, NULL, napi_enumerable, NULL},
       {"batchNormMaxPoolGrad", NULL, batch_norm_max_pool_grad, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-// Reads the convolution's and the pooling's geometries and checks that the one's output is the other's input.
-static int read_conv_pool(Args *args, napi_value conv_descriptor, napi_value pool_descriptor, Conv *conv, Conv *pool) {
+int read_conv_pool(Args *args, napi_value conv_descriptor, napi_value pool_descriptor, Conv *conv, Conv *pool) {
   if (!read_conv(args, conv_descriptor, conv) || !read_pool(args, pool_descriptor, pool)) return 0;
   if (!conv_direct_fits(conv)) return fail(args, "the convolution does not run directly");
   if (pool->batch != conv->batch || pool->in_h != conv->out_h || pool->in_w != conv->out_w || pool->in_c != conv->out_c)

@@ -30,6 +30,8 @@ napi_value batch_norm_training(napi_env env, napi_callback_info info);
 napi_value batch_norm_training_grad(napi_env env, napi_callback_info info);
 napi_value categorical_crossentropy(napi_env env, napi_callback_info info);
 napi_value categorical_crossentropy_grad(napi_env env, napi_callback_info info);
+napi_value conv2d_relu_batch_norm_max_pool(napi_env env, napi_callback_info info);
+napi_value conv2d_relu_batch_norm_max_pool_backprop_filter(napi_env env, napi_callback_info info);
 napi_value batch_norm_max_pool(napi_env env, napi_callback_info info);
 napi_value batch_norm_max_pool_grad(napi_env env, napi_callback_info info);
 

@@ -7,6 +7,10 @@
 // Reads a pooling geometry: a convolution's, with as many output channels as input channels and no dilation.
 int read_pool(Args *args, napi_value descriptor, Conv *c);
 
+// Reads a directly run convolution's geometry and the pooling's over its output, and checks that the one's output is
+// the other's input and that an image's offsets fit an int32.
+int read_conv_pool(Args *args, napi_value conv_descriptor, napi_value pool_descriptor, Conv *conv, Conv *pool);
+
 // Image's windows' maxima into y_image (out_h·out_w·in_c values), as maxPool finds them, and into at_image the
 // offset in the image (pixel·channels) of each one's first maximum in row-major order, -1 where nothing is above
 // -Infinity. Offsets are int32: the caller checks that an image's values fit.

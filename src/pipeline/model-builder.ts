@@ -4,6 +4,7 @@ import { ConfigError } from '../errors';
 import type { Random } from '../random';
 import { registry } from '../registry';
 import { joinBatchNormalizationMaxPoolForTraining } from '../registry/layers/batch-normalization-max-pool-training';
+import { joinConvBatchNormalizationMaxPoolForTraining } from '../registry/layers/conv2d-batch-normalization-max-pool-training';
 import { joinConvMaxPoolForTraining } from '../registry/layers/conv2d-max-pool-training';
 import { ComponentRef, resolveRef } from '../registry/registry';
 
@@ -42,6 +43,7 @@ export function buildModel(layers: readonly ComponentRef[], inputShape: number[]
   });
   joinConvMaxPoolForTraining(model.layers);
   joinBatchNormalizationMaxPoolForTraining(model.layers);
+  joinConvBatchNormalizationMaxPoolForTraining(model.layers);
   return model;
 }
 

@@ -236,6 +236,25 @@ export interface NativeAddon {
     classes: number,
     epsilon: number,
   ): void;
+  /** batchNormMaxPool of relu(x ⊛ filter + bias) = activations (which it writes), for a direct convolution. */
+  conv2DReluBatchNormMaxPool(
+    heap: ArrayBuffer,
+    tensors: Record<'x' | 'filter' | 'bias' | 'scale' | 'offset' | 'activations' | 'at' | 'y' | 'mean' | 'variance', number>,
+    conv: ConvGeometry,
+    pool: ConvGeometry,
+    epsilon: number,
+  ): void;
+  /** The filter's, bias's, scale's and offset's gradients of conv2DReluBatchNormMaxPool from its outputs' (dy, dMean, dVariance). */
+  conv2DReluBatchNormMaxPoolBackpropFilter(
+    heap: ArrayBuffer,
+    tensors: Record<
+      'x' | 'activations' | 'dy' | 'at' | 'dMean' | 'dVariance' | 'mean' | 'variance' | 'scale' | 'dw' | 'dbias' | 'dScale' | 'dOffset',
+      number
+    >,
+    conv: ConvGeometry,
+    pool: ConvGeometry,
+    epsilon: number,
+  ): void;
   /** Batch normalization with the batch's statistics, then max pooling, from x to the pooled y (windows that do not overlap backwards). */
   batchNormMaxPool(heap: ArrayBuffer, tensors: BatchNormMaxPoolTensors, pool: ConvGeometry, epsilon: number): void;
   batchNormMaxPoolGrad(heap: ArrayBuffer, tensors: BatchNormMaxPoolGradTensors, pool: ConvGeometry, epsilon: number): void;

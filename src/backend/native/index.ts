@@ -14,6 +14,7 @@ import { NATIVE_BACKEND } from './backend-name';
 import { registerCategoricalCrossentropy } from './cross-entropy';
 import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } from './conv2d';
 import { registerConv2DRelu } from './conv2d-relu';
+import { registerConv2DReluBatchNormMaxPool } from './conv2d-relu-batch-norm-max-pool';
 import { registerConv2DReluMaxPool } from './conv2d-relu-max-pool';
 import { registerDenseMomentum } from './dense-momentum';
 import { nativeAdd, nativeMultiply, nativeRealDiv, nativeRelu, nativeSquaredDifference, nativeStep, nativeSub } from './elementwise';
@@ -72,6 +73,7 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     registerBatchNormMaxPool();
     registerConv2DRelu();
     registerConv2DReluMaxPool();
+    registerConv2DReluBatchNormMaxPool();
     registerDenseMomentum();
     registerCategoricalCrossentropy();
     const wasmFactory = findBackendFactory('wasm');

@@ -9,7 +9,7 @@ import { joinEachMaxPool, joinMaxPool } from './max-pool-join';
 
 function join(normalization: tf.layers.Layer, pool: tf.layers.Layer): void {
   joinMaxPool(normalization, pool, (x, kwargs, p) => {
-    if (x.rank !== 4 || !normalizesLastAxis(normalization, x, kwargs)) return undefined;
+    if (x.rank !== 4 || !normalizesLastAxis(normalization, x.rank, kwargs)) return undefined;
     return normalizeForTraining(normalization, (scale, offset, varianceEpsilon) =>
       batchNormMaxPoolWhileTraining(x, scale, offset, { varianceEpsilon, poolSize: p.poolSize, poolStrides: p.strides, poolPad: p.padding }),
     );
@@ -18,5 +18,5 @@ function join(normalization: tf.layers.Layer, pool: tf.layers.Layer): void {
 
 /** Joins each batch normalization layer that trains fused to the max pooling right after it, in a layer stack. */
 export function joinBatchNormalizationMaxPoolForTraining(layers: readonly tf.layers.Layer[]): void {
-  joinEachMaxPool(layers, (layer) => fusedNormalizations.has(layer), join);
+  joinEachMaxPool(layers, [(layer) => fusedNormalizations.has(layer)], ([normalization], pool) => join(normalization, pool));
 }

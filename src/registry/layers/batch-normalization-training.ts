@@ -33,10 +33,10 @@ function normalizeWithMoments(x: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor,
 /** The layers trainBatchNormalizationFused has made, which a max pooling after them may join. */
 export const fusedNormalizations = new WeakSet<tf.layers.Layer>();
 
-/** Whether the layer normalizes x's last axis while training, where the fused kernels apply. */
-export function normalizesLastAxis(layer: tf.layers.Layer, x: tf.Tensor, kwargs: { [key: string]: unknown }): boolean {
+/** Whether the layer normalizes the last axis of an input of rank `rank` while training, where the fused kernels apply. */
+export function normalizesLastAxis(layer: tf.layers.Layer, rank: number, kwargs: { [key: string]: unknown }): boolean {
   const axis = (layer as unknown as BatchNormalizationParts).axis;
-  return kwargs['training'] === true && x.rank >= 2 && x.rank <= 4 && (axis === -1 || axis === x.rank - 1);
+  return kwargs['training'] === true && rank >= 2 && rank <= 4 && (axis === -1 || axis === rank - 1);
 }
 
 /**
@@ -70,7 +70,7 @@ export function trainBatchNormalizationFused(layer: tf.layers.Layer): tf.layers.
   const original = layer.call.bind(layer);
   layer.call = (inputs, kwargs) => {
     const x = singleInput(inputs);
-    if (x === undefined || !normalizesLastAxis(layer, x, kwargs)) return original(inputs, kwargs);
+    if (x === undefined || !normalizesLastAxis(layer, x.rank, kwargs)) return original(inputs, kwargs);
     return normalizeForTraining(
       layer,
       (scale, offset, epsilon) => batchNormWhileTraining(x, scale, offset, epsilon) ?? normalizeWithMoments(x, scale, offset, epsilon),

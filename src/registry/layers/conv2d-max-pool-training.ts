@@ -22,5 +22,5 @@ function join(conv: tf.layers.Layer, pool: tf.layers.Layer): void {
 
 /** Joins each conv layer that trains fused with relu to the max pooling right after it, in a layer stack. */
 export function joinConvMaxPoolForTraining(layers: readonly tf.layers.Layer[]): void {
-  joinEachMaxPool(layers, (layer) => reluConvLayers.has(layer), join);
+  joinEachMaxPool(layers, [(layer) => reluConvLayers.has(layer)], ([conv], pool) => join(conv, pool));
 }

@@ -20,15 +20,15 @@ const pooledOutputs = new WeakSet<tf.Tensor>();
 
 /**
  * Makes `layer`'s call return `pooled(x, kwargs, pool)` where that gives a tensor (and run as before where it gives
- * undefined), and `pool`'s call pass such a tensor on unchanged.
+ * undefined), and the calls of the layers `between` it and `pool`, and of `pool`, pass such a tensor on unchanged.
  */
 export function joinMaxPool(
   layer: tf.layers.Layer,
   pool: tf.layers.Layer,
   pooled: (x: tf.Tensor, kwargs: Kwargs, pool: MaxPooling2DParts) => tf.Tensor | undefined,
+  between: readonly tf.layers.Layer[] = [],
 ): void {
   const layerCall = layer.call.bind(layer);
-  const poolCall = pool.call.bind(pool);
   const geometry = pool as unknown as MaxPooling2DParts;
   layer.call = (inputs, kwargs) => {
     const x = singleInput(inputs);
@@ -37,20 +37,34 @@ export function joinMaxPool(
     pooledOutputs.add(y);
     return y;
   };
-  pool.call = (inputs, kwargs) => {
+  for (const passing of [...between, pool]) passPooledOn(passing);
+}
+
+/**
+ * Makes `layer`'s call pass on unchanged an output the layers before it have already pooled: as a clone (sharing its
+ * memory) known as pooled too, since a layer's apply would clone an input it gets back, and the next layer would not
+ * know the clone.
+ */
+function passPooledOn(layer: tf.layers.Layer): void {
+  const call = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => {
     const x = singleInput(inputs);
-    return x && pooledOutputs.has(x) ? x : poolCall(inputs, kwargs);
+    if (!x || !pooledOutputs.has(x)) return call(inputs, kwargs);
+    const y = x.clone();
+    pooledOutputs.add(y);
+    return y;
   };
 }
 
-/** Joins each layer that `joins` accepts to the MaxPooling2D right after it, in a layer stack. */
+/** Joins each run of layers that `joins` accept in turn (the first by joins[0], and so on) followed by a MaxPooling2D, in a layer stack. */
 export function joinEachMaxPool(
   layers: readonly tf.layers.Layer[],
-  joins: (layer: tf.layers.Layer) => boolean,
-  join: (layer: tf.layers.Layer, pool: tf.layers.Layer) => void,
+  joins: readonly ((layer: tf.layers.Layer) => boolean)[],
+  join: (run: tf.layers.Layer[], pool: tf.layers.Layer) => void,
 ): void {
-  layers.forEach((layer, i) => {
-    const next = layers[i + 1];
-    if (next && joins(layer) && next.getClassName() === 'MaxPooling2D') join(layer, next);
+  layers.forEach((_, i) => {
+    const run = layers.slice(i, i + joins.length);
+    const pool = layers[i + joins.length];
+    if (pool && run.every((layer, j) => joins[j](layer)) && pool.getClassName() === 'MaxPooling2D') join(run, pool);
   });
 }
