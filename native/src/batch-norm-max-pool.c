@@ -66,21 +66,15 @@ napi_value batch_norm_max_pool(napi_env env, napi_callback_info info) {
   const napi_value t = object_arg(&args, 1);
   if (!read_batch_norm_pool(&args, 2, &pool, &epsilon)) return NULL;
   const int64_t channels = pool.in_c;
-  const float *x = region(&args, int_field(&args, t, "x"), pool.input_size);
-  const float *scale = region(&args, int_field(&args, t, "scale"), channels);
-  const float *offset = region(&args, int_field(&args, t, "offset"), channels);
-  float *outputs[4] = {region(&args, int_field(&args, t, "y"), pool.output_size), region(&args, int_field(&args, t, "at"), pool.output_size),
-                       region(&args, int_field(&args, t, "mean"), channels), region(&args, int_field(&args, t, "variance"), channels)};
-  const int64_t output_sizes[4] = {pool.output_size, pool.output_size, channels, channels};
-  const float *inputs[3] = {x, scale, offset};
-  const int64_t input_sizes[3] = {pool.input_size, channels, channels};
-  for (int o = 0; o < 4; ++o) {
-    for (int i = 0; i < 3; ++i) apart(&args, outputs[o], output_sizes[o], inputs[i], input_sizes[i]);
-    for (int other = 0; other < o; ++other) apart(&args, outputs[o], output_sizes[o], outputs[other], output_sizes[other]);
-  }
-  if (args.failed) return NULL;
+  const char *in_names[3] = {"x", "scale", "offset"};
+  const int64_t in_sizes[3] = {pool.input_size, channels, channels};
+  const char *out_names[4] = {"y", "at", "mean", "variance"};
+  const int64_t out_sizes[4] = {pool.output_size, pool.output_size, channels, channels};
+  const float *in[3];
+  float *out[4];
+  if (!read_tensors(&args, t, (TensorList){in_names, in_sizes, 3}, in, (TensorList){out_names, out_sizes, 4}, out)) return NULL;
   if (pool.input_size == 0 || pool.output_size == 0) return fail(&args, "empty tensors"), NULL;
-  const int done = batch_norm_max_pool_run(&args, &pool, x, scale, offset, epsilon, outputs[0], (int32_t *)outputs[1], outputs[2], outputs[3]);
+  const int done = batch_norm_max_pool_run(&args, &pool, in[0], in[1], in[2], epsilon, out[0], (int32_t *)out[1], out[2], out[3]);
   return done ? undefined(env) : NULL;
 }
 
@@ -277,25 +271,16 @@ napi_value batch_norm_max_pool_grad(napi_env env, napi_callback_info info) {
   const int64_t channels = pool.in_c;
   const char *names[8] = {"x", "dy", "at", "dMean", "dVariance", "mean", "variance", "scale"};
   const int64_t sizes[8] = {pool.input_size, pool.output_size, pool.output_size, channels, channels, channels, channels, channels};
+  const char *out_names[3] = {"dx", "dScale", "dOffset"};
+  const int64_t out_sizes[3] = {pool.input_size, channels, channels};
   const float *in[8];
-  for (int i = 0; i < 8; ++i) in[i] = region(&args, int_field(&args, t, names[i]), sizes[i]);
-  float *dx = region(&args, int_field(&args, t, "dx"), pool.input_size);
-  float *d_scale = region(&args, int_field(&args, t, "dScale"), channels);
-  float *d_offset = region(&args, int_field(&args, t, "dOffset"), channels);
-  for (int i = 0; i < 8; ++i) {
-    apart(&args, dx, pool.input_size, in[i], sizes[i]);
-    apart(&args, d_scale, channels, in[i], sizes[i]);
-    apart(&args, d_offset, channels, in[i], sizes[i]);
-  }
-  apart(&args, d_scale, channels, dx, pool.input_size);
-  apart(&args, d_offset, channels, dx, pool.input_size);
-  apart(&args, d_offset, channels, d_scale, channels);
-  if (args.failed) return NULL;
+  float *out[3];
+  if (!read_tensors(&args, t, (TensorList){names, sizes, 8}, in, (TensorList){out_names, out_sizes, 3}, out)) return NULL;
   if (pool.input_size == 0 || pool.output_size == 0) return fail(&args, "empty tensors"), NULL;
   BatchNormPoolGradient g;
   const BatchNormGradientInputs inputs = {in[6], in[7], in[3], in[4]};
-  if (!batch_norm_pool_gradient_start(&args, &g, &pool, in[0], in[1], (const int32_t *)in[2], in[5], &inputs, epsilon, d_scale, d_offset)) return NULL;
-  WholeGradient w = {&g, dx};
+  if (!batch_norm_pool_gradient_start(&args, &g, &pool, in[0], in[1], (const int32_t *)in[2], in[5], &inputs, epsilon, out[1], out[2])) return NULL;
+  WholeGradient w = {&g, out[0]};
   thread_pool_pieces(pool.batch, whole_gradient_image, &w);
   batch_norm_pool_gradient_end(&g);
   return undefined(env);

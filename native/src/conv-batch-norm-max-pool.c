@@ -35,13 +35,7 @@ napi_value conv2d_relu_batch_norm_max_pool(napi_env env, napi_callback_info info
   const int64_t out_sizes[5] = {conv.output_size, pool.output_size, pool.output_size, channels, channels};
   const float *in[5];
   float *out[5];
-  for (int i = 0; i < 5; ++i) in[i] = region(&args, int_field(&args, t, in_names[i]), in_sizes[i]);
-  for (int o = 0; o < 5; ++o) {
-    out[o] = region(&args, int_field(&args, t, out_names[o]), out_sizes[o]);
-    for (int i = 0; i < 5; ++i) apart(&args, out[o], out_sizes[o], in[i], in_sizes[i]);
-    for (int other = 0; other < o; ++other) apart(&args, out[o], out_sizes[o], out[other], out_sizes[other]);
-  }
-  if (args.failed) return NULL;
+  if (!read_tensors(&args, t, (TensorList){in_names, in_sizes, 5}, in, (TensorList){out_names, out_sizes, 5}, out)) return NULL;
   if (conv.output_size == 0 || pool.output_size == 0) return fail(&args, "empty tensors"), NULL;
   conv_direct(&conv, in[0], in[1], in[2], 1, out[0]);
   const int done = batch_norm_max_pool_run(&args, &pool, out[0], in[3], in[4], epsilon, out[1], (int32_t *)out[2], out[3], out[4]);
@@ -86,13 +80,7 @@ napi_value conv2d_relu_batch_norm_max_pool_backprop_filter(napi_env env, napi_ca
   const int64_t out_sizes[4] = {conv.filter_size, channels, channels, channels};
   const float *in[9];
   float *out[4];
-  for (int i = 0; i < 9; ++i) in[i] = region(&args, int_field(&args, t, in_names[i]), in_sizes[i]);
-  for (int o = 0; o < 4; ++o) {
-    out[o] = region(&args, int_field(&args, t, out_names[o]), out_sizes[o]);
-    for (int i = 0; i < 9; ++i) apart(&args, out[o], out_sizes[o], in[i], in_sizes[i]);
-    for (int other = 0; other < o; ++other) apart(&args, out[o], out_sizes[o], out[other], out_sizes[other]);
-  }
-  if (args.failed) return NULL;
+  if (!read_tensors(&args, t, (TensorList){in_names, in_sizes, 9}, in, (TensorList){out_names, out_sizes, 4}, out)) return NULL;
   if (conv.output_size == 0 || pool.output_size == 0) return fail(&args, "empty tensors"), NULL;
   BatchNormPoolGradient g;
   const BatchNormGradientInputs inputs = {in[7], in[8], in[4], in[5]};

@@ -102,6 +102,16 @@ int apart(Args *args, const float *out, int64_t out_size, const float *in, int64
   return 1;
 }
 
+int read_tensors(Args *args, napi_value tensors, TensorList inputs, const float **in, TensorList outputs, float **out) {
+  for (int i = 0; i < inputs.count; ++i) in[i] = region(args, int_field(args, tensors, inputs.names[i]), inputs.sizes[i]);
+  for (int o = 0; o < outputs.count; ++o) {
+    out[o] = region(args, int_field(args, tensors, outputs.names[o]), outputs.sizes[o]);
+    for (int i = 0; i < inputs.count; ++i) apart(args, out[o], outputs.sizes[o], in[i], inputs.sizes[i]);
+    for (int other = 0; other < o; ++other) apart(args, out[o], outputs.sizes[o], out[other], outputs.sizes[other]);
+  }
+  return !args->failed;
+}
+
 napi_value undefined(napi_env env) {
   napi_value result;
   napi_get_undefined(env, &result);

@@ -45,6 +45,17 @@ float *region(Args *args, int64_t offset, int64_t size);
 // while they write (and whose loops are compiled as if nothing aliases) throw a RangeError when they overlap.
 int apart(Args *args, const float *out, int64_t out_size, const float *in, int64_t in_size);
 
+// A kernel's tensors, named in its descriptor object: `count` of them, sized by `sizes`.
+typedef struct {
+  const char *const *names;
+  const int64_t *sizes;
+  int count;
+} TensorList;
+
+// The regions of the inputs (into `in`) and outputs (into `out`) the descriptor `tensors` names, each output apart
+// from every input and every other output; 0 with a RangeError thrown otherwise.
+int read_tensors(Args *args, napi_value tensors, TensorList inputs, const float **in, TensorList outputs, float **out);
+
 napi_value undefined(napi_env env);
 
 static inline int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }

@@ -10,7 +10,8 @@ import { buildModel } from '../../src/pipeline/model-builder';
 import { Random } from '../../src/random';
 import { joinBatchNormalizationMaxPoolForTraining } from '../../src/registry/layers/batch-normalization-max-pool-training';
 import { trainBatchNormalizationFused } from '../../src/registry/layers/batch-normalization-training';
-import { assertClose, randomValues, sameBits, useBackend, withCpuAnd } from './compare';
+import { randomValues, sameBits, useBackend, withCpuAnd } from './compare';
+import { agreeWithCpu, assertKernels, sameOnThreads } from './fused-layers';
 
 type Shape4D = [number, number, number, number];
 
@@ -91,11 +92,6 @@ async function kernelNamesOf(f: () => unknown): Promise<string[]> {
   return (await tf.profile(() => void f())).kernelNames;
 }
 
-function assertKernels(names: string[], present: string[], absent: string[]): void {
-  for (const name of present) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
-  for (const name of absent) assert.ok(!names.includes(name), `${name} ran: ${names.join(', ')}`);
-}
-
 function sameResults(actual: Float32Array[], expected: Float32Array[], what: string): void {
   assert.equal(actual.length, RESULTS.length);
   actual.forEach((values, i) => sameBits(values, expected[i], `${what}: ${RESULTS[i]}`));
@@ -121,7 +117,6 @@ function results(c: Case, joined: boolean): Float32Array[] {
 describe('batch normalization joined to max pooling while training on native', () => {
   withCpuAnd('native');
   before(() => useBackend('native'));
-  afterEach(() => nativeAddon().setThreads(1));
 
   for (const c of CASES)
     describe(c.name, () => {
@@ -138,27 +133,16 @@ describe('batch normalization joined to max pooling while training on native', (
         sameResults(results(c, true), results(c, false), c.name);
       });
 
-      it("agrees with tfjs's layers on the cpu backend", async () => {
-        const native = results(c, true);
-        await useBackend('cpu');
-        let cpu: Float32Array[];
-        try {
-          cpu = results(c, false);
-        } finally {
-          await useBackend('native');
-        }
-        native.forEach((values, i) => assertClose(values, cpu[i], `${c.name}: ${RESULTS[i]}`));
-      });
+      it("agrees with tfjs's layers on the cpu backend", () =>
+        agreeWithCpu(
+          (joined) => results(c, joined),
+          (i) => `${c.name}: ${RESULTS[i]}`,
+        ));
     });
 
   it('gives the same bits on 1, 2, 3 and 4 threads', () => {
     const c: Case = { ...STUDY, name: 'the study over 9 images', input: [9, 26, 26, 32] };
-    nativeAddon().setThreads(1);
-    const one = results(c, true);
-    for (const threads of [2, 3, 4]) {
-      nativeAddon().setThreads(threads);
-      sameResults(results(c, true), one, `${threads} threads`);
-    }
+    sameOnThreads(() => results(c, true), sameResults);
   });
 
   it('trains overlapping windows (pool 3, stride 2) as the layers apart', async () => {

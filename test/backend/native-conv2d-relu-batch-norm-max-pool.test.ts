@@ -11,7 +11,8 @@ import { joinBatchNormalizationMaxPoolForTraining } from '../../src/registry/lay
 import { trainBatchNormalizationFused } from '../../src/registry/layers/batch-normalization-training';
 import { joinConvBatchNormalizationMaxPoolForTraining } from '../../src/registry/layers/conv2d-batch-normalization-max-pool-training';
 import { trainConv2DReluFused } from '../../src/registry/layers/conv2d-relu-training';
-import { assertClose, randomValues, sameBits, useBackend, withCpuAnd } from './compare';
+import { randomValues, sameBits, useBackend, withCpuAnd } from './compare';
+import { agreeWithCpu, assertKernels, sameOnThreads } from './fused-layers';
 
 type Shape4D = [number, number, number, number];
 
@@ -125,11 +126,6 @@ async function kernelNamesOf(c: Case, joined: boolean): Promise<string[]> {
   return names;
 }
 
-function assertKernels(names: string[], present: string[], absent: string[]): void {
-  for (const name of present) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
-  for (const name of absent) assert.ok(!names.includes(name), `${name} ran: ${names.join(', ')}`);
-}
-
 function sameResults(actual: Float32Array[], expected: Float32Array[], what: string): void {
   assert.equal(actual.length, RESULTS.length);
   actual.forEach((values, i) => sameBits(values, expected[i], `${what}: ${RESULTS[i]}`));
@@ -145,7 +141,6 @@ function sameResults(actual: Float32Array[], expected: Float32Array[], what: str
 describe('conv2d with relu, batch normalization and max pooling joined while training on native', () => {
   withCpuAnd('native');
   before(() => useBackend('native'));
-  afterEach(() => nativeAddon().setThreads(1));
 
   for (const c of CASES)
     describe(c.name, () => {
@@ -159,27 +154,16 @@ describe('conv2d with relu, batch normalization and max pooling joined while tra
         sameResults(results(c, true), results(c, false), c.name);
       });
 
-      it("agrees with tfjs's layers on the cpu backend", async () => {
-        const native = results(c, true);
-        await useBackend('cpu');
-        let cpu: Float32Array[];
-        try {
-          cpu = results(c, false);
-        } finally {
-          await useBackend('native');
-        }
-        native.forEach((values, i) => assertClose(values, cpu[i], `${c.name}: ${RESULTS[i]}`));
-      });
+      it("agrees with tfjs's layers on the cpu backend", () =>
+        agreeWithCpu(
+          (joined) => results(c, joined),
+          (i) => `${c.name}: ${RESULTS[i]}`,
+        ));
     });
 
   it('gives the same bits on 1, 2, 3 and 4 threads', () => {
     const c: Case = { ...STUDY, name: 'the study over 9 images', input: [9, 28, 28, 1] };
-    nativeAddon().setThreads(1);
-    const one = results(c, true);
-    for (const threads of [2, 3, 4]) {
-      nativeAddon().setThreads(threads);
-      sameResults(results(c, true), one, `${threads} threads`);
-    }
+    sameOnThreads(() => results(c, true), sameResults);
   });
 
   it('trains a conv that does not run directly (3x3 over 5 channels: 45 taps) as the layers apart', async () => {

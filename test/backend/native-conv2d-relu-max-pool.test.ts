@@ -9,6 +9,7 @@ import { Random } from '../../src/random';
 import { joinConvMaxPoolForTraining } from '../../src/registry/layers/conv2d-max-pool-training';
 import { trainConv2DReluFused } from '../../src/registry/layers/conv2d-relu-training';
 import { assertClose, randomValues, sameBits, useBackend, withCpuAnd } from './compare';
+import { assertKernels } from './fused-layers';
 
 type Shape4D = [number, number, number, number];
 
@@ -110,11 +111,6 @@ function sameResults(actual: Float32Array[], expected: Float32Array[], what: str
   actual.forEach((values, i) => sameBits(values, expected[i], `${what}: ${RESULTS[i]}`));
   // Gradients that are all zeros would prove nothing.
   expected.slice(2).forEach((values, i) => assert.ok(values.some(nonZero), `${what}: ${RESULTS[i + 2]} is all zeros`));
-}
-
-function assertKernels(names: string[], present: string[], absent: string[]): void {
-  for (const name of present) assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
-  for (const name of absent) assert.ok(!names.includes(name), `${name} ran: ${names.join(', ')}`);
 }
 
 async function kernelNamesOf(f: () => unknown): Promise<string[]> {
