@@ -1,6 +1,6 @@
 /**
- * A layer joined to the max pooling right after it while training: the layer's call returns the pooled output where
- * a fused kernel applies, and the pooling layer passes that output on.
+ * Layers joined to the max pooling after them while training: the first layer's call returns the pooled output where
+ * a fused kernel applies, and the layers after it, the pooling's included, pass that output on.
  */
 import type * as tf from '@tensorflow/tfjs';
 import { singleInput } from './conv2d-relu-training';
