@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-VECTOR_LOOPS void normalize_channels(const float *restrict x, const float *restrict mean, const float *restrict factor, const float *restrict offset,
+WIDE_VECTOR_LOOPS void normalize_channels(const float *restrict x, const float *restrict mean, const float *restrict factor, const float *restrict offset,
                                     float *restrict out, int64_t rows, int64_t channels) {
   for (int64_t r = 0; r < rows; ++r) {
     const float *restrict row = x + r * channels;

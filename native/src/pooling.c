@@ -99,7 +99,7 @@ static inline __attribute__((always_inline)) void window_maximum(const Conv *c, 
   }
 }
 
-VECTOR_LOOPS void max_pool_image_argmax(const Conv *c, const float *image, float *y_image, int32_t *at_image) {
+WIDE_VECTOR_LOOPS void max_pool_image_argmax(const Conv *c, const float *image, float *y_image, int32_t *at_image) {
   for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
     const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
     for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
@@ -166,7 +166,7 @@ static inline __attribute__((always_inline)) void route_window(const Conv *c, Sp
   }
 }
 
-VECTOR_LOOPS void max_pool_relu_route_image(const Conv *c, const float *dy_image, const float *y_image, const int32_t *at_image, float *dx_image) {
+WIDE_VECTOR_LOOPS void max_pool_relu_route_image(const Conv *c, const float *dy_image, const float *y_image, const int32_t *at_image, float *dx_image) {
   const int disjoint = c->stride_h == c->filter_h && c->stride_w == c->filter_w;
   zero_unrouted(c, dx_image, disjoint);
   for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
@@ -181,7 +181,7 @@ VECTOR_LOOPS void max_pool_relu_route_image(const Conv *c, const float *dy_image
 
 // Image b's windows in max_pool_grad: each one's first maximum per channel, then its gradient written or added into
 // dx.
-VECTOR_LOOPS static void max_pool_grad_windows(const Pooling *p, int64_t b, float *restrict best, int32_t *restrict at) {
+WIDE_VECTOR_LOOPS static void max_pool_grad_windows(const Pooling *p, int64_t b, float *restrict best, int32_t *restrict at) {
   const Conv *c = p->c;
   const int64_t channels = c->in_c;
   const float *image = p->x + b * c->in_h * c->in_w * channels;

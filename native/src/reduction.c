@@ -2,7 +2,7 @@
 #include "kernels.h"
 #include <stdlib.h>
 
-VECTOR_LOOPS void add_column_sums(double *restrict sums, const float *restrict x, int64_t rows, int64_t columns) {
+WIDE_VECTOR_LOOPS void add_column_sums(double *restrict sums, const float *restrict x, int64_t rows, int64_t columns) {
   for (int64_t r = 0; r < rows; ++r) {
     const float *restrict row = x + r * columns;
     for (int64_t j = 0; j < columns; ++j) sums[j] += row[j];
