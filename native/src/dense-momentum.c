@@ -2,8 +2,9 @@
 // input's gradient dx = dy·Wᵀ and, a block of W's rows at a time while they are in cache, the rows' gradient
 // g = xᵀ·dy, accumulation = momentum·accumulation + g and W += −lr·accumulation (momentum_update's arithmetic), where
 // the two products and the update went over W, its gradient and the accumulation six times. dy goes through relu's
-// or softmax's gradient first when the layer has one. Every sum runs in one order (dx's over the units, g's over the batch, each
-// term fused), so the rows shared out among threads give the same bits, and the AVX-512 loops those of the portable ones.
+// or softmax's gradient first when the layer has one. Every sum runs in one order (dx's over the units, g's over the
+// batch, each term fused), so the rows shared out among threads give the same bits, and the AVX-512 loops those of the
+// portable ones.
 #include "kernels.h"
 #include "cpu-features.h"
 #include "scratch.h"

@@ -3,7 +3,6 @@
 // that neither the normalized values nor the gradient at them is ever written out whole. The same bits as the
 // kernels apart (batchNormTraining, maxPool, maxPoolGrad, batchNormTrainingGrad) for finite values.
 import {
-  backend,
   backend_util,
   engine,
   getBackend,
@@ -19,6 +18,7 @@ import {
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from './addon';
 import { NATIVE_BACKEND } from './backend-name';
+import { expectFilled, runFilling } from './filled-inputs';
 import { convGeometry, heapOf, offsetOf } from './heap';
 
 export const NATIVE_BATCH_NORM_MAX_POOL = 'NativeBatchNormMaxPool';
@@ -50,10 +50,7 @@ const batchNormMaxPoolKernel: KernelConfig = {
     const { x, scale, offset, at } = inputs as Record<'x' | 'scale' | 'offset' | 'at', TensorInfo>;
     const wasm = backend as BackendWasm;
     const pool = poolGeometry(x.shape, attrsOf(attrs));
-    if (!util.arraysEqual(at.shape, pool.outShape) || at.dtype !== 'int32')
-      throw new Error(
-        `${NATIVE_BATCH_NORM_MAX_POOL}: at must be int32 of shape [${pool.outShape.join(', ')}], got ${at.dtype} [${at.shape.join(', ')}]`,
-      );
+    expectFilled(NATIVE_BATCH_NORM_MAX_POOL, 'at', at, pool.outShape, 'int32');
     const channels = x.shape[3];
     const [y, mean, variance] = [pool.outShape, [channels], [channels]].map((shape) => wasm.makeOutput(shape, 'float32'));
     const of = (t: TensorInfo) => offsetOf(wasm, t);
@@ -137,9 +134,7 @@ export function batchNormMaxPoolWhileTraining(
   const pool = poolGeometry(x.shape, attrs);
   const overlapping = attrs.poolStrides[0] < attrs.poolSize[0] || attrs.poolStrides[1] < attrs.poolSize[1];
   if (overlapping || pool.outShape.some((d) => d <= 0)) return undefined;
-  // Uninitialized: the kernel writes every element.
-  const at = engine().makeTensorFromTensorInfo((backend() as BackendWasm).makeOutput(pool.outShape, 'int32'));
-  const outputs = engine().runKernel<Tensor[]>(NATIVE_BATCH_NORM_MAX_POOL, { x, scale, offset, at }, attrs as unknown as NamedAttrMap);
-  at.dispose();
-  return [outputs[0], outputs[1], outputs[2]];
+  const filled = { at: [pool.outShape, 'int32'] } as const;
+  const [y, mean, variance] = runFilling<Tensor[]>(NATIVE_BATCH_NORM_MAX_POOL, { x, scale, offset }, filled, attrs as unknown as NamedAttrMap);
+  return [y, mean, variance];
 }

@@ -4,7 +4,6 @@
 // output are never written out whole. The same bits as the kernels apart (the conv layer's fused kernel,
 // batchNormMaxPool, batchNormMaxPoolGrad and the fused filter gradient). Only for a convolution that runs directly.
 import {
-  backend,
   backend_util,
   Conv2DBackpropInput,
   engine,
@@ -24,6 +23,7 @@ import { NATIVE_BACKEND } from './backend-name';
 import { NATIVE_BATCH_NORM_MAX_POOL_GRAD } from './batch-norm-max-pool';
 import { NATIVE_RELU_BIAS_GRAD } from './conv2d-relu';
 import { ConvMaxPoolAttrs } from './conv2d-relu-max-pool';
+import { expectFilled, runFilling } from './filled-inputs';
 import { convGeometry, heapOf, offsetOf } from './heap';
 
 type Shape4D = [number, number, number, number];
@@ -56,12 +56,8 @@ const forwardKernel: KernelConfig = {
     const t = inputs as Record<'x' | 'filter' | 'bias' | 'scale' | 'offset' | 'activations' | 'at', TensorInfo>;
     const wasm = backend as BackendWasm;
     const { conv, pool } = geometries(t.x.shape, t.filter.shape, attrsOf(attrs));
-    const expect = (name: 'activations' | 'at', shape: number[], dtype: string) => {
-      if (!util.arraysEqual(t[name].shape, shape) || t[name].dtype !== dtype)
-        throw new Error(`${NATIVE_CONV2D_RELU_BATCH_NORM_MAX_POOL}: ${name} must be ${dtype} of shape [${shape.join(', ')}]`);
-    };
-    expect('activations', conv.outShape, 'float32');
-    expect('at', pool.outShape, 'int32');
+    expectFilled(NATIVE_CONV2D_RELU_BATCH_NORM_MAX_POOL, 'activations', t.activations, conv.outShape, 'float32');
+    expectFilled(NATIVE_CONV2D_RELU_BATCH_NORM_MAX_POOL, 'at', t.at, pool.outShape, 'int32');
     const channels = conv.outChannels;
     const [y, mean, variance] = [pool.outShape, [channels], [channels]].map((shape) => wasm.makeOutput(shape, 'float32'));
     const of = (tensor: TensorInfo) => offsetOf(wasm, tensor);
@@ -176,13 +172,8 @@ export function conv2dReluBatchNormMaxPoolWhileTraining(
   const overlapping = attrs.poolStrides[0] < attrs.poolSize[0] || attrs.poolStrides[1] < attrs.poolSize[1];
   if (overlapping || pool.outShape.some((d) => d <= 0) || nativeAddon().conv2DMethods(convGeometry(conv)).forward.method !== 'direct')
     return undefined;
-  const wasm = backend() as BackendWasm;
-  // Uninitialized: the kernel writes every element.
-  const activations = engine().makeTensorFromTensorInfo(wasm.makeOutput(conv.outShape, 'float32'));
-  const at = engine().makeTensorFromTensorInfo(wasm.makeOutput(pool.outShape, 'int32'));
-  const inputs = { x, filter, bias, scale, offset, activations, at };
-  const outputs = engine().runKernel<Tensor[]>(NATIVE_CONV2D_RELU_BATCH_NORM_MAX_POOL, inputs, attrs as unknown as NamedAttrMap);
-  activations.dispose();
-  at.dispose();
-  return [outputs[0], outputs[1], outputs[2]];
+  const filled = { activations: [conv.outShape, 'float32'], at: [pool.outShape, 'int32'] } as const;
+  const inputs = { x, filter, bias, scale, offset };
+  const [y, mean, variance] = runFilling<Tensor[]>(NATIVE_CONV2D_RELU_BATCH_NORM_MAX_POOL, inputs, filled, attrs as unknown as NamedAttrMap);
+  return [y, mean, variance];
 }

@@ -4,7 +4,6 @@
 // kernels apart (the conv layer's fused kernel, maxPool, maxPoolGrad and the fused filter gradient), so the same
 // bits. Only for a convolution that runs directly (a first layer's few taps).
 import {
-  backend,
   backend_util,
   Conv2DBackpropInput,
   engine,
@@ -16,11 +15,11 @@ import {
   registerKernel,
   Tensor,
   TensorInfo,
-  util,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from './addon';
 import { NATIVE_BACKEND } from './backend-name';
+import { expectFilled, runFilling } from './filled-inputs';
 import { convGeometry, heapOf, offsetOf } from './heap';
 
 type Shape4D = [number, number, number, number];
@@ -59,10 +58,7 @@ const convReluMaxPoolKernel: KernelConfig = {
     const { x, filter, bias, at } = inputs as Record<'x' | 'filter' | 'bias' | 'at', TensorInfo>;
     const wasm = backend as BackendWasm;
     const { conv, pool } = geometries(x.shape, filter.shape, attrsOf(attrs));
-    if (!util.arraysEqual(at.shape, pool.outShape) || at.dtype !== 'int32')
-      throw new Error(
-        `${NATIVE_CONV2D_RELU_MAX_POOL}: at must be int32 of shape [${pool.outShape.join(', ')}], got ${at.dtype} [${at.shape.join(', ')}]`,
-      );
+    expectFilled(NATIVE_CONV2D_RELU_MAX_POOL, 'at', at, pool.outShape, 'int32');
     const y = wasm.makeOutput(pool.outShape, 'float32');
     const offsets = {
       x: offsetOf(wasm, x),
@@ -143,9 +139,5 @@ export function conv2dReluMaxPoolWhileTraining(x: Tensor, filter: Tensor, bias: 
   if (x.rank !== 4 || [x, filter, bias].some((t) => t.dtype !== 'float32')) return undefined;
   const { conv, pool } = geometries(x.shape, filter.shape, attrs);
   if (nativeAddon().conv2DMethods(convGeometry(conv)).forward.method !== 'direct' || pool.outShape.some((d) => d <= 0)) return undefined;
-  // Uninitialized: the kernel writes every element.
-  const at = engine().makeTensorFromTensorInfo((backend() as BackendWasm).makeOutput(pool.outShape, 'int32'));
-  const y = engine().runKernel<Tensor>(NATIVE_CONV2D_RELU_MAX_POOL, { x, filter, bias, at }, attrs as unknown as NamedAttrMap);
-  at.dispose();
-  return y;
+  return runFilling<Tensor>(NATIVE_CONV2D_RELU_MAX_POOL, { x, filter, bias }, { at: [pool.outShape, 'int32'] }, attrs as unknown as NamedAttrMap);
 }
