@@ -181,7 +181,7 @@ async function benchThreads(models: string[], images: number, rounds: number): P
     steps.push(await timeStepThreads(model, images, rounds));
   }
   const sets = ['runtime.backend=native', 'evaluation.folds=3'];
-  process.stderr.write(`timing quick ${sets.join(' ')} with and without lent cores...\n`);
+  process.stderr.write(`timing quick ${sets.join(' ')} balanced, with a lent core, and on one thread per fold...\n`);
   const study = await timeStudyThreads('quick', sets, Math.max(1, Math.round(rounds / 2)), fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-bench-')));
   const out = 'bench/threads.json';
   fs.mkdirSync(path.dirname(out), { recursive: true });

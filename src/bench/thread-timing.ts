@@ -1,8 +1,9 @@
 /**
- * `npm run bench -- --threads`: whether lending idle cores pays. Times the baseline's products with the built-in
- * product on one thread and on two, each model's whole training steps with the product `auto` picks, and a study
- * whose last fold trains alone with and without the lent core, each pair back to back and in alternating order, so
- * both sides see the same load.
+ * `npm run bench -- --threads`: whether lending idle cores and balancing the rounds pay. Times the baseline's
+ * products with the built-in product on one thread and on two, each model's whole training steps with the product
+ * `auto` picks, and a study whose folds do not divide evenly over the slots three ways (balanced rounds, a last fold
+ * alone with the lent core, a last fold alone on one thread), back to back and in rotating order, so all see the
+ * same load.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -44,7 +45,7 @@ export interface StudyThreadTiming {
   seconds: Record<StudyVariant, number[]>;
 }
 
-type StudyVariant = 'lent cores' | 'one thread per fold';
+type StudyVariant = 'balanced rounds' | 'lent cores' | 'one thread per fold';
 
 // The baseline's products in one training step (batch 32) as the native backend runs them: [what, m, n, k, Aᵀ, Bᵀ].
 const BASELINE_PRODUCTS: [string, number, number, number, number, number][] = [
@@ -113,16 +114,17 @@ export async function timeStepThreads(model: string, images: number, rounds: num
 
 /** Runs `config` (with `sets`) on a pool of 2 slots, `repeats` times per variant, variants in rotating order. */
 export async function timeStudyThreads(config: string, sets: string[], repeats: number, dir: string): Promise<StudyThreadTiming> {
-  const variants: [StudyVariant, boolean][] = [
-    ['lent cores', true],
-    ['one thread per fold', false],
+  const variants: [StudyVariant, { lend: boolean; balance: boolean }][] = [
+    ['balanced rounds', { lend: true, balance: true }],
+    ['lent cores', { lend: true, balance: false }],
+    ['one thread per fold', { lend: false, balance: false }],
   ];
   const seconds = Object.fromEntries(variants.map(([name]) => [name, [] as number[]])) as Record<StudyVariant, number[]>;
   for (let repeat = 0; repeat < repeats; repeat++) {
     for (let i = 0; i < variants.length; i++) {
-      const [name, lend] = variants[(i + repeat) % variants.length];
+      const [name, options] = variants[(i + repeat) % variants.length];
       const loaded = await loadExperiment(config, sets);
-      const scheduler = new LocalScheduler(2, { lend });
+      const scheduler = new LocalScheduler(2, options);
       const started = process.hrtime.bigint();
       try {
         await runExperiment(loaded, { experimentsDir: path.join(dir, 'experiments'), scheduler });
@@ -156,7 +158,7 @@ export function threadTable(products: ProductThreadTiming[], steps: StepThreadTi
       `median speed-up of 2 threads, round by round: ${s.medianSpeedup}×`,
       '',
     ]),
-    `${study.config} ${study.sets.join(' ')} on 2 slots (its 3rd fold trains alone), wall seconds:`,
+    `${study.config} ${study.sets.join(' ')} on 2 slots (3 folds: balanced, all at once; else the 3rd alone), wall seconds:`,
     `| variant | median | each run |`,
     `|---|---|---|`,
     ...Object.entries(study.seconds).map(([name, runs]) => `| ${name} | ${median(runs)} | ${runs.join(' ')} |`),

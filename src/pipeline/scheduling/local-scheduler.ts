@@ -1,11 +1,13 @@
 /**
- * The embedded fold scheduler: one pool of processes, one per core, that every fold of every run in this process
- * (all of a sweep's trials) goes through in the order submitted, so no core idles while folds wait.
+ * The embedded fold scheduler: one pool of processes, one per core (and a few more while the folds left do not
+ * divide evenly over the cores: balanced-rounds.ts), that every fold of every run in this process (all of a sweep's
+ * trials) goes through in the order submitted, so no core idles while folds wait.
  */
 import { ChildProcess, fork } from 'child_process';
 import * as path from 'path';
 import { ConfigError, InterruptedError, RunError } from '../../errors';
 import { bindLogScope, logger } from '../../log';
+import { foldsAtOnce } from './balanced-rounds';
 import { FoldJob, FoldOutcome, FoldProgress, FoldScheduler, foldLabel } from './fold-scheduler';
 import type { PoolReply, PoolRequest } from './pool-protocol';
 
@@ -29,12 +31,18 @@ export class LocalScheduler implements FoldScheduler {
   private readonly waiting: Entry[] = [];
   private readonly processes: PoolProcess[] = [];
   private stopped = false;
+  private atOnce: number;
+  private balancedOnce = false;
 
-  /** `lend: false` keeps every fold on one thread even while slots idle (to measure what lending gains). */
+  /**
+   * `lend: false` keeps every fold on one thread even while slots idle, and `balance: false` trains no more folds at
+   * once than there are slots (to measure what each gains).
+   */
   constructor(
     readonly slots: number,
-    private readonly options: { lend: boolean } = { lend: true },
+    private readonly options: { lend: boolean; balance: boolean } = { lend: true, balance: true },
   ) {
+    this.atOnce = slots;
     this.description = `${slots} worker process${slots === 1 ? '' : 'es'}`;
   }
 
@@ -49,17 +57,30 @@ export class LocalScheduler implements FoldScheduler {
     });
   }
 
-  /** Gives waiting folds to idle processes, starts processes up to one per slot, and lends idle cores to busy ones. */
+  /**
+   * Gives waiting folds to idle processes while fewer than `foldsAtOnce` train, starts processes up to that many,
+   * and lends idle cores to busy ones.
+   */
   private dispatch(): void {
-    for (let worker = this.idle(); worker && this.waiting.length > 0; worker = this.idle()) {
+    let busy = this.processes.filter((p) => p.entry).length;
+    this.setAtOnce(this.options.balance ? foldsAtOnce(this.slots, busy + this.waiting.length) : this.slots);
+    for (let worker = this.idle(); worker && this.waiting.length > 0 && busy < this.atOnce; worker = this.idle(), busy++) {
       const entry = this.waiting.shift()!;
       worker.entry = entry;
       this.setThreads(worker, 1);
       send(worker, { type: 'train', job: entry.job });
     }
     const starting = this.processes.filter((p) => !p.ready).length;
-    for (let n = Math.min(this.slots - this.processes.length, this.waiting.length - starting); n > 0; n--) this.start();
+    for (let n = Math.min(this.atOnce - this.processes.length, this.waiting.length - starting); n > 0; n--) this.start();
     this.lendIdleCores();
+  }
+
+  private setAtOnce(count: number): void {
+    if (count > this.slots && !this.balancedOnce) {
+      this.balancedOnce = true;
+      logger.info(`${count} folds train at once on ${this.slots} slots, so that the folds left end together and no core idles in a last round`);
+    }
+    this.atOnce = Math.max(this.slots, count);
   }
 
   private idle(): PoolProcess | undefined {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
 import * as path from 'path';
 import { InterruptedError } from '../../../src/errors';
+import { logger } from '../../../src/log';
 import { readManifest } from '../../../src/pipeline/checkpoint';
 import { LocalScheduler } from '../../../src/pipeline/scheduling/local-scheduler';
 import { tempDir, writeToyIdx } from '../../support/fixtures';
@@ -45,6 +46,38 @@ describe('the local fold pool', function () {
       assert.ok((await readManifest(context.folder.dir, 1))?.complete, 'folds checkpoint into their own run folder');
     }
     assert.notDeepEqual(outcomes[0][0].result.history, outcomes[1][0].result.history, 'each run trained with its own settings');
+  });
+
+  it('trains 3 of 5 folds at once on 2 slots, then the last 2, to the numbers of training them alone', async () => {
+    scheduler = new LocalScheduler(2);
+    const { context, jobs } = await toyRun(cwd, data, 'toy-five', ['evaluation.folds=5', 'training.epochs=1']);
+    const messages: string[] = [];
+    const listen = (info: { message: string }) => messages.push(info.message);
+    let training = 0;
+    let most = 0;
+    logger.on('data', listen);
+    try {
+      const outcomes = await Promise.all(
+        jobs.map(async (job) => {
+          let started = false;
+          const start = () => {
+            if (!started) most = Math.max(most, ++training);
+            started = true;
+          };
+          const outcome = await scheduler!.train(job, { onEpoch: start, onProgress: start });
+          training--;
+          return outcome;
+        }),
+      );
+      assert.ok(
+        messages.includes('3 folds train at once on 2 slots, so that the folds left end together and no core idles in a last round'),
+        messages.join('\n'),
+      );
+      assert.ok(most <= 3, `${most} folds trained at once`);
+      assert.deepEqual(outcomes.map(comparable), await trainedHere(context, path.join(cwd, 'reference-five')));
+    } finally {
+      logger.off('data', listen);
+    }
   });
 
   it('stops folds under way at a step boundary and drops the waiting ones', async () => {
