@@ -6,7 +6,9 @@
 #include "gemm.h"
 #include "kernels.h"
 #include "scratch.h"
+#include "thread-pool.h"
 #include "winograd.h"
+#include <stdint.h>
 #include <string.h>
 
 // Patch and column matrices are built in the scratch buffer a chunk of images at a time, so that they stay a modest
@@ -14,6 +16,9 @@
 #define SCRATCH_LIMIT ((int64_t)1 << 22)
 // One image's patch matrix beyond this (1 GiB) is refused: only geometry that no layer has would need it.
 #define SCRATCH_MAX ((int64_t)1 << 28)
+// Floats of columns a piece of a patch-matrix input gradient aims at (1 MB), so that they stay in cache between
+// the product that writes them and col2im, which reads them.
+#define COLUMNS_PIECE_FLOATS ((int64_t)1 << 18)
 
 // Images per chunk so that a chunk's patch matrix stays within SCRATCH_LIMIT (at least one image).
 static int64_t chunk_images(const Conv *c) { return max64(1, SCRATCH_LIMIT / max64(1, c->pixels * c->patch)); }
@@ -119,6 +124,44 @@ VECTOR_LOOPS static void col2im(const Conv *c, const float *columns, int64_t fir
       }
     }
   }
+}
+
+// A piece of a patch-matrix input gradient: `images` images (the last piece fewer), whose columns dy·filterᵀ go to
+// the worker's own rows of `columns`, `stride` floats apart.
+typedef struct {
+  const Conv *c;
+  const float *dy, *filter;
+  float *dx, *columns;
+  int64_t images, stride;
+} InputGradientPieces;
+
+static void input_gradient_piece(void *context, int worker, int64_t piece) {
+  const InputGradientPieces *g = context;
+  const Conv *c = g->c;
+  const int64_t first = piece * g->images, end = min64(c->batch, first + g->images);
+  const int64_t image_size = c->in_h * c->in_w * c->in_c;
+  float *columns = g->columns + worker * g->stride;
+  gemm_alone(worker, 0, 1, (end - first) * c->pixels, c->patch, c->out_c, g->dy + first * c->pixels * c->out_c, g->filter, 0.0f, columns);
+  memset(g->dx + first * image_size, 0, (size_t)((end - first) * image_size) * sizeof(float));
+  col2im(c, columns, first, end, g->dx);
+}
+
+// dx = col2im(dy·filterᵀ), a few images at a time, so that col2im finds each piece's columns still in cache, and
+// the pieces shared among the pool's threads; their size does not depend on the thread count, so neither do the bits.
+static int patch_backprop_input(Args *args, const Conv *c, const float *dy, const float *filter, float *dx) {
+  const int64_t per_image = checked_mul(args, c->pixels, c->patch);
+  if (args->failed) return 0;
+  if (per_image > SCRATCH_MAX) return fail(args, "a convolution's patch matrix is too large");
+  const int threads = thread_pool_size();
+  if (!gemm_prepare_workers(args, threads)) return 0;
+  InputGradientPieces g = {c, dy, filter, dx, NULL, min64(c->batch, max64(1, COLUMNS_PIECE_FLOATS / max64(1, per_image))), 0};
+  g.stride = worker_row_floats(g.images * per_image);
+  // 16 floats more, for the rows to start on a cache line.
+  float *buffer = scratch_floats(args, threads * g.stride + 16);
+  if (buffer == NULL) return 0;
+  g.columns = (float *)(((uintptr_t)buffer + 63) & ~(uintptr_t)63);
+  thread_pool_pieces((c->batch + g.images - 1) / g.images, input_gradient_piece, &g);
+  return 1;
 }
 
 // The tensors a convolution kernel reads and writes, by the part they play.
@@ -246,14 +289,5 @@ napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) {
     return undefined(env);
   }
   if (winograd_fits_backprop_input(&c)) return winograd_conv2d_backprop_input(&args, &c, dy, filter, dx) ? undefined(env) : NULL;
-  float *columns = patch_buffer(&args, &c);
-  if (columns == NULL) return NULL;
-  memset(dx, 0, (size_t)c.input_size * sizeof(float));
-  const int64_t chunk = chunk_images(&c);
-  for (int64_t first = 0; first < c.batch; first += chunk) {
-    const int64_t end = min64(c.batch, first + chunk);
-    gemm(0, 1, (end - first) * c.pixels, c.patch, c.out_c, dy + first * c.pixels * c.out_c, filter, 0.0f, columns);
-    col2im(&c, columns, first, end, dx);
-  }
-  return undefined(env);
+  return patch_backprop_input(&args, &c, dy, filter, dx) ? undefined(env) : NULL;
 }

@@ -56,7 +56,8 @@ function assemble() {
           }),
           workers: Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 1, maximum: 64 })], {
             default: 'auto',
-            description: 'Processes training folds in parallel: auto is one per core (at most one per fold).',
+            description:
+              'Cores training folds in parallel, a process each: auto is one per core (at most one per fold). While the folds left do not divide evenly over them, a few more processes share them (5 folds on 2: 3 at once, then 2), so no fold trains alone at the end.',
           }),
           queue: Type.Optional(
             Type.String({

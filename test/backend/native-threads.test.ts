@@ -1,8 +1,8 @@
 // The built-in product split across threads gives the same bits as on one thread, with each micro-kernel this CPU
 // runs, over odd shapes large enough to be split (by rows, by columns, or not at all), and through the
 // convolutions whose products add to what C holds; so do the kernels that share out images and whole products
-// (direct and Winograd convolutions, pooling) whichever matrix product runs, and batch normalization's training
-// kernels, which share out channels and rows.
+// (direct and Winograd convolutions, pooling, the input gradient over patch matrices) whichever matrix product
+// runs, and batch normalization's training kernels, which share out channels and rows.
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { BUILTIN_KERNELS, ConvGeometry, loadNativeAddon, NativeAddon } from '../../src/backend/native/addon';
@@ -75,6 +75,10 @@ const POOLS = [
 // Winograd's convolution and both gradients ('same' padding), over more images than one chunk of its transformed
 // tiles holds, so that the filter gradient's products add chunk after chunk.
 const WINOGRAD = convGeometry(tf.backend_util.computeConv2DInfo([100, 14, 14, 8], [3, 3, 8, 12], 1, 1, 'same'));
+
+// `deeper`'s first 64-filter layer, whose input gradient runs over patch matrices in pieces of 7 images: here a
+// whole piece and a short one.
+const PATCH_INPUT_GRADIENT = convGeometry(tf.backend_util.computeConv2DInfo([9, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'));
 
 /** The direct convolution's outputs with bias and relu, then its filter gradients without and with relu's and the bias's. */
 function directConvolution(addon: NativeAddon, g: ConvGeometry): Float32Array {
@@ -209,6 +213,19 @@ describe('the native kernels on several threads', () => {
       for (const threads of [2, 3, 4]) {
         addon.setThreads(threads);
         sameBits(convolutions(addon, WINOGRAD), convolved, `Winograd with the ${blas} product on ${threads} threads`);
+      }
+    }
+  });
+
+  it('gives the same bits on 2, 3 and 4 threads as on one in the input gradient over patch matrices, which shares out pieces of images', () => {
+    assert.equal(addon.conv2DMethods(PATCH_INPUT_GRADIENT).inputGradient.method, 'patches');
+    for (const blas of ['auto', 'builtin'] as const) {
+      selectBlas(addon, blas);
+      addon.setThreads(1);
+      const convolved = convolutions(addon, PATCH_INPUT_GRADIENT);
+      for (const threads of [2, 3, 4]) {
+        addon.setThreads(threads);
+        sameBits(convolutions(addon, PATCH_INPUT_GRADIENT), convolved, `the input gradient with the ${blas} product on ${threads} threads`);
       }
     }
   });
