@@ -170,7 +170,7 @@ function trainStep(model: tf.LayersModel, optimizer: tf.Optimizer, objective: Ob
       variables,
     ) as tf.Scalar;
     // Metrics of the same predictions, outside the gradient's tape: they need no gradient.
-    const sums = [cost.dataSync()[0] * batch.size, ...objective.metrics.map((m) => tf.sum(m.fn(batch.y, predicted!)).dataSync()[0])];
+    const sums = [cost.dataSync()[0] * batch.size, ...objective.metrics.map((m) => sampleSum(m.fn(batch.y, predicted!)))];
     predicted!.dispose();
     return sums;
   });
@@ -188,10 +188,17 @@ export function evaluateModel(model: tf.LayersModel, objective: Objective, data:
       // One pass over the whole batch: predict's default splits it into slices of 32, several times slower.
       const predicted = model.predict(batch.x, { batchSize: end - start }) as tf.Tensor;
       totals[0] += withPenalties(model, objective.loss(batch.y, predicted)).dataSync()[0] * batch.size;
-      objective.metrics.forEach((m, i) => (totals[i + 1] += tf.sum(m.fn(batch.y, predicted)).dataSync()[0]));
+      objective.metrics.forEach((m, i) => (totals[i + 1] += sampleSum(m.fn(batch.y, predicted))));
     });
   }
   return scores(objective, totals, count);
+}
+
+/** A metric's per-sample scores summed in float64 on the host: a batch's few numbers, read at once, with no sum kernel. */
+function sampleSum(scores: tf.Tensor1D): number {
+  let sum = 0;
+  for (const score of scores.dataSync()) sum += score;
+  return sum;
 }
 
 /** The loss plus the layers' weight penalties (kernelRegularizer), which Keras counts in loss and val_loss alike. */

@@ -22,6 +22,7 @@ import { nativeFusedConv2D, nativeFusedMatMul } from './fused';
 import { nativeMatMul } from './mat-mul';
 import { nativeMaxPool, nativeMaxPoolGrad } from './pooling';
 import { nativeReluGradKernel, registerReluGradient } from './relu-gradient';
+import { registerTopClassMatches } from './top-class-matches';
 import { nativeMean, nativeSum } from './sum';
 
 export { NATIVE_BACKEND };
@@ -76,6 +77,7 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     registerConv2DReluBatchNormMaxPool();
     registerDenseMomentum();
     registerCategoricalCrossentropy();
+    registerTopClassMatches();
     const wasmFactory = findBackendFactory('wasm');
     // Priority below every other backend's: tfjs never picks it by itself; selectBackend does.
     registerBackend(NATIVE_BACKEND, () => wasmFactory(), -1);
