@@ -5,7 +5,7 @@ import type { Random } from '../random';
 import { registry } from '../registry';
 import { joinBatchNormalizationMaxPoolForTraining } from '../registry/layers/batch-normalization-max-pool-training';
 import { joinConvBatchNormalizationMaxPoolForTraining } from '../registry/layers/conv2d-batch-normalization-max-pool-training';
-import { joinConvMaxPoolForTraining } from '../registry/layers/conv2d-max-pool-training';
+import { joinConvMaxPool } from '../registry/layers/conv2d-relu-max-pool-join';
 import { ComponentRef, resolveRef } from '../registry/registry';
 
 /**
@@ -41,7 +41,7 @@ export function buildModel(layers: readonly ComponentRef[], inputShape: number[]
     const output = model.outputs[0].shape;
     if (output.some((d) => d !== null && d <= 0)) throw fail(`its output would be ${shapeText(output)}`);
   });
-  joinConvMaxPoolForTraining(model.layers);
+  joinConvMaxPool(model.layers);
   joinBatchNormalizationMaxPoolForTraining(model.layers);
   joinConvBatchNormalizationMaxPoolForTraining(model.layers);
   return model;

@@ -1,5 +1,5 @@
-// A conv layer with relu followed by max pooling, while training on the native backend: one kernel from the
-// layer's input to the pooled output, and the filter's and bias's gradients from the pooled output's in one pass,
+// A conv layer with relu followed by max pooling on the native backend: one kernel from the layer's input to the
+// pooled output, and the filter's and bias's gradients from the pooled output's in one pass,
 // so that neither relu's output nor the gradient at it is ever written out whole. The same arithmetic as the
 // kernels apart (the conv layer's fused kernel, maxPool, maxPoolGrad and the fused filter gradient), so the same
 // bits. Only for a convolution that runs directly (a first layer's few taps).
@@ -130,12 +130,13 @@ export function registerConv2DReluMaxPool(): void {
 }
 
 /**
- * maxPool(relu(x ⊛ filter + bias)) (NHWC, dilation 1) through the fused kernel, while a first-order gradient is
- * being recorded on the native backend and the convolution runs directly; undefined otherwise, where the layers run
- * apart.
+ * maxPool(relu(x ⊛ filter + bias)) (NHWC, dilation 1) through the fused kernel on the native backend, in inference
+ * or while a first-order gradient is recorded, where the convolution runs directly; undefined otherwise, where the
+ * layers run apart. In inference it writes a fifth of what the layers apart write (the pooled output and where its
+ * maxima lie, against relu's whole output), with the same bits.
  */
-export function conv2dReluMaxPoolWhileTraining(x: Tensor, filter: Tensor, bias: Tensor, attrs: ConvMaxPoolAttrs): Tensor | undefined {
-  if (getBackend() !== NATIVE_BACKEND || engine().state.gradientDepth !== 1) return undefined;
+export function conv2dReluMaxPoolFused(x: Tensor, filter: Tensor, bias: Tensor, attrs: ConvMaxPoolAttrs): Tensor | undefined {
+  if (getBackend() !== NATIVE_BACKEND || engine().state.gradientDepth > 1) return undefined;
   if (x.rank !== 4 || [x, filter, bias].some((t) => t.dtype !== 'float32')) return undefined;
   const { conv, pool } = geometries(x.shape, filter.shape, attrs);
   if (nativeAddon().conv2DMethods(convGeometry(conv)).forward.method !== 'direct' || pool.outShape.some((d) => d <= 0)) return undefined;

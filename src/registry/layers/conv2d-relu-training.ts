@@ -10,7 +10,7 @@ export interface Conv2DParts {
   padding: 'valid' | 'same';
 }
 
-/** The layers trainConv2DReluFused has made, which a max pooling after them may join (conv2d-max-pool-training). */
+/** The layers trainConv2DReluFused has made, which a max pooling after them may join (conv2d-relu-max-pool-join). */
 export const reluConvLayers = new WeakSet<tf.layers.Layer>();
 
 /** The layer call's one input tensor, or undefined when it has several. */
