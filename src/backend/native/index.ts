@@ -22,8 +22,8 @@ import { nativeFusedConv2D, nativeFusedMatMul } from './fused';
 import { nativeMatMul } from './mat-mul';
 import { nativeMaxPool, nativeMaxPoolGrad } from './pooling';
 import { nativeReluGradKernel, registerReluGradient } from './relu-gradient';
-import { registerTopClassMatches } from './top-class-matches';
 import { nativeMean, nativeSum } from './sum';
+import { registerTopClassMatches } from './top-class-matches';
 
 export { NATIVE_BACKEND };
 
