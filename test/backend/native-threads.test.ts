@@ -10,6 +10,7 @@ import { selectBlas } from '../../src/backend/native/blas-choice';
 import { convGeometry } from '../../src/backend/native/heap';
 import type { ProductShape } from '../../src/backend/native/blas-tuning';
 import { randomValues, sameBits } from './compare';
+import { sameOnThreads } from './fused-layers';
 import { CHUNKED_FILTER_GRADIENT } from './native-reference';
 
 // [m, n, k, transposeA, transposeB], each past the size below which a product stays on one thread.
@@ -174,12 +175,10 @@ describe('the native kernels on several threads', () => {
   function sameBitsWithEachProduct(g: ConvGeometry, what: string): void {
     for (const blas of ['auto', 'builtin'] as const) {
       selectBlas(addon, blas);
-      addon.setThreads(1);
-      const convolved = convolutions(addon, g);
-      for (const threads of [2, 3, 4]) {
-        addon.setThreads(threads);
-        sameBits(convolutions(addon, g), convolved, `${what} with the ${blas} product on ${threads} threads`);
-      }
+      sameOnThreads(
+        () => [convolutions(addon, g)],
+        ([actual], [expected], threads) => sameBits(actual, expected, `${what} with the ${blas} product on ${threads}`),
+      );
     }
   }
 

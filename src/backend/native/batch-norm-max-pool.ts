@@ -19,7 +19,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from './addon';
 import { NATIVE_BACKEND } from './backend-name';
 import { expectFilled, runFilling } from './filled-inputs';
-import { convGeometry, heapOf, offsetOf } from './heap';
+import { convGeometry, heapOf, offsetsOf } from './heap';
 
 export const NATIVE_BATCH_NORM_MAX_POOL = 'NativeBatchNormMaxPool';
 export const NATIVE_BATCH_NORM_MAX_POOL_GRAD = 'NativeBatchNormMaxPoolGrad';
@@ -53,8 +53,7 @@ const batchNormMaxPoolKernel: KernelConfig = {
     expectFilled(NATIVE_BATCH_NORM_MAX_POOL, 'at', at, pool.outShape, 'int32');
     const channels = x.shape[3];
     const [y, mean, variance] = [pool.outShape, [channels], [channels]].map((shape) => wasm.makeOutput(shape, 'float32'));
-    const of = (t: TensorInfo) => offsetOf(wasm, t);
-    const tensors = { x: of(x), scale: of(scale), offset: of(offset), y: of(y), at: of(at), mean: of(mean), variance: of(variance) };
+    const tensors = offsetsOf(wasm, { x, scale, offset, y, at, mean, variance });
     nativeAddon().batchNormMaxPool(heapOf(wasm, y), tensors, convGeometry(pool), attrsOf(attrs).varianceEpsilon);
     return [y, mean, variance];
   },
@@ -69,20 +68,7 @@ const batchNormMaxPoolGradKernel: KernelConfig = {
     const wasm = backend as BackendWasm;
     const channels = t.x.shape[3];
     const [dx, dScale, dOffset] = [t.x.shape, [channels], [channels]].map((shape) => wasm.makeOutput(shape, 'float32'));
-    const of = (tensor: TensorInfo) => offsetOf(wasm, tensor);
-    const tensors = {
-      x: of(t.x),
-      dy: of(t.dy),
-      at: of(t.at),
-      dMean: of(t.dMean),
-      dVariance: of(t.dVariance),
-      mean: of(t.mean),
-      variance: of(t.variance),
-      scale: of(t.scale),
-      dx: of(dx),
-      dScale: of(dScale),
-      dOffset: of(dOffset),
-    };
+    const tensors = offsetsOf(wasm, { ...t, dx, dScale, dOffset });
     nativeAddon().batchNormMaxPoolGrad(
       heapOf(wasm, dx),
       tensors,

@@ -4,7 +4,6 @@
 // output are never written out whole. The same bits as the kernels apart (the conv layer's fused kernel,
 // batchNormMaxPool, batchNormMaxPoolGrad and the fused filter gradient). Only for a convolution that runs directly.
 import {
-  backend_util,
   Conv2DBackpropInput,
   engine,
   getBackend,
@@ -22,11 +21,9 @@ import { nativeAddon } from './addon';
 import { NATIVE_BACKEND } from './backend-name';
 import { NATIVE_BATCH_NORM_MAX_POOL_GRAD } from './batch-norm-max-pool';
 import { NATIVE_RELU_BIAS_GRAD } from './conv2d-relu';
-import { ConvMaxPoolAttrs } from './conv2d-relu-max-pool';
+import { convPoolGeometries, ConvMaxPoolAttrs } from './conv2d-relu-max-pool';
 import { expectFilled, runFilling } from './filled-inputs';
-import { convGeometry, heapOf, offsetOf } from './heap';
-
-type Shape4D = [number, number, number, number];
+import { convGeometry, heapOf, offsetsOf } from './heap';
 
 export const NATIVE_CONV2D_RELU_BATCH_NORM_MAX_POOL = 'NativeConv2DReluBatchNormMaxPool';
 export const NATIVE_CONV2D_RELU_BATCH_NORM_MAX_POOL_FILTER_GRAD = 'NativeConv2DReluBatchNormMaxPoolFilterGrad';
@@ -37,12 +34,6 @@ export interface ConvBatchNormMaxPoolAttrs extends ConvMaxPoolAttrs {
 }
 
 const attrsOf = (attrs: NamedAttrMap | undefined) => attrs as unknown as ConvBatchNormMaxPoolAttrs;
-
-function geometries(xShape: number[], filterShape: number[], attrs: ConvBatchNormMaxPoolAttrs) {
-  const conv = backend_util.computeConv2DInfo(xShape as Shape4D, filterShape as Shape4D, attrs.strides, [1, 1], attrs.pad);
-  const pool = backend_util.computePool2DInfo(conv.outShape, attrs.poolSize, attrs.poolStrides, 1, attrs.poolPad);
-  return { conv, pool };
-}
 
 /**
  * Inputs x, filter, bias, scale, offset, and `activations` (relu's output) and `at` (where each pooled value's maximum
@@ -55,24 +46,12 @@ const forwardKernel: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const t = inputs as Record<'x' | 'filter' | 'bias' | 'scale' | 'offset' | 'activations' | 'at', TensorInfo>;
     const wasm = backend as BackendWasm;
-    const { conv, pool } = geometries(t.x.shape, t.filter.shape, attrsOf(attrs));
+    const { conv, pool } = convPoolGeometries(t.x.shape, t.filter.shape, attrsOf(attrs));
     expectFilled(NATIVE_CONV2D_RELU_BATCH_NORM_MAX_POOL, 'activations', t.activations, conv.outShape, 'float32');
     expectFilled(NATIVE_CONV2D_RELU_BATCH_NORM_MAX_POOL, 'at', t.at, pool.outShape, 'int32');
     const channels = conv.outChannels;
     const [y, mean, variance] = [pool.outShape, [channels], [channels]].map((shape) => wasm.makeOutput(shape, 'float32'));
-    const of = (tensor: TensorInfo) => offsetOf(wasm, tensor);
-    const tensors = {
-      x: of(t.x),
-      filter: of(t.filter),
-      bias: of(t.bias),
-      scale: of(t.scale),
-      offset: of(t.offset),
-      activations: of(t.activations),
-      at: of(t.at),
-      y: of(y),
-      mean: of(mean),
-      variance: of(variance),
-    };
+    const tensors = offsetsOf(wasm, { ...t, y, mean, variance });
     nativeAddon().conv2DReluBatchNormMaxPool(heapOf(wasm, y), tensors, convGeometry(conv), convGeometry(pool), attrsOf(attrs).varianceEpsilon);
     return [y, mean, variance];
   },
@@ -87,25 +66,10 @@ const filterGradKernel: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const t = inputs as Record<GradInputs, TensorInfo>;
     const wasm = backend as BackendWasm;
-    const { conv, pool } = geometries(t.x.shape, t.filter.shape, attrsOf(attrs));
+    const { conv, pool } = convPoolGeometries(t.x.shape, t.filter.shape, attrsOf(attrs));
     const channels = conv.outChannels;
     const [dw, dbias, dScale, dOffset] = [t.filter.shape, [channels], [channels], [channels]].map((shape) => wasm.makeOutput(shape, 'float32'));
-    const of = (tensor: TensorInfo) => offsetOf(wasm, tensor);
-    const tensors = {
-      x: of(t.x),
-      activations: of(t.activations),
-      dy: of(t.dy),
-      at: of(t.at),
-      dMean: of(t.dMean),
-      dVariance: of(t.dVariance),
-      mean: of(t.mean),
-      variance: of(t.variance),
-      scale: of(t.scale),
-      dw: of(dw),
-      dbias: of(dbias),
-      dScale: of(dScale),
-      dOffset: of(dOffset),
-    };
+    const tensors = offsetsOf(wasm, { ...t, dw, dbias, dScale, dOffset });
     nativeAddon().conv2DReluBatchNormMaxPoolBackpropFilter(
       heapOf(wasm, dw),
       tensors,
@@ -166,7 +130,7 @@ export function conv2dReluBatchNormMaxPoolWhileTraining(
 ): [Tensor, Tensor, Tensor] | undefined {
   if (getBackend() !== NATIVE_BACKEND || engine().state.gradientDepth !== 1) return undefined;
   if (x.rank !== 4 || [x, filter, bias, scale, offset].some((t) => t.dtype !== 'float32')) return undefined;
-  const { conv, pool } = geometries(x.shape, filter.shape, attrs);
+  const { conv, pool } = convPoolGeometries(x.shape, filter.shape, attrs);
   const channels = [conv.outChannels];
   if (![bias, scale, offset].every((t) => util.arraysEqual(t.shape, channels))) return undefined;
   const overlapping = attrs.poolStrides[0] < attrs.poolSize[0] || attrs.poolStrides[1] < attrs.poolSize[1];

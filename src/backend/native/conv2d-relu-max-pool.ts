@@ -38,7 +38,8 @@ export interface ConvMaxPoolAttrs {
   poolPad: Padding;
 }
 
-function geometries(xShape: number[], filterShape: number[], attrs: ConvMaxPoolAttrs) {
+/** The convolution's geometry (dilation 1) and the pooling's over its output: every conv-and-pool kernel's. */
+export function convPoolGeometries(xShape: number[], filterShape: number[], attrs: ConvMaxPoolAttrs) {
   const conv = backend_util.computeConv2DInfo(xShape as Shape4D, filterShape as Shape4D, attrs.strides, [1, 1], attrs.pad);
   const pool = backend_util.computePool2DInfo(conv.outShape, attrs.poolSize, attrs.poolStrides, 1, attrs.poolPad);
   return { conv, pool };
@@ -57,7 +58,7 @@ const convReluMaxPoolKernel: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, filter, bias, at } = inputs as Record<'x' | 'filter' | 'bias' | 'at', TensorInfo>;
     const wasm = backend as BackendWasm;
-    const { conv, pool } = geometries(x.shape, filter.shape, attrsOf(attrs));
+    const { conv, pool } = convPoolGeometries(x.shape, filter.shape, attrsOf(attrs));
     expectFilled(NATIVE_CONV2D_RELU_MAX_POOL, 'at', at, pool.outShape, 'int32');
     const y = wasm.makeOutput(pool.outShape, 'float32');
     const offsets = {
@@ -79,7 +80,7 @@ const filterGradKernel: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, dy, y, at, filter } = inputs as Record<'x' | 'dy' | 'y' | 'at' | 'filter', TensorInfo>;
     const wasm = backend as BackendWasm;
-    const { conv, pool } = geometries(x.shape, filter.shape, attrsOf(attrs));
+    const { conv, pool } = convPoolGeometries(x.shape, filter.shape, attrsOf(attrs));
     const dw = wasm.makeOutput(filter.shape, 'float32');
     const dbias = wasm.makeOutput([filter.shape[3]], 'float32');
     const of = (t: TensorInfo) => offsetOf(wasm, t);
@@ -96,7 +97,7 @@ const reluMaxPoolGradKernel: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { dy, y, at, x, filter } = inputs as Record<'dy' | 'y' | 'at' | 'x' | 'filter', TensorInfo>;
     const wasm = backend as BackendWasm;
-    const { conv, pool } = geometries(x.shape, filter.shape, attrsOf(attrs));
+    const { conv, pool } = convPoolGeometries(x.shape, filter.shape, attrsOf(attrs));
     const d = wasm.makeOutput(conv.outShape, 'float32');
     const offsets = { dy: offsetOf(wasm, dy), y: offsetOf(wasm, y), at: offsetOf(wasm, at), d: offsetOf(wasm, d) };
     nativeAddon().reluMaxPoolGrad(heapOf(wasm, d), offsets, convGeometry(pool));
@@ -138,7 +139,7 @@ export function registerConv2DReluMaxPool(): void {
 export function conv2dReluMaxPoolFused(x: Tensor, filter: Tensor, bias: Tensor, attrs: ConvMaxPoolAttrs): Tensor | undefined {
   if (getBackend() !== NATIVE_BACKEND || engine().state.gradientDepth > 1) return undefined;
   if (x.rank !== 4 || [x, filter, bias].some((t) => t.dtype !== 'float32')) return undefined;
-  const { conv, pool } = geometries(x.shape, filter.shape, attrs);
+  const { conv, pool } = convPoolGeometries(x.shape, filter.shape, attrs);
   if (nativeAddon().conv2DMethods(convGeometry(conv)).forward.method !== 'direct' || pool.outShape.some((d) => d <= 0)) return undefined;
   return runFilling<Tensor>(NATIVE_CONV2D_RELU_MAX_POOL, { x, filter, bias }, { at: [pool.outShape, 'int32'] }, attrs as unknown as NamedAttrMap);
 }

@@ -5,7 +5,7 @@ import { engine, getBackend, GradConfig, KernelConfig, NamedAttrMap, registerGra
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from './addon';
 import { NATIVE_BACKEND } from './backend-name';
-import { heapOf, offsetOf } from './heap';
+import { heapOf, offsetsOf } from './heap';
 
 export const NATIVE_CATEGORICAL_CROSSENTROPY = 'NativeCategoricalCrossentropy';
 export const NATIVE_CATEGORICAL_CROSSENTROPY_GRAD = 'NativeCategoricalCrossentropyGrad';
@@ -25,7 +25,7 @@ const lossKernel: KernelConfig = {
     const wasm = backend as BackendWasm;
     const loss = wasm.makeOutput([], 'float32');
     const [rows, classes] = predicted.shape;
-    const tensors = { target: offsetOf(wasm, target), predicted: offsetOf(wasm, predicted), loss: offsetOf(wasm, loss) };
+    const tensors = offsetsOf(wasm, { target, predicted, loss });
     nativeAddon().categoricalCrossentropy(heapOf(wasm, loss), tensors, rows, classes, attrsOf(attrs).epsilon);
     return loss;
   },
@@ -40,8 +40,7 @@ const gradKernel: KernelConfig = {
     const wasm = backend as BackendWasm;
     const [dTarget, dPredicted] = [0, 1].map(() => wasm.makeOutput(predicted.shape, 'float32'));
     const [rows, classes] = predicted.shape;
-    const of = (t: TensorInfo) => offsetOf(wasm, t);
-    const tensors = { target: of(target), predicted: of(predicted), dy: of(dy), dTarget: of(dTarget), dPredicted: of(dPredicted) };
+    const tensors = offsetsOf(wasm, { target, predicted, dy, dTarget, dPredicted });
     nativeAddon().categoricalCrossentropyGrad(heapOf(wasm, dPredicted), tensors, rows, classes, attrsOf(attrs).epsilon);
     return [dTarget, dPredicted];
   },

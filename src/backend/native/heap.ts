@@ -13,6 +13,11 @@ export function offsetOf(backend: BackendWasm, t: TensorInfo): number {
   return backend.getMemoryOffset(t.dataId) / Float32Array.BYTES_PER_ELEMENT;
 }
 
+/** Each named tensor's first element (offsetOf), under its name: the tensors argument of a native kernel. */
+export function offsetsOf<K extends string>(backend: BackendWasm, tensors: Record<K, TensorInfo>): Record<K, number> {
+  return Object.fromEntries(Object.entries<TensorInfo>(tensors).map(([name, t]) => [name, offsetOf(backend, t)])) as Record<K, number>;
+}
+
 /** The addon's descriptor of a convolution's geometry, from tfjs's. */
 export function convGeometry(c: backend_util.Conv2DInfo): ConvGeometry {
   return {
