@@ -1,5 +1,5 @@
-// Convolutions over few taps computed directly: each output pixel's taps gathered once and multiplied into its
-// filters' values in registers, with the bias and relu applied before the one write; the filter gradient summed
+// Convolutions over few taps computed directly: each output pixel's taps read where they lie in the input (gathered
+// first only where its window hangs over the padding) and multiplied into its filters' values in registers, with the bias and relu applied before the one write; the filter gradient summed
 // from tiles of pixels, with relu's gradient and the bias's taken on the way.
 #include "conv-direct.h"
 #include "kernels.h"
@@ -34,39 +34,51 @@ static inline __attribute__((always_inline)) void store_block(float *p, Block b)
 
 int conv_direct_fits(const Conv *c) { return c->patch > 0 && c->patch <= DIRECT_TAPS_MAX; }
 
-// The input under each tap of `count` output pixels from `pixel` on (counted over the batch), each in the filter's
-// [filter_h, filter_w, in_c] order and `stride` floats after the last, 0 where a tap hangs over the padding.
-static void gather_taps(const Conv *c, const float *x, int64_t pixel, int64_t count, int64_t stride, float *taps) {
-  // Where each tap lies from a window's first input value, for the windows wholly inside the image.
-  int64_t offsets[DIRECT_TAPS_MAX], t = 0;
+// Where each tap lies from a window's first input value, in the filter's [filter_h, filter_w, in_c] order.
+static void tap_offsets(const Conv *c, int64_t offsets[DIRECT_TAPS_MAX]) {
+  int64_t t = 0;
   for (int64_t w_r = 0; w_r < c->filter_h; ++w_r)
     for (int64_t w_c = 0; w_c < c->filter_w; ++w_c)
       for (int64_t d = 0; d < c->in_c; ++d) offsets[t++] = (w_r * c->dilation_h * c->in_w + w_c * c->dilation_w) * c->in_c + d;
+}
+
+// The taps of `count` output pixels from `pixel` on (counted over the batch, all in one image). Where every one's
+// window lies wholly inside the image: windows[i] is pixel i's first input value, its taps lie at the tap offsets
+// from it, and 1. Else 0, with each pixel's taps gathered into `gathered` in the filter's order, `stride` floats
+// apart, 0 where a tap hangs over the padding, and windows[i] at pixel i's.
+static int pixel_windows(const Conv *c, const float *x, int64_t pixel, int64_t count, const float **windows, float *gathered, int64_t stride) {
+  const float *image = x + pixel / c->pixels * c->in_h * c->in_w * c->in_c;
+  const int64_t first_r = pixel % c->pixels / c->out_w, first_c = pixel % c->out_w;
   const int64_t reach_r = (c->filter_h - 1) * c->dilation_h, reach_c = (c->filter_w - 1) * c->dilation_w;
-  int64_t b = pixel / c->pixels, y_r = pixel % c->pixels / c->out_w, y_c = pixel % c->out_w;
-  for (int64_t p = 0; p < count; ++p, taps += stride) {
-    const float *image = x + b * c->in_h * c->in_w * c->in_c;
+  int64_t y_r = first_r, y_c = first_c, i = 0;
+  for (; i < count; ++i) {
     const int64_t x_r = y_r * c->stride_h - c->pad_top, x_c = y_c * c->stride_w - c->pad_left;
-    if (x_r >= 0 && x_r + reach_r < c->in_h && x_c >= 0 && x_c + reach_c < c->in_w) {
-      const float *window = image + (x_r * c->in_w + x_c) * c->in_c;
-      for (t = 0; t < c->patch; ++t) taps[t] = window[offsets[t]];
-    } else {
-      float *tap = taps;
-      for (int64_t w_r = 0; w_r < c->filter_h; ++w_r) {
-        const int64_t r = x_r + w_r * c->dilation_h;
-        for (int64_t w_c = 0; w_c < c->filter_w; ++w_c) {
-          const int64_t col = x_c + w_c * c->dilation_w;
-          const int inside = r >= 0 && r < c->in_h && col >= 0 && col < c->in_w;
-          for (int64_t d = 0; d < c->in_c; ++d, ++tap) *tap = inside ? image[(r * c->in_w + col) * c->in_c + d] : 0.0f;
-        }
+    if (x_r < 0 || x_r + reach_r >= c->in_h || x_c < 0 || x_c + reach_c >= c->in_w) break;
+    windows[i] = image + (x_r * c->in_w + x_c) * c->in_c;
+    if (++y_c == c->out_w) y_c = 0, ++y_r;
+  }
+  if (i == count) return 1;
+  y_r = first_r, y_c = first_c;
+  for (i = 0; i < count; ++i) {
+    float *tap = windows[i] = gathered + i * stride;
+    const int64_t x_r = y_r * c->stride_h - c->pad_top, x_c = y_c * c->stride_w - c->pad_left;
+    for (int64_t w_r = 0; w_r < c->filter_h; ++w_r) {
+      const int64_t r = x_r + w_r * c->dilation_h;
+      for (int64_t w_c = 0; w_c < c->filter_w; ++w_c) {
+        const int64_t col = x_c + w_c * c->dilation_w;
+        const int inside = r >= 0 && r < c->in_h && col >= 0 && col < c->in_w;
+        for (int64_t d = 0; d < c->in_c; ++d, ++tap) *tap = inside ? image[(r * c->in_w + col) * c->in_c + d] : 0.0f;
       }
     }
-    // The next pixel: along the row, then down, then the next image.
-    if (++y_c == c->out_w) {
-      y_c = 0;
-      if (++y_r == c->out_h) y_r = 0, ++b;
-    }
+    if (++y_c == c->out_w) y_c = 0, ++y_r;
   }
+  return 0;
+}
+
+// The tap offsets to read `windows` at: `offsets` for windows in the image, else the gathered taps' own order.
+static const int64_t *offsets_for(int in_image, const int64_t *offsets) {
+  static const int64_t in_order[DIRECT_TAPS_MAX] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  return in_image ? offsets : in_order;
 }
 
 // The epilogue of one output value, as the bias-and-activation pass after a product computes it.
@@ -81,33 +93,38 @@ static inline __attribute__((always_inline)) Block finish_block(Block value, con
   return value;
 }
 
-// Outputs of PIXELS pixels (taps[i] the taps of pixel i; pixels past `count` are computed and not written): each
-// filter's Σ_t tap[t]·filter[t][f] in tap order from 0, then the epilogue.
-WIDE_VECTOR_LOOPS static void pixels_outputs(const float taps[PIXELS][DIRECT_TAPS_MAX], int64_t count, int64_t tap_count, const float *restrict filter,
-                                        int64_t filters, const float *restrict bias, int relu, float *restrict out) {
+// Outputs of PIXELS pixels, pixel i's tap t at window[i][offsets[t]] (pixels past `count` are computed and not
+// written): each filter's Σ_t tap[t]·filter[t][f] in tap order from 0, then the epilogue.
+WIDE_VECTOR_LOOPS static void pixels_outputs(const float *const window[PIXELS], const int64_t *restrict offsets, int64_t count, int64_t tap_count,
+                                             const float *restrict filter, int64_t filters, const float *restrict bias, int relu, float *restrict out) {
   int64_t f = 0;
   for (; f + BLOCK <= filters; f += BLOCK) {
     Block acc[PIXELS] = {{0}};
     for (int64_t t = 0; t < tap_count; ++t) {
       const Block w = load_block(filter + t * filters + f);
-      for (int i = 0; i < PIXELS; ++i) acc[i] += taps[i][t] * w;
+      const int64_t at = offsets[t];
+      for (int i = 0; i < PIXELS; ++i) acc[i] += window[i][at] * w;
     }
     for (int64_t i = 0; i < count; ++i) store_block(out + i * filters + f, finish_block(acc[i], bias, f, relu));
   }
   for (; f < filters; ++f)
     for (int64_t i = 0; i < count; ++i) {
       float acc = 0.0f;
-      for (int64_t t = 0; t < tap_count; ++t) acc += taps[i][t] * filter[t * filters + f];
+      for (int64_t t = 0; t < tap_count; ++t) acc += window[i][offsets[t]] * filter[t * filters + f];
       out[i * filters + f] = finish(acc, bias, f, relu);
     }
 }
 
 void conv_direct_image(const Conv *c, const float *x, const float *filter, const float *bias, int relu, int64_t b, float *y_image) {
   float taps[PIXELS][DIRECT_TAPS_MAX] = {{0}};
+  int64_t offsets[DIRECT_TAPS_MAX];
+  tap_offsets(c, offsets);
   for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += PIXELS) {
     const int64_t count = min64(PIXELS, (b + 1) * c->pixels - first);
-    gather_taps(c, x, first, count, DIRECT_TAPS_MAX, taps[0]);
-    pixels_outputs((const float(*)[DIRECT_TAPS_MAX])taps, count, c->patch, filter, c->out_c, bias, relu, y_image + (first - b * c->pixels) * c->out_c);
+    const float *windows[PIXELS];
+    const int in_image = pixel_windows(c, x, first, count, windows, taps[0], DIRECT_TAPS_MAX);
+    for (int64_t i = count; i < PIXELS; ++i) windows[i] = windows[0];
+    pixels_outputs(windows, offsets_for(in_image, offsets), count, c->patch, filter, c->out_c, bias, relu, y_image + (first - b * c->pixels) * c->out_c);
   }
 }
 
@@ -130,28 +147,30 @@ void conv_direct(const Conv *c, const float *x, const float *filter, const float
   thread_pool_pieces(c->batch, forward_image, &f);
 }
 
-// part[t][f..f+BLOCK) += Σ_p taps[p][t]·d[p][f..f+BLOCK) over a tile's `pixels` rows, summed from 0 in pixel order,
-// every tap's sum in its own accumulator: inlined with a constant `tap_count`, they stay in registers and advance
-// side by side rather than one after another (each waiting on its own last addition).
-static inline __attribute__((always_inline)) void block_filter_sums(const float *restrict taps, const float *restrict d, int64_t pixels,
-                                                                    int64_t tap_count, int64_t filters, int64_t f, float *restrict part) {
+// part[t][f..f+BLOCK) += Σ_p windows[p][offsets[t]]·d[p][f..f+BLOCK) over a tile's `pixels` rows, summed from 0 in
+// pixel order, every tap's sum in its own accumulator: inlined with a constant `tap_count`, they stay in registers
+// and advance side by side rather than one after another (each waiting on its own last addition).
+static inline __attribute__((always_inline)) void block_filter_sums(const float *const *windows, const int64_t *restrict offsets,
+                                                                    const float *restrict d, int64_t pixels, int64_t tap_count, int64_t filters,
+                                                                    int64_t f, float *restrict part) {
   Block acc[DIRECT_TAPS_MAX];
   for (int64_t t = 0; t < tap_count; ++t) acc[t] = (Block){0};
   for (int64_t p = 0; p < pixels; ++p) {
     const Block gradient = load_block(d + p * filters + f);
-    for (int64_t t = 0; t < tap_count; ++t) acc[t] += taps[p * tap_count + t] * gradient;
+    const float *window = windows[p];
+    for (int64_t t = 0; t < tap_count; ++t) acc[t] += window[offsets[t]] * gradient;
   }
   for (int64_t t = 0; t < tap_count; ++t) store_block(part + t * filters + f, load_block(part + t * filters + f) + acc[t]);
 }
 
 #define TAP_COUNT_CASE(n) \
   case n:                 \
-    for (; f + BLOCK <= filters; f += BLOCK) block_filter_sums(taps, d, pixels, n, filters, f, part); \
+    for (; f + BLOCK <= filters; f += BLOCK) block_filter_sums(windows, offsets, d, pixels, n, filters, f, part); \
     break;
 
-// part[t][f] += Σ_p taps[p][t]·d[p][f] over a tile's `pixels` rows, summed from 0 in pixel order.
-WIDE_VECTOR_LOOPS static void tile_filter_sums(const float *restrict taps, const float *restrict d, int64_t pixels, int64_t tap_count, int64_t filters,
-                                          float *restrict part) {
+// part[t][f] += Σ_p windows[p][offsets[t]]·d[p][f] over a tile's `pixels` rows, summed from 0 in pixel order.
+WIDE_VECTOR_LOOPS static void tile_filter_sums(const float *const *windows, const int64_t *restrict offsets, const float *restrict d, int64_t pixels,
+                                               int64_t tap_count, int64_t filters, float *restrict part) {
   int64_t f = 0;
   switch (tap_count) {
     TAP_COUNT_CASE(1) TAP_COUNT_CASE(2) TAP_COUNT_CASE(3) TAP_COUNT_CASE(4) TAP_COUNT_CASE(5) TAP_COUNT_CASE(6) TAP_COUNT_CASE(7)
@@ -161,7 +180,7 @@ WIDE_VECTOR_LOOPS static void tile_filter_sums(const float *restrict taps, const
   for (int64_t t = 0; t < tap_count; ++t)
     for (int64_t g = f; g < filters; ++g) {
       float acc = 0.0f;
-      for (int64_t p = 0; p < pixels; ++p) acc += taps[p * tap_count + t] * d[p * filters + g];
+      for (int64_t p = 0; p < pixels; ++p) acc += windows[p][offsets[t]] * d[p * filters + g];
       part[t * filters + g] += acc;
     }
 }
@@ -196,13 +215,16 @@ static void image_filter_sums(const Backward *g, int worker, int64_t i) {
   const int64_t b = g->first_image + i, weights = c->patch * c->out_c;
   float *tile_taps = g->tiles + worker * g->tiles_stride, *tile_d = tile_taps + TILE * c->patch;
   float *part = g->parts + i * g->parts_stride;
+  int64_t offsets[DIRECT_TAPS_MAX];
+  tap_offsets(c, offsets);
   memset(part, 0, (size_t)weights * sizeof(float));
   for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += TILE) {
     const int64_t count = min64(TILE, (b + 1) * c->pixels - first);
-    gather_taps(c, g->x, first, count, c->patch, tile_taps);
+    const float *windows[TILE];
+    const int in_image = pixel_windows(c, g->x, first, count, windows, tile_taps, c->patch);
     const float *d = g->d->rows(g->d, worker, first, count, tile_d);
     if (g->bias_fused) add_column_sums(g->bias_sums, d, count, c->out_c);
-    tile_filter_sums(tile_taps, d, count, c->patch, c->out_c, part);
+    tile_filter_sums(windows, offsets_for(in_image, offsets), d, count, c->patch, c->out_c, part);
   }
 }
 
