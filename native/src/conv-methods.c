@@ -13,6 +13,8 @@ static napi_value method_of(napi_env env, const Conv *c, int backprop_input) {
   napi_set_named_property(env, result, "method", value);
   if (winograd) {
     const WinogradCut cut = winograd_cut(c, backprop_input);
+    napi_create_int64(env, cut.taps, &value);
+    napi_set_named_property(env, result, "taps", value);
     napi_create_int64(env, cut.tiles_per_image, &value);
     napi_set_named_property(env, result, "tilesPerImage", value);
     napi_create_int64(env, cut.images_per_chunk, &value);
@@ -22,7 +24,7 @@ static napi_value method_of(napi_env env, const Conv *c, int backprop_input) {
 }
 
 // conv2DMethods(geometry): how conv2D and its filter gradient ("forward"), and its input gradient, run for this
-// geometry: {method: "direct"} (forward only), {method: "winograd", tilesPerImage, imagesPerChunk} or
+// geometry: {method: "direct"} (forward only), {method: "winograd", taps, tilesPerImage, imagesPerChunk} or
 // {method: "patches"}.
 napi_value conv2d_methods(napi_env env, napi_callback_info info) {
   Args args = {.env = env};

@@ -1,5 +1,6 @@
-// Winograd F(4×4, 3×3) convolution (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks"), NHWC:
-// Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for each 6×6 input tile d, the products over channels done as 36 matrix products.
+// Winograd convolution (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks"), NHWC, in F(4×4, 3×3)
+// or F(3×3, 3×3): Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A for each input tile d, the products over channels done as one
+// matrix product per transformed tap (36 or 25).
 #include "winograd.h"
 #include "winograd-tiles.h"
 #include "gemm.h"
@@ -16,18 +17,27 @@
 // (twice as many took a third longer, on the study's layers).
 #define WINOGRAD_CHUNK ((int64_t)1 << 20)
 
-static Correlation correlation(int64_t batch, int64_t in_h, int64_t in_w, int64_t in_c, int64_t out_h, int64_t out_w, int64_t out_c,
-                               int64_t pad_top, int64_t pad_left) {
-  const int64_t tiles_h = (out_h + 3) / 4, tiles_w = (out_w + 3) / 4;
-  return (Correlation){batch, in_h, in_w, in_c, out_h, out_w, out_c, pad_top, pad_left, tiles_h, tiles_w, tiles_h * tiles_w};
+// Multiplications per channel pair of an image in `form`: its taps for every block that covers the output.
+static int64_t form_cost(const WinogradForm *form, int64_t out_h, int64_t out_w) {
+  const int64_t side = form->block;
+  return form->tile * form->tile * ((out_h + side - 1) / side) * ((out_w + side - 1) / side);
 }
 
-static int64_t per_image(const Correlation *r) { return TAPS * r->tiles * (r->in_c + r->out_c); }
+// In F(4×4, 3×3) unless F(3×3, 3×3)'s smaller blocks fit the output with fewer multiplications (9 × 9: 225 against
+// 324, where 4 × 4 blocks waste 44% of theirs).
+static Correlation correlation(int64_t batch, int64_t in_h, int64_t in_w, int64_t in_c, int64_t out_h, int64_t out_w, int64_t out_c,
+                               int64_t pad_top, int64_t pad_left) {
+  const WinogradForm *form = form_cost(&WINOGRAD_F3, out_h, out_w) < form_cost(&WINOGRAD_F4, out_h, out_w) ? &WINOGRAD_F3 : &WINOGRAD_F4;
+  const int64_t side = form->block, tiles_h = (out_h + side - 1) / side, tiles_w = (out_w + side - 1) / side;
+  return (Correlation){batch, in_h, in_w, in_c, out_h, out_w, out_c, pad_top, pad_left, form, form->tile * form->tile, tiles_h, tiles_w, tiles_h * tiles_w};
+}
+
+static int64_t per_image(const Correlation *r) { return r->taps * r->tiles * (r->in_c + r->out_c); }
 
 static int64_t chunk_images(const Correlation *r) { return max64(1, WINOGRAD_CHUNK / per_image(r)); }
 
-// Floats the transforms' rows need (winograd-tiles.h): 72 for each channel of the wider side.
-static int64_t work_size(const Correlation *r) { return 72 * max64(r->in_c, r->out_c); }
+// Floats the transforms' rows need (winograd-tiles.h): 2·taps for each channel of the wider side.
+static int64_t work_size(const Correlation *r) { return 2 * r->taps * max64(r->in_c, r->out_c); }
 
 static Correlation forward_of(const Conv *c) {
   return correlation(c->batch, c->in_h, c->in_w, c->in_c, c->out_h, c->out_w, c->out_c, c->pad_top, c->pad_left);
@@ -39,11 +49,11 @@ static Correlation backprop_input_of(const Conv *c) {
 }
 
 // Whether a correlation runs as Winograd: its tiles fit the scratch limit, and take at most half the multiplications
-// of patch matrices (36 per 4×4 block against 9 per pixel of `patch_pixels`: 8·blocks ≤ pixels). Past that the
-// transforms cost what the products save: at 0.53 the study's first 64-filter layer's input gradient took as long
-// either way. Written so that no product overflows, whatever the geometry.
+// of patch matrices (taps per block against 9 per pixel of `patch_pixels`). Past that the transforms cost what the
+// products save: at 0.53 the study's first 64-filter layer's input gradient took as long either way. Written so that
+// no product overflows, whatever the geometry.
 static int pays(const Correlation *r, int64_t patch_pixels) {
-  return r->tiles > 0 && r->in_c + r->out_c <= WINOGRAD_SCRATCH_LIMIT / TAPS / r->tiles && 8 * r->tiles <= patch_pixels;
+  return r->tiles > 0 && r->in_c + r->out_c <= WINOGRAD_SCRATCH_LIMIT / r->taps / r->tiles && 2 * r->taps * r->tiles <= 9 * patch_pixels;
 }
 
 static int fits(const Conv *c) {
@@ -64,11 +74,12 @@ int winograd_fits_backprop_input(const Conv *c) {
 
 WinogradCut winograd_cut(const Conv *c, int backprop_input) {
   const Correlation r = backprop_input ? backprop_input_of(c) : forward_of(c);
-  return (WinogradCut){r.tiles, min64(r.batch, chunk_images(&r))};
+  return (WinogradCut){r.taps, r.tiles, min64(r.batch, chunk_images(&r))};
 }
 
 // A chunk of a correlation or filter gradient, shared out among the pool's threads in three kinds of pieces: images
-// transformed into the chunk's transformed space (or out of it), and the 36 products there, each whole on one thread.
+// transformed into the chunk's transformed space (or out of it), and the products there (one per transformed tap),
+// each whole on one thread.
 typedef struct {
   const Correlation *r;
   const float *in, *u, *dy;
@@ -119,7 +130,7 @@ static void filter_gradient_product(void *context, int worker, int64_t t) {
 static float *buffers_for(Args *args, const Correlation *r, int64_t extra, Chunk *k) {
   const int threads = thread_pool_size();
   if (!gemm_prepare_workers(args, threads)) return NULL;
-  const int64_t chunk = min64(r->batch, chunk_images(r)), stride = worker_row_floats(work_size(r)), front = TAPS * r->in_c * r->out_c + extra;
+  const int64_t chunk = min64(r->batch, chunk_images(r)), stride = worker_row_floats(work_size(r)), front = r->taps * r->in_c * r->out_c + extra;
   // 16 floats more, for the work rows to start on a cache line (worker_row_floats).
   float *buffers = scratch_floats(args, front + 16 + threads * stride + chunk * per_image(r));
   if (buffers == NULL) return NULL;
@@ -130,16 +141,16 @@ static float *buffers_for(Args *args, const Correlation *r, int64_t extra, Chunk
   return buffers;
 }
 
-// Sets the chunk to images [first, first + chunk_images) and the layout of its transformed space: v's 36 planes of
-// tiles × in_c, then m's of tiles × out_c.
+// Sets the chunk to images [first, first + chunk_images) and the layout of its transformed space: v's planes of
+// tiles × in_c (one per transformed tap), then m's of tiles × out_c.
 static void chunk_at(Chunk *k, int64_t first) {
   const Correlation *r = k->r;
   k->first = first;
   k->end = min64(r->batch, first + chunk_images(r));
-  k->m = k->v + TAPS * (k->end - k->first) * r->tiles * r->in_c;
+  k->m = k->v + r->taps * (k->end - k->first) * r->tiles * r->in_c;
 }
 
-// out = in correlated with the filter whose transform is u[36][in_c][out_c], a chunk of images at a time.
+// out = in correlated with the filter whose transform is u[taps][in_c][out_c], a chunk of images at a time.
 static void correlate(Chunk *k, const float *in, const float *u, float *out) {
   k->in = in;
   k->u = u;
@@ -147,7 +158,7 @@ static void correlate(Chunk *k, const float *in, const float *u, float *out) {
   for (int64_t first = 0; first < k->r->batch; first = k->end) {
     chunk_at(k, first);
     thread_pool_pieces(k->end - k->first, transform_input_image, k);
-    thread_pool_pieces(TAPS, correlation_product, k);
+    thread_pool_pieces(k->r->taps, correlation_product, k);
     thread_pool_pieces(k->end - k->first, transform_output_image, k);
   }
 }
@@ -157,7 +168,7 @@ int winograd_conv2d(Args *args, const Conv *c, const float *x, const float *filt
   Chunk k = {0};
   float *u = buffers_for(args, &r, 0, &k);
   if (u == NULL) return 0;
-  winograd_transform_filter(filter, r.in_c, r.out_c, u, k.work);
+  winograd_transform_filter(r.form, filter, r.in_c, r.out_c, u, k.work);
   correlate(&k, x, u, y);
   return 1;
 }
@@ -169,14 +180,14 @@ int winograd_conv2d_backprop_input(Args *args, const Conv *c, const float *dy, c
   float *u = buffers_for(args, &r, taps, &k);
   if (u == NULL) return 0;
   // The filter turned half a turn with its channels swapped: turned[u][v][co][ci] = filter[2 − u][2 − v][ci][co].
-  float *turned = u + TAPS * r.in_c * r.out_c;
+  float *turned = u + r.taps * r.in_c * r.out_c;
   for (int64_t tap = 0; tap < 9; ++tap) {
     const float *from = filter + (8 - tap) * c->in_c * c->out_c;
     float *to = turned + tap * c->out_c * c->in_c;
     for (int64_t ci = 0; ci < c->in_c; ++ci)
       for (int64_t co = 0; co < c->out_c; ++co) to[co * c->in_c + ci] = from[ci * c->out_c + co];
   }
-  winograd_transform_filter(turned, r.in_c, r.out_c, u, k.work);
+  winograd_transform_filter(r.form, turned, r.in_c, r.out_c, u, k.work);
   correlate(&k, dy, u, dx);
   return 1;
 }
@@ -184,7 +195,7 @@ int winograd_conv2d_backprop_input(Args *args, const Conv *c, const float *dy, c
 int winograd_conv2d_backprop_filter(Args *args, const Conv *c, const float *x, const float *dy, float *dw) {
   const Correlation r = forward_of(c);
   Chunk k = {0};
-  // sums[36][in_c][out_c]: Σ over every tile of the batch of its transformed input times its transformed gradient.
+  // sums[taps][in_c][out_c]: Σ over every tile of the batch of its transformed input times its transformed gradient.
   float *sums = buffers_for(args, &r, 0, &k);
   if (sums == NULL) return 0;
   k.in = x;
@@ -196,8 +207,8 @@ int winograd_conv2d_backprop_filter(Args *args, const Conv *c, const float *x, c
     chunk_at(&k, first);
     k.beta = first == 0 ? 0.0f : 1.0f;
     thread_pool_pieces(k.end - k.first, transform_both_image, &k);
-    thread_pool_pieces(TAPS, filter_gradient_product, &k);
+    thread_pool_pieces(r.taps, filter_gradient_product, &k);
   }
-  winograd_transform_filter_gradient(sums, r.in_c, r.out_c, dw, k.work);
+  winograd_transform_filter_gradient(r.form, sums, r.in_c, r.out_c, dw, k.work);
   return 1;
 }

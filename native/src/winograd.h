@@ -1,17 +1,19 @@
-// Conv2D and its input gradient as Winograd F(4×4, 3×3): a 3×3 filter's products over 6×6 input tiles in a
-// transformed space, 36 multiplications for each 4×4 block of outputs where patch matrices need 144.
+// Conv2D and its gradients as Winograd F(4×4, 3×3) or F(3×3, 3×3): a 3×3 filter's products over 6×6 or 5×5 input
+// tiles in a transformed space, 36 multiplications for each 4×4 block of outputs where patch matrices need 144, or 25
+// for each 3×3 block where they need 81.
 #ifndef PIPELINE_WINOGRAD_H
 #define PIPELINE_WINOGRAD_H
 #include "conv-geometry.h"
 
 // Whether conv `c`, or its input gradient, runs as Winograd: a 3×3 filter at stride and dilation 1, padding of at
-// most 2, enough channels on both sides, and enough 4×4 output blocks filled for the transforms to pay.
+// most 2, enough channels on both sides, and enough of its output blocks filled for the transforms to pay.
 int winograd_fits(const Conv *c);
 int winograd_fits_backprop_input(const Conv *c);
 
-// How a Winograd correlation cuts its products: 36 per chunk of images, each over the chunk's 4×4 output blocks.
+// How a Winograd correlation cuts its products: one per transformed tap (36 or 25) per chunk of images, each over
+// the chunk's output blocks.
 typedef struct {
-  int64_t tiles_per_image, images_per_chunk;
+  int64_t taps, tiles_per_image, images_per_chunk;
 } WinogradCut;
 WinogradCut winograd_cut(const Conv *c, int backprop_input);
 

@@ -51,7 +51,7 @@ function convProducts(layer: tf.layers.Layer, inputShape: number[], inputGradien
   const { forward } = methods;
   if (forward.method === 'winograd') {
     for (const tiles of chunkTiles(forward, batch)) {
-      for (let t = 0; t < 36; ++t) shapes.push([tiles, filters, channels, 0, 0], [channels, filters, tiles, 1, 0]);
+      for (let t = 0; t < forward.taps; ++t) shapes.push([tiles, filters, channels, 0, 0], [channels, filters, tiles, 1, 0]);
     }
   } else if (forward.method === 'patches') {
     // Rows are output pixels, columns filters, the inner dimension a patch; patches of fewer than 8 channels are built transposed.
@@ -62,7 +62,7 @@ function convProducts(layer: tf.layers.Layer, inputShape: number[], inputGradien
   if (!inputGradient) return shapes;
   const backward = methods.inputGradient;
   if (backward.method === 'winograd') {
-    for (const tiles of chunkTiles(backward, batch)) for (let t = 0; t < 36; ++t) shapes.push([tiles, channels, filters, 0, 0]);
+    for (const tiles of chunkTiles(backward, batch)) for (let t = 0; t < backward.taps; ++t) shapes.push([tiles, channels, filters, 0, 0]);
   } else {
     shapes.push([batch * info.outHeight * info.outWidth, kh * kw * channels, filters, 0, 1]);
   }

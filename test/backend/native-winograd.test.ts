@@ -1,5 +1,6 @@
-// The native backend runs 3×3 convolutions over 8 channels and more, and their gradients, as Winograd F(4×4, 3×3):
-// the same results as the cpu backend's direct sums, on layers whose edges cut 4×4 blocks, over every padding it takes.
+// The native backend runs 3×3 convolutions over 8 channels and more, and their gradients, as Winograd F(4×4, 3×3) or,
+// where its 3×3 blocks cover the output with fewer multiplications, F(3×3, 3×3): the same results as the cpu
+// backend's direct sums, on layers whose edges cut blocks, over every padding it takes.
 import { strict as assert } from 'assert';
 import * as tf from '@tensorflow/tfjs';
 import { ConvMethod, nativeAddon } from '../../src/backend/native/addon';
@@ -9,22 +10,27 @@ import { compareWithCpu, randomValues, withCpuAnd } from './compare';
 type Shape4D = [number, number, number, number];
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number]];
 
+// A method as the addon names it, with the Winograd form: F4 (36 taps over 6×6 tiles) or F3 (25 over 5×5).
+type Method = 'direct' | 'patches' | 'F4' | 'F3';
+
 interface Case {
   x: Shape4D;
   filters: number;
   pad: Pad;
   // The methods the addon must pick: forward (and filter gradient), and input gradient.
-  methods: [ConvMethod['method'], ConvMethod['method']];
+  methods: [Method, Method];
 }
 
 const CASES: Case[] = [
-  // The deeper study's two 64-filter layers at batch 3: the first's input gradient fills too few 4×4 blocks to pay.
-  { x: [3, 13, 13, 32], filters: 64, pad: 'valid', methods: ['winograd', 'patches'] },
-  { x: [3, 11, 11, 64], filters: 64, pad: 'valid', methods: ['winograd', 'winograd'] },
+  // The deeper study's two 64-filter layers at batch 3: the first's input gradient fills too few 4×4 blocks to pay;
+  // the second's 9 × 9 output takes 3×3 blocks, and its input gradient's 11 × 11 4×4 blocks.
+  { x: [3, 13, 13, 32], filters: 64, pad: 'valid', methods: ['F4', 'patches'] },
+  { x: [3, 11, 11, 64], filters: 64, pad: 'valid', methods: ['F3', 'F4'] },
   // Outputs that end mid-block, across and down, and inputs that end before a block's last tap.
-  { x: [2, 17, 14, 8], filters: 8, pad: 'valid', methods: ['winograd', 'winograd'] },
-  { x: [2, 18, 21, 12], filters: 9, pad: 'same', methods: ['winograd', 'winograd'] },
-  { x: [1, 16, 16, 10], filters: 16, pad: 2, methods: ['winograd', 'winograd'] },
+  { x: [2, 17, 14, 8], filters: 8, pad: 'valid', methods: ['F4', 'F4'] },
+  { x: [2, 18, 21, 12], filters: 9, pad: 'same', methods: ['F3', 'F3'] },
+  { x: [2, 9, 10, 12], filters: 10, pad: 'same', methods: ['F3', 'F3'] },
+  { x: [1, 16, 16, 10], filters: 16, pad: 2, methods: ['F4', 'F4'] },
   {
     x: [2, 19, 15, 11],
     filters: 13,
@@ -32,7 +38,16 @@ const CASES: Case[] = [
       [2, 0],
       [1, 2],
     ],
-    methods: ['winograd', 'winograd'],
+    methods: ['F4', 'F4'],
+  },
+  {
+    x: [2, 6, 9, 9],
+    filters: 11,
+    pad: [
+      [1, 0],
+      [2, 0],
+    ],
+    methods: ['F3', 'F3'],
   },
   // Padding over 2 has no turned-filter form of the input gradient; so both stay on patch matrices.
   { x: [1, 16, 16, 8], filters: 8, pad: 3, methods: ['patches', 'patches'] },
@@ -45,17 +60,24 @@ function info(x: Shape4D, filters: number, pad: Pad, strides = 1, kernel = 3): t
   return tf.backend_util.computeConv2DInfo(x, [kernel, kernel, x[3], filters], strides, 1, tfPad(pad));
 }
 
-function methods(c: tf.backend_util.Conv2DInfo): [string, string] {
+const named = (m: ConvMethod): Method => (m.method === 'winograd' ? (m.taps === 25 ? 'F3' : 'F4') : m.method);
+
+function methods(c: tf.backend_util.Conv2DInfo): [Method, Method] {
   const { forward, inputGradient } = nativeAddon().conv2DMethods(convGeometry(c));
-  return [forward.method, inputGradient.method];
+  return [named(forward), named(inputGradient)];
 }
 
 describe('Winograd convolutions on native', () => {
   withCpuAnd('native');
 
   it('takes 3x3 filters at stride 1 over 8 channels and more, and leaves the rest to patch matrices', () => {
-    assert.deepEqual(methods(info([32, 13, 13, 32], 64, 'valid')), ['winograd', 'patches']);
-    assert.deepEqual(methods(info([32, 11, 11, 64], 64, 'valid')), ['winograd', 'winograd']);
+    assert.deepEqual(methods(info([32, 13, 13, 32], 64, 'valid')), ['F4', 'patches']);
+    assert.deepEqual(methods(info([32, 11, 11, 64], 64, 'valid')), ['F3', 'F4']);
+    assert.deepEqual(
+      methods(info([32, 26, 26, 32], 64, 'same')),
+      ['F4', 'F4'],
+      '26 × 26: 49 4×4 blocks (1,764 multiplications) against 81 3×3 (2,025)',
+    );
     assert.deepEqual(methods(info([32, 28, 28, 1], 32, 'valid')), ['direct', 'patches'], 'one input channel: 9 taps, run directly');
     assert.deepEqual(methods(info([32, 28, 28, 8], 4, 'valid')), ['patches', 'patches'], 'four filters');
     assert.deepEqual(methods(info([4, 28, 28, 16], 16, 'same', 2)), ['patches', 'patches'], 'stride 2');

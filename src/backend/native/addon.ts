@@ -122,10 +122,11 @@ export interface BatchNormMaxPoolGradTensors {
 }
 
 /**
- * A convolution as the addon runs it: products over patch matrices (im2col), or Winograd F(4×4, 3×3)'s 36 products
- * per chunk of images, each over the chunk's 4×4 output blocks.
+ * A convolution as the addon runs it: products over patch matrices (im2col), or Winograd's products per chunk of
+ * images, one per transformed tap (36 for F(4×4, 3×3), 25 for F(3×3, 3×3)), each over the chunk's output blocks.
  */
-export type ConvMethod = { method: 'direct' } | { method: 'patches' } | { method: 'winograd'; tilesPerImage: number; imagesPerChunk: number };
+export type ConvMethod =
+  { method: 'direct' } | { method: 'patches' } | { method: 'winograd'; taps: number; tilesPerImage: number; imagesPerChunk: number };
 
 /**
  * The addon's kernels read and write tensors in place in the wasm heap, at float32 element offsets. Each checks
