@@ -10,10 +10,9 @@ import { trainFoldsThrough } from './scheduling/fold-dispatch';
 export class RunTrainings implements Trainings {
   constructor(private readonly context: RunContext) {}
 
-  slots(count: number): number {
+  atOnce(count: number): number | undefined {
     const scheduler = this.context.foldScheduler;
-    // A queue's workers are not known: its folds are taken to train all at once.
-    return Math.min(count, scheduler ? (scheduler.slots ?? count) : 1);
+    return scheduler ? scheduler.startsAtOnce(count) : Math.min(count, 1);
   }
 
   async train(targets: TrainingTarget[], progress: (index: number) => TrainingProgress): Promise<TrainingResult[]> {

@@ -42,4 +42,47 @@ describe('training progress lines', () => {
     const eta = Number(/ETA (\d+)s$/.exec(line)?.[1]);
     assert.ok(eta >= 1 && eta <= 2, line);
   });
+
+  describe('time left over several trainings (a clock in seconds)', () => {
+    let seconds = 0;
+    const clock = () => seconds * 1000;
+    const folds = (n: number) => Array.from({ length: n }, (_, i) => ({ label: `fold ${i + 1}/${n}`, trainSize: 1000 }));
+    const etaOf = (line: string): number => {
+      const m = /ETA (?:(\d+)m)?(\d+)s$/.exec(line);
+      assert.ok(m, line);
+      return 60 * Number(m[1] ?? 0) + Number(m[2]);
+    };
+    beforeEach(() => (seconds = 0));
+
+    it('count the folds that started together but have not reported yet, so the first line is not several times too long', () => {
+      // 5 folds of 10 epochs, 3 at once sharing 2 cores at 50 images/s each: 50,000 images at 150 a second.
+      const progress = progressLogger(folds(5), 10, 3, clock);
+      seconds = 10;
+      const lines = messages(() => [0, 1, 2].forEach((f) => progress(f).onProgress({ epoch: 1, done: 500, total: 1000, imagesPerSecond: 50 })));
+      const left = (50000 - 1500) / 150;
+      for (const line of lines) assert.ok(Math.abs(etaOf(line) - left) <= 0.05 * left, `${line}: about ${Math.round(left)} s`);
+    });
+
+    it('take a queue’s folds as running only once they report', () => {
+      const progress = progressLogger(folds(5), 10, undefined, clock);
+      seconds = 10;
+      const lines = messages(() => [0, 1].forEach((f) => progress(f).onProgress({ epoch: 1, done: 1000, total: 1000, imagesPerSecond: 100 })));
+      // Two workers at 100 images/s each, 48,000 images left.
+      assert.equal(etaOf(lines[1]), 240);
+    });
+
+    it('measure each fold’s pace from its first report on, validation included, and let no fold end sooner than its own pace allows', () => {
+      const progress = progressLogger(folds(2), 10, 2, clock);
+      seconds = 10;
+      messages(() => [0, 1].forEach((f) => progress(f).onProgress({ epoch: 1, done: 500, total: 1000, imagesPerSecond: 100 })));
+      // Fold 1 ends; fold 2 took 20 s for its next 500 images (25 a second) and has 9,000 left: 360 s, whatever the
+      // machine's two slots could do together.
+      seconds = 30;
+      const [line] = messages(() => {
+        progress(0).onEpoch({ ...record(10), imagesPerSecond: 100 });
+        progress(1).onProgress({ epoch: 2, done: 0, total: 1000, imagesPerSecond: 100 });
+      }).slice(1);
+      assert.equal(etaOf(line), 360);
+    });
+  });
 });

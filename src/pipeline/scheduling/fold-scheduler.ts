@@ -40,8 +40,10 @@ export interface FoldOutcome {
 export interface FoldScheduler {
   /** Where folds train, for the log: "2 worker processes", "the queue at redis://…". */
   readonly description: string;
-  /** How many folds train at once, when known (for estimates of the time left). */
+  /** How many folds train at once on a full pool, when known (a queue's workers are not). */
   readonly slots: number | undefined;
+  /** How many of `count` folds handed over together start at once, when known (for estimates of the time left). */
+  startsAtOnce(count: number): number | undefined;
   /** Trains the fold; rejects with InterruptedError after stop(), or with the fold's failure. */
   train(job: FoldJob, progress: FoldProgress): Promise<FoldOutcome>;
   /** Ctrl-C: folds under way checkpoint and stop, folds not started are dropped. */

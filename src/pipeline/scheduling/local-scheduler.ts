@@ -46,6 +46,10 @@ export class LocalScheduler implements FoldScheduler {
     this.description = `${slots} worker process${slots === 1 ? '' : 'es'}`;
   }
 
+  startsAtOnce(count: number): number {
+    return this.options.balance ? foldsAtOnce(this.slots, count) : Math.min(this.slots, count);
+  }
+
   train(job: FoldJob, progress: FoldProgress): Promise<FoldOutcome> {
     if (this.stopped) return Promise.reject(new InterruptedError(`stopped before ${foldLabel(job)} started`));
     return new Promise<FoldOutcome>((resolve, reject) => {

@@ -26,6 +26,10 @@ interface Pending {
 
 export class QueueScheduler implements FoldScheduler {
   readonly slots = undefined;
+
+  startsAtOnce(): undefined {
+    return undefined;
+  }
   readonly description: string;
   private readonly pending = new Map<string, Pending>();
   private failure?: Error;

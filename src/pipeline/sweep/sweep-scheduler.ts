@@ -16,6 +16,11 @@ export class SweepScheduler implements FoldScheduler {
     return this.inner.slots;
   }
 
+  /** Unknown: the trials' folds share the scheduler. */
+  startsAtOnce(): undefined {
+    return undefined;
+  }
+
   async train(job: FoldJob, progress: FoldProgress): Promise<FoldOutcome> {
     const trial = job.spec.name;
     const outcome = await this.inner.train(job, {

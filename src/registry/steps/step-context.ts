@@ -82,8 +82,8 @@ export interface TrainingProgress {
  * so results never depend on it.
  */
 export interface Trainings {
-  /** How many trainings run at once, for estimates of the time left. */
-  slots(count: number): number;
+  /** How many of `count` trainings start at once, when known (for estimates of the time left). */
+  atOnce(count: number): number | undefined;
   /** Trains every target; results come in the order of `targets`, each with its model. */
   train(targets: TrainingTarget[], progress: (index: number) => TrainingProgress): Promise<TrainingResult[]>;
 }

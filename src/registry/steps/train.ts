@@ -13,7 +13,7 @@ export const train = step({
     async run(context) {
       const splits = context.splits();
       const labels = splits.map((s, f) => ({ label: splits.length > 1 ? `fold ${f + 1}/${splits.length}` : 'holdout', trainSize: s.train.length }));
-      const progress = progressLogger(labels, context.spec.training.epochs, context.trainings.slots(splits.length));
+      const progress = progressLogger(labels, context.spec.training.epochs, context.trainings.atOnce(splits.length));
       const results = await context.trainings.train(
         splits.map((_, fold) => ({ kind: 'fold', fold })),
         progress,

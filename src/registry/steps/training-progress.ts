@@ -9,26 +9,31 @@ export interface TrainingLabel {
   trainSize: number;
 }
 
-/** Progress reporters for trainings that run `slots` at a time, `epochs` each. */
-export function progressLogger(trainings: TrainingLabel[], epochs: number, slots: number): (index: number) => TrainingProgress {
-  const started = Date.now();
-  const epochsDone = new Array<number>(trainings.length).fill(0);
-  const inEpoch = new Array<number>(trainings.length).fill(0);
-  /** Images a resumed training had trained before this process started: not part of this process's rate. */
-  const resumed = new Array<number>(trainings.length).fill(0);
-  const eta = () => {
-    const done = trainings.map((t, i) => epochsDone[i] * t.trainSize + inEpoch[i]);
-    const remaining = trainings.map((t, i) => t.trainSize * epochs - done[i]);
-    const seconds = (Date.now() - started) / 1000;
-    const busy = Math.min(slots, trainings.length);
-    const perWorkerRate = done.reduce((a, b, i) => a + b - resumed[i], 0) / seconds / busy;
-    return perWorkerRate > 0 ? formatDuration(finishTime(remaining, done, busy) / perWorkerRate) : '?';
+/**
+ * Progress reporters for trainings of `epochs` each, of which `atOnce` start together when the scheduler knows it
+ * (undefined for a queue, whose workers come and go). `now` is the clock, for tests.
+ */
+export function progressLogger(
+  trainings: TrainingLabel[],
+  epochs: number,
+  atOnce: number | undefined,
+  now: () => number = Date.now,
+): (index: number) => TrainingProgress {
+  const done = new Array<number>(trainings.length).fill(0);
+  const pace = new Pace(trainings.length, now);
+  const remaining = (i: number) => trainings[i].trainSize * epochs - done[i];
+  const eta = (): string => {
+    const left = trainings.map((_, i) => remaining(i));
+    const seconds = pace.secondsLeft(left, atOnce === undefined ? undefined : Math.min(atOnce, left.filter((r) => r > 0).length));
+    return seconds === undefined ? '?' : formatDuration(seconds);
+  };
+  const report = (index: number, epochsDone: number, inEpoch: number, imagesPerSecond: number) => {
+    done[index] = epochsDone * trainings[index].trainSize + inEpoch;
+    pace.seen(index, done[index], imagesPerSecond, remaining(index) > 0);
   };
   return (index) => ({
     onEpoch(r) {
-      if (epochsDone[index] === 0 && inEpoch[index] === 0) resumed[index] = (r.epoch - 1) * trainings[index].trainSize;
-      epochsDone[index] = r.epoch;
-      inEpoch[index] = 0;
+      report(index, r.epoch, 0, r.imagesPerSecond);
       const validation = r.validation.loss === undefined ? '' : ` · val_loss ${r.validation.loss.toFixed(4)} val_acc ${fixed(r.validation.accuracy)}`;
       logger.info(
         `${trainings[index].label} epoch ${r.epoch}/${epochs}: loss ${r.train.loss.toFixed(4)} acc ${fixed(r.train.accuracy)}${validation} · ${Math.round(r.imagesPerSecond)} img/s · ETA ${eta()}`,
@@ -36,29 +41,59 @@ export function progressLogger(trainings: TrainingLabel[], epochs: number, slots
         { event: 'epoch', fold: index, epochs, record: r },
       );
     },
-    onProgress({ epoch, done, total, imagesPerSecond }: EpochProgress) {
-      if (epochsDone[index] === 0 && inEpoch[index] === 0) resumed[index] = (epoch - 1) * trainings[index].trainSize;
-      epochsDone[index] = epoch - 1;
-      inEpoch[index] = done;
+    onProgress({ epoch, done: inEpoch, total, imagesPerSecond }: EpochProgress) {
+      report(index, epoch - 1, inEpoch, imagesPerSecond);
       logger.info(
-        `${trainings[index].label} epoch ${epoch}/${epochs}: ${Math.round((100 * done) / total)}% at ${Math.round(imagesPerSecond)} img/s · ETA ${eta()}`,
+        `${trainings[index].label} epoch ${epoch}/${epochs}: ${Math.round((100 * inEpoch) / total)}% at ${Math.round(imagesPerSecond)} img/s · ETA ${eta()}`,
       );
     },
   });
 }
 
 /**
- * Images the busiest worker still has to train: trainings under way stay on their worker, trainings not started go
- * to whichever worker frees up first. Without this the last fold, trained alone, would be left out of the estimate.
+ * Each training's pace as this process sees it: from its first report on, images over time (validation included);
+ * at its first report, the pace the trainer measured. A resumed training's earlier epochs never count.
  */
-function finishTime(remaining: number[], done: number[], workers: number): number {
-  const loads = remaining.filter((r, f) => done[f] > 0 && r > 0).slice(0, workers);
-  while (loads.length < workers) loads.push(0);
-  for (const r of remaining.filter((r, f) => done[f] === 0)) {
-    loads.sort((a, b) => a - b);
-    loads[0] += r;
+class Pace {
+  private readonly first: ({ at: number; done: number } | undefined)[];
+  private readonly rate: number[];
+  private readonly running: boolean[];
+  /** Images a second over the trainings under way, as last estimated: for the moments when none has reported yet. */
+  private lastThroughput: number | undefined;
+
+  constructor(
+    count: number,
+    private readonly now: () => number,
+  ) {
+    this.first = new Array<{ at: number; done: number } | undefined>(count).fill(undefined);
+    this.rate = new Array<number>(count).fill(0);
+    this.running = new Array<boolean>(count).fill(false);
   }
-  return Math.max(...loads);
+
+  seen(index: number, done: number, imagesPerSecond: number, running: boolean): void {
+    const at = this.now();
+    const first = this.first[index];
+    if (!first) this.first[index] = { at, done };
+    const measured = first && at > first.at ? (done - first.done) / ((at - first.at) / 1000) : 0;
+    this.rate[index] = measured > 0 ? measured : imagesPerSecond;
+    this.running[index] = running;
+  }
+
+  /**
+   * Seconds until every image `left` is trained: the trainings under way share the machine at the pace they keep
+   * together (scaled up to `together` of them while some that started with them have not reported yet), and none
+   * ends sooner than its own images at its own pace allow.
+   */
+  secondsLeft(left: number[], together: number | undefined): number | undefined {
+    const under = this.rate.flatMap((rate, i) => (this.running[i] && rate > 0 ? [{ rate, left: left[i] }] : []));
+    if (under.length > 0) {
+      const sum = under.reduce((a, u) => a + u.rate, 0);
+      this.lastThroughput = together !== undefined && together > under.length ? (sum * together) / under.length : sum;
+    }
+    if (this.lastThroughput === undefined) return undefined;
+    const total = left.reduce((a, b) => a + Math.max(0, b), 0);
+    return Math.max(total / this.lastThroughput, ...under.map((u) => u.left / u.rate));
+  }
 }
 
 function fixed(value: number | undefined): string {
