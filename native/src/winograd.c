@@ -49,12 +49,12 @@ static Correlation backprop_input_of(const Conv *c) {
   return correlation(c->batch, c->out_h, c->out_w, c->out_c, c->in_h, c->in_w, c->in_c, 2 - c->pad_top, 2 - c->pad_left);
 }
 
-// Whether a correlation runs as Winograd: its tiles fit the scratch limit, and take at most half the multiplications
-// of patch matrices (taps per block against 9 per pixel of `patch_pixels`). Past that the transforms cost what the
-// products save: at 0.53 the study's first 64-filter layer's input gradient took as long either way. Written so that
-// no product overflows, whatever the geometry.
+// Whether a correlation runs as Winograd: its tiles fit the scratch limit, and take at most 0.6 of the
+// multiplications of patch matrices (taps per block against 9 per pixel of `patch_pixels`). The study's first
+// 64-filter layer's input gradient, at 0.53, took 0.96–1.0 ms this way against 1.29 with patch matrices (with 4 MB
+// chunks it took as long either way). Written so that no product overflows, whatever the geometry.
 static int pays(const Correlation *r, int64_t patch_pixels) {
-  return r->tiles > 0 && r->in_c + r->out_c <= WINOGRAD_SCRATCH_LIMIT / r->taps / r->tiles && 2 * r->taps * r->tiles <= 9 * patch_pixels;
+  return r->tiles > 0 && r->in_c + r->out_c <= WINOGRAD_SCRATCH_LIMIT / r->taps / r->tiles && 5 * r->taps * r->tiles <= 27 * patch_pixels;
 }
 
 static int fits(const Conv *c) {

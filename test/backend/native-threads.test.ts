@@ -77,9 +77,9 @@ const POOLS = [
 // tiles holds, so that the filter gradient's products add chunk after chunk.
 const WINOGRAD = convGeometry(tf.backend_util.computeConv2DInfo([100, 14, 14, 8], [3, 3, 8, 12], 1, 1, 'same'));
 
-// `deeper`'s first 64-filter layer, whose input gradient runs over patch matrices in pieces of 7 images: here a
-// whole piece and a short one.
-const PATCH_INPUT_GRADIENT = convGeometry(tf.backend_util.computeConv2DInfo([9, 13, 13, 32], [3, 3, 32, 64], 1, 1, 'valid'));
+// A layer like `deeper`'s first 64-filter one at stride 2, whose input gradient runs over patch matrices in pieces
+// of 25 images: here a whole piece and a short one.
+const PATCH_INPUT_GRADIENT = convGeometry(tf.backend_util.computeConv2DInfo([30, 13, 13, 32], [3, 3, 32, 64], 2, 1, 'valid'));
 
 /** The direct convolution's outputs with bias and relu, then its filter gradients without and with relu's and the bias's. */
 function directConvolution(addon: NativeAddon, g: ConvGeometry): Float32Array {
