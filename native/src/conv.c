@@ -203,7 +203,8 @@ static void patch_product(Args *args, const Conv *c, const float *x, int filter_
     return;
   }
   if (winograd_fits(c)) {
-    (filter_gradient ? winograd_conv2d_backprop_filter : winograd_conv2d)(args, c, x, operand, out);
+    if (filter_gradient) winograd_conv2d_backprop_filter(args, c, x, operand, out);
+    else winograd_conv2d(args, c, x, operand, NULL, 0, out);
     return;
   }
   float *patches = patch_buffer(args, c);
@@ -232,7 +233,8 @@ napi_value conv2d(napi_env env, napi_callback_info info) {
 }
 
 // conv2DBiasActivation(heap, {x, filter, bias, y}, geometry, activation): y = x ⊛ filter + bias (bias -1: none), then
-// relu when activation is 1; in the pass that writes y where the convolution runs directly.
+// relu when activation is 1; in the pass that writes y where the convolution runs directly, and image by image as
+// Winograd writes them.
 napi_value conv2d_bias_activation(napi_env env, napi_callback_info info) {
   Args args;
   Conv c;
@@ -251,6 +253,8 @@ napi_value conv2d_bias_activation(napi_env env, napi_callback_info info) {
   if (args.failed) return NULL;
   if (c.output_size > 0 && conv_direct_fits(&c)) {
     conv_direct(&c, x, filter, bias, (int)activation, y);
+  } else if (c.output_size > 0 && winograd_fits(&c)) {
+    winograd_conv2d(&args, &c, x, filter, bias, (int)activation, y);
   } else {
     patch_product(&args, &c, x, 0, filter, y);
     if (!args.failed && c.out_c > 0) add_bias_activation(y, bias, c.output_size / c.out_c, c.out_c, (int)activation);

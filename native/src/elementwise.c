@@ -139,7 +139,7 @@ napi_value relu_bias_grad(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-void add_bias_activation(float *restrict y, const float *restrict bias, int64_t rows, int64_t columns, int relu) {
+WIDE_VECTOR_LOOPS void add_bias_activation(float *restrict y, const float *restrict bias, int64_t rows, int64_t columns, int relu) {
   for (int64_t r = 0; r < rows; ++r) {
     float *restrict row = y + r * columns;
     if (bias != NULL)

@@ -1,14 +1,14 @@
 // A Winograd form's transforms between NHWC tensors and the transformed space: of the filter (G g Gᵀ), of input
 // tiles (Bᵀ d B), of output-gradient blocks (A dy Aᵀ), and back to outputs (Aᵀ m A) and to the filter gradient
-// (Gᵀ s G), each made of its form's row transforms.
+// (Gᵀ s G), each made of its form's row transforms. `span` is a tile's side, `side` a block's.
 #include "winograd-tiles.h"
 #include <string.h>
 
 void winograd_transform_filter(const WinogradForm *form, const float *filter, int64_t in_c, int64_t out_c, float *u, float *work) {
-  const int64_t plane = in_c * out_c, tile = form->tile;
+  const int64_t plane = in_c * out_c, span = form->tile;
   for (int64_t ci = 0; ci < in_c; ++ci) {
     for (int64_t v = 0; v < 3; ++v) form->filter(filter + (v * in_c + ci) * out_c, 3 * plane, work + v * out_c, 3 * out_c, out_c);
-    for (int64_t a = 0; a < tile; ++a) form->filter(work + a * 3 * out_c, out_c, u + a * tile * plane + ci * out_c, plane, out_c);
+    for (int64_t a = 0; a < span; ++a) form->filter(work + a * 3 * out_c, out_c, u + a * span * plane + ci * out_c, plane, out_c);
   }
 }
 
@@ -95,9 +95,9 @@ void winograd_transform_gradient(const Correlation *r, const float *dy, int64_t 
 }
 
 void winograd_transform_filter_gradient(const WinogradForm *form, const float *sums, int64_t in_c, int64_t out_c, float *dw, float *work) {
-  const int64_t plane = in_c * out_c, tile = form->tile;
+  const int64_t plane = in_c * out_c, span = form->tile;
   for (int64_t ci = 0; ci < in_c; ++ci) {
-    for (int64_t b = 0; b < tile; ++b) form->filter_gradient(sums + b * plane + ci * out_c, tile * plane, work + b * out_c, tile * out_c, out_c);
-    for (int64_t u = 0; u < 3; ++u) form->filter_gradient(work + u * tile * out_c, out_c, dw + (u * 3 * in_c + ci) * out_c, plane, out_c);
+    for (int64_t b = 0; b < span; ++b) form->filter_gradient(sums + b * plane + ci * out_c, span * plane, work + b * out_c, span * out_c, out_c);
+    for (int64_t u = 0; u < 3; ++u) form->filter_gradient(work + u * span * out_c, out_c, dw + (u * 3 * in_c + ci) * out_c, plane, out_c);
   }
 }

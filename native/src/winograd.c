@@ -4,6 +4,7 @@
 #include "winograd.h"
 #include "winograd-tiles.h"
 #include "gemm.h"
+#include "kernels.h"
 #include "scratch.h"
 #include "thread-pool.h"
 #include <stdint.h>
@@ -89,6 +90,9 @@ typedef struct {
   float *work;
   int64_t work_stride, first, end, plane;
   float beta;
+  // The forward pass's epilogue, applied to each image as its outputs are written: + bias (unless NULL), then relu.
+  const float *bias;
+  int relu;
 } Chunk;
 
 static float *work_of(const Chunk *k, int worker) { return k->work + worker * k->work_stride; }
@@ -100,7 +104,10 @@ static void transform_input_image(void *context, int worker, int64_t i) {
 
 static void transform_output_image(void *context, int worker, int64_t i) {
   const Chunk *k = context;
-  winograd_transform_output(k->r, k->m, k->first, k->end, k->first + i, k->out, work_of(k, worker));
+  const Correlation *r = k->r;
+  winograd_transform_output(r, k->m, k->first, k->end, k->first + i, k->out, work_of(k, worker));
+  const int64_t pixels = r->out_h * r->out_w;
+  if (k->bias != NULL || k->relu) add_bias_activation(k->out + (k->first + i) * pixels * r->out_c, k->bias, pixels, r->out_c, k->relu);
 }
 
 // Both sides of the filter gradient's products: the input's tiles into v, the output gradient's into m.
@@ -164,9 +171,9 @@ static void correlate(Chunk *k, const float *in, const float *u, float *out) {
   }
 }
 
-int winograd_conv2d(Args *args, const Conv *c, const float *x, const float *filter, float *y) {
+int winograd_conv2d(Args *args, const Conv *c, const float *x, const float *filter, const float *bias, int relu, float *y) {
   const Correlation r = forward_of(c);
-  Chunk k = {0};
+  Chunk k = {.bias = bias, .relu = relu};
   float *u = buffers_for(args, &r, 0, &k);
   if (u == NULL) return 0;
   winograd_transform_filter(r.form, filter, r.in_c, r.out_c, u, k.work);

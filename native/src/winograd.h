@@ -17,8 +17,9 @@ typedef struct {
 } WinogradCut;
 WinogradCut winograd_cut(const Conv *c, int backprop_input);
 
-// y = x ⊛ filter for a convolution that winograd_fits; 0 with a RangeError thrown when memory runs out.
-int winograd_conv2d(Args *args, const Conv *c, const float *x, const float *filter, float *y);
+// y = x ⊛ filter for a convolution that winograd_fits, then + bias (unless NULL) and relu (when `relu`) on each
+// image as its outputs are written; 0 with a RangeError thrown when memory runs out.
+int winograd_conv2d(Args *args, const Conv *c, const float *x, const float *filter, const float *bias, int relu, float *y);
 
 // dx, the gradient of y = x ⊛ filter with respect to x given dy, for a convolution that winograd_fits: the
 // correlation of dy with the filter turned half a turn and its channels swapped.
