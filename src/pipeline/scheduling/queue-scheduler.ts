@@ -26,10 +26,6 @@ interface Pending {
 
 export class QueueScheduler implements FoldScheduler {
   readonly slots = undefined;
-
-  startsAtOnce(): undefined {
-    return undefined;
-  }
   readonly description: string;
   private readonly pending = new Map<string, Pending>();
   private failure?: Error;
@@ -68,6 +64,10 @@ export class QueueScheduler implements FoldScheduler {
     events.on('error', (error) => logger.debug(`queue events: ${error.message}`));
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
     return new QueueScheduler(url, connection, queue, events);
+  }
+
+  startsAtOnce(): undefined {
+    return undefined;
   }
 
   async train(job: FoldJob, progress: FoldProgress): Promise<FoldOutcome> {
