@@ -20,6 +20,22 @@ typedef struct {
   int64_t start, end;
 } Span;
 
+// Channels a window's maxima are kept in registers for at a time: one vector on AVX-512, two on AVX2.
+#define LANES 16
+typedef float Lanes __attribute__((vector_size(LANES * sizeof(float))));
+typedef int32_t IntLanes __attribute__((vector_size(LANES * sizeof(float))));
+
+// Lanes pass between always-inlined helpers only, so no call's ABI depends on the vector width GCC warns about.
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+static inline __attribute__((always_inline)) Lanes load_lanes(const float *p) {
+  Lanes v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
 static inline Span window_span(int64_t i, int64_t stride, int64_t pad, int64_t size, int64_t extent) {
   const int64_t corner = i * stride - pad;
   return (Span){max64(0, corner), min64(extent, corner + size)};
@@ -36,8 +52,49 @@ typedef struct {
   float *scratch;
 } Pooling;
 
+// One window's first maximum per channel (best) and the offset of the input pixel it is at (at; -1 where nothing
+// is above -Infinity) in an image, when `at` is not NULL. Blocks of LANES channels keep theirs in registers over the
+// window's pixels (where a loop over each pixel's channels went through memory); channels past them one by one.
+static inline __attribute__((always_inline)) void window_maximum(const Conv *c, const float *image, Span rows, Span cols, float *restrict best,
+                                                                 int32_t *restrict at) {
+  const int64_t channels = c->in_c;
+  int64_t first = 0;
+  for (; first + LANES <= channels; first += LANES) {
+    Lanes top = (Lanes){0} - INFINITY;
+    IntLanes where = (IntLanes){0} - 1;
+    for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
+      for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
+        const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
+        const Lanes values = load_lanes(image + pixel + first);
+        // Selects by mask: `values > top` is false for NaN, so NaN is never picked.
+        const IntLanes take = values > top;
+        top = (Lanes)(((IntLanes)values & take) | ((IntLanes)top & ~take));
+        where = (where & ~take) | (pixel & take);
+      }
+    }
+    memcpy(best + first, &top, sizeof top);
+    if (at != NULL) memcpy(at + first, &where, sizeof where);
+  }
+  for (int64_t d = first; d < channels; ++d) {
+    best[d] = -INFINITY;
+    if (at != NULL) at[d] = -1;
+  }
+  for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
+    for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
+      const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
+      const float *restrict values = image + pixel;
+      for (int64_t d = first; d < channels; ++d) {
+        // Selects by mask rather than by condition, so that the loop has no control flow and vectorizes.
+        const int32_t take = -(int32_t)(values[d] > best[d]);
+        best[d] = values[d] > best[d] ? values[d] : best[d];
+        if (at != NULL) at[d] = (at[d] & ~take) | (pixel & take);
+      }
+    }
+  }
+}
+
 // One image's windows' maxima (a piece of max_pool: images do not depend on one another).
-static void max_pool_image(void *context, int worker, int64_t b) {
+WIDE_VECTOR_LOOPS static void max_pool_image(void *context, int worker, int64_t b) {
   (void)worker;
   const Pooling *p = context;
   const Conv *c = p->c;
@@ -45,17 +102,9 @@ static void max_pool_image(void *context, int worker, int64_t b) {
   const float *image = p->x + b * c->in_h * c->in_w * channels;
   for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
     const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
-    for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
-      const Span cols = window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w);
-      float *restrict best = p->out + ((b * c->out_h + y_r) * c->out_w + y_c) * channels;
-      for (int64_t d = 0; d < channels; ++d) best[d] = -INFINITY;
-      for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
-        for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
-          const float *restrict values = image + (x_r * c->in_w + x_c) * channels;
-          for (int64_t d = 0; d < channels; ++d) best[d] = values[d] > best[d] ? values[d] : best[d];
-        }
-      }
-    }
+    for (int64_t y_c = 0; y_c < c->out_w; ++y_c)
+      window_maximum(c, image, rows, window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w),
+                     p->out + ((b * c->out_h + y_r) * c->out_w + y_c) * channels, NULL);
   }
 }
 
@@ -74,29 +123,6 @@ napi_value max_pool(napi_env env, napi_callback_info info) {
   Pooling p = {&c, x, NULL, y, 0, 0, 0, NULL};
   thread_pool_pieces(c.batch, max_pool_image, &p);
   return undefined(env);
-}
-
-// One window's first maximum per channel (best) and the offset of the input pixel it is at (at; -1 where nothing
-// is above -Infinity) in an image.
-static inline __attribute__((always_inline)) void window_maximum(const Conv *c, const float *image, Span rows, Span cols, float *restrict best,
-                                                                 int32_t *restrict at) {
-  const int64_t channels = c->in_c;
-  for (int64_t d = 0; d < channels; ++d) {
-    best[d] = -INFINITY;
-    at[d] = -1;
-  }
-  for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
-    for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
-      const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
-      const float *restrict values = image + pixel;
-      for (int64_t d = 0; d < channels; ++d) {
-        // Selects by mask rather than by condition, so that the loop has no control flow and vectorizes.
-        const int32_t take = -(int32_t)(values[d] > best[d]);
-        best[d] = values[d] > best[d] ? values[d] : best[d];
-        at[d] = (at[d] & ~take) | (pixel & take);
-      }
-    }
-  }
 }
 
 WIDE_VECTOR_LOOPS void max_pool_image_argmax(const Conv *c, const float *image, float *y_image, int32_t *at_image) {
