@@ -1,36 +1,20 @@
 // Convolutions over few taps computed directly: each output pixel's taps read where they lie in the input (gathered
-// first only where its window hangs over the padding) and multiplied into its filters' values in registers, with the bias and relu applied before the one write; the filter gradient summed
-// from tiles of pixels, with relu's gradient and the bias's taken on the way.
+// first only where its window hangs over the padding) and multiplied into blocks of its filters' values in
+// registers, with the bias and relu applied before the one write; the filter gradient summed from tiles of pixels,
+// with relu's gradient and the bias's taken on the way.
 #include "conv-direct.h"
+#include "float-block.h"
 #include "kernels.h"
 #include "thread-pool.h"
 #include <stdlib.h>
 #include <string.h>
 
-// Filters handled together, as one vector: one register on AVX-512, two on AVX2.
-#define BLOCK 16
-// Output pixels computed together, so that each filter block loaded serves all of them.
+// Output pixels computed together, so that each block of filters (float-block.h) loaded serves all of them.
 #define PIXELS 4
 // Output pixels per tile of the filter gradient: their taps and gradients stay in the first level of cache.
 #define TILE 32
 // Images whose filter sums are taken at once, each kept apart until they are added in order.
 #define ROUND_IMAGES 64
-
-// Blocks pass between always-inlined helpers only, so no call's ABI depends on the vector width GCC warns about.
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-
-typedef float Block __attribute__((vector_size(BLOCK * sizeof(float))));
-typedef int32_t BlockMask __attribute__((vector_size(BLOCK * sizeof(float))));
-
-static inline __attribute__((always_inline)) Block load_block(const float *p) {
-  Block b;
-  memcpy(&b, p, sizeof b);
-  return b;
-}
-
-static inline __attribute__((always_inline)) void store_block(float *p, Block b) { memcpy(p, &b, sizeof b); }
 
 int conv_direct_fits(const Conv *c) { return c->patch > 0 && c->patch <= DIRECT_TAPS_MAX; }
 

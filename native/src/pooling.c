@@ -1,6 +1,7 @@
 // MaxPool and its gradient, NHWC float32, with the cpu backend's choices: NaN is never a maximum, and a window's
 // gradient goes to its first maximum in row-major order.
 #include "pooling.h"
+#include "float-block.h"
 #include "kernels.h"
 #include "thread-pool.h"
 #include <math.h>
@@ -20,22 +21,6 @@ typedef struct {
   int64_t start, end;
 } Span;
 
-// Channels a window's maxima are kept in registers for at a time: one vector on AVX-512, two on AVX2.
-#define LANES 16
-typedef float Lanes __attribute__((vector_size(LANES * sizeof(float))));
-typedef int32_t IntLanes __attribute__((vector_size(LANES * sizeof(float))));
-
-// Lanes pass between always-inlined helpers only, so no call's ABI depends on the vector width GCC warns about.
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-
-static inline __attribute__((always_inline)) Lanes load_lanes(const float *p) {
-  Lanes v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
 static inline Span window_span(int64_t i, int64_t stride, int64_t pad, int64_t size, int64_t extent) {
   const int64_t corner = i * stride - pad;
   return (Span){max64(0, corner), min64(extent, corner + size)};
@@ -53,26 +38,27 @@ typedef struct {
 } Pooling;
 
 // One window's first maximum per channel (best) and the offset of the input pixel it is at (at; -1 where nothing
-// is above -Infinity) in an image, when `at` is not NULL. Blocks of LANES channels keep theirs in registers over the
-// window's pixels (where a loop over each pixel's channels went through memory); channels past them one by one.
+// is above -Infinity) in an image, when `at` is not NULL. Blocks of channels (float-block.h) keep theirs in registers
+// over the window's pixels (where a loop over each pixel's channels went through memory); channels past them one by
+// one.
 static inline __attribute__((always_inline)) void window_maximum(const Conv *c, const float *image, Span rows, Span cols, float *restrict best,
                                                                  int32_t *restrict at) {
   const int64_t channels = c->in_c;
   int64_t first = 0;
-  for (; first + LANES <= channels; first += LANES) {
-    Lanes top = (Lanes){0} - INFINITY;
-    IntLanes where = (IntLanes){0} - 1;
+  for (; first + BLOCK <= channels; first += BLOCK) {
+    Block top = (Block){0} - INFINITY;
+    BlockMask where = (BlockMask){0} - 1;
     for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
       for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
         const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
-        const Lanes values = load_lanes(image + pixel + first);
+        const Block values = load_block(image + pixel + first);
         // Selects by mask: `values > top` is false for NaN, so NaN is never picked.
-        const IntLanes take = values > top;
-        top = (Lanes)(((IntLanes)values & take) | ((IntLanes)top & ~take));
+        const BlockMask take = values > top;
+        top = (Block)(((BlockMask)values & take) | ((BlockMask)top & ~take));
         where = (where & ~take) | (pixel & take);
       }
     }
-    memcpy(best + first, &top, sizeof top);
+    store_block(best + first, top);
     if (at != NULL) memcpy(at + first, &where, sizeof where);
   }
   for (int64_t d = first; d < channels; ++d) {
