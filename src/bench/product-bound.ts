@@ -1,23 +1,27 @@
 /**
  * What a model's matrix products allow: the products one training step runs (each conv and dense layer's forward
- * product and its two gradients', the conv layers' in the method the native backend runs them), timed back to back
- * through the native backend's selected product, give the images/s a step made of nothing but them would reach. A
- * pass's images/s over that is the share it keeps.
+ * product and its two gradients'), timed back to back in native code through the native backend's selected product,
+ * give the images/s a step made of nothing but them would reach. A pass's images/s over that is the share it keeps.
+ * Conv layers count either in the method the native backend runs them (Winograd's products, none for a direct one) or
+ * as patch matrices, the model's arithmetic as plain products (im2col, as every conv layer ran before Winograd).
  */
 import * as tf from '@tensorflow/tfjs';
 import { ConvMethod, nativeAddon } from '../backend/native/addon';
 import { convGeometry } from '../backend/native/heap';
 import { ProductShape, timeProducts } from '../backend/native/blas-tuning';
 
+/** How conv layers' products are counted: in the method the native backend runs them, or all as patch matrices. */
+export type ConvProducts = 'as-run' | 'patches';
+
 /** The products of one training step of `model` on `batch` images: [m, n, k, transposeA, transposeB] each. */
-export function stepProducts(model: tf.LayersModel, batch: number): ProductShape[] {
+export function stepProducts(model: tf.LayersModel, batch: number, conv: ConvProducts = 'as-run'): ProductShape[] {
   const shapes: ProductShape[] = [];
   let first = true;
   for (const layer of model.layers) {
     const input = (layer.input as tf.SymbolicTensor).shape;
     const output = layer.outputShape as number[];
     if (layer.getClassName() === 'Conv2D') {
-      shapes.push(...convProducts(layer, [batch, ...(input.slice(1) as number[])], !first));
+      shapes.push(...convProducts(layer, [batch, ...(input.slice(1) as number[])], !first, conv));
     } else if (layer.getClassName() === 'Dense') {
       const [m, n, k] = [batch, output[output.length - 1], input[input.length - 1] ?? 1];
       shapes.push([m, n, k, 0, 0], [k, n, m, 1, 0]);
@@ -32,8 +36,8 @@ export function stepProducts(model: tf.LayersModel, batch: number): ProductShape
 }
 
 // A conv layer's products as native/src/conv.c and winograd.c run them, in the method the addon picks for its geometry
-// (none for a convolution over few taps, which runs directly, without a matrix product).
-function convProducts(layer: tf.layers.Layer, inputShape: number[], inputGradient: boolean): ProductShape[] {
+// (none for a convolution over few taps, which runs directly, without a matrix product), or as patch matrices.
+function convProducts(layer: tf.layers.Layer, inputShape: number[], inputGradient: boolean, conv: ConvProducts): ProductShape[] {
   const config = layer.getConfig();
   const [kh, kw] = config.kernelSize as number[];
   const filters = config.filters as number;
@@ -45,7 +49,8 @@ function convProducts(layer: tf.layers.Layer, inputShape: number[], inputGradien
     config.dilationRate as [number, number],
     config.padding as 'same' | 'valid',
   );
-  const methods = nativeAddon().conv2DMethods(convGeometry(info));
+  const patches: ConvMethod = { method: 'patches' };
+  const methods = conv === 'patches' ? { forward: patches, inputGradient: patches } : nativeAddon().conv2DMethods(convGeometry(info));
   const batch = inputShape[0];
   const shapes: ProductShape[] = [];
   const { forward } = methods;
@@ -78,7 +83,7 @@ function chunkTiles(method: Extract<ConvMethod, { method: 'winograd' }>, batch: 
 }
 
 /** Images/s that `model`'s step products allow at `batch`, with the product the native backend selected. */
-export function productBoundImagesPerSecond(model: tf.LayersModel, batch: number): number {
-  const microseconds = timeProducts(nativeAddon(), stepProducts(model, batch));
+export function productBoundImagesPerSecond(model: tf.LayersModel, batch: number, conv: ConvProducts): number {
+  const microseconds = timeProducts(nativeAddon(), stepProducts(model, batch, conv));
   return (batch * 1e6) / microseconds;
 }

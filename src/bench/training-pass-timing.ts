@@ -6,7 +6,7 @@ import { RunContext } from '../pipeline/run-context';
 import { RunFolder } from '../pipeline/run-folder';
 import { EVAL_BATCH, evaluateModel } from '../pipeline/trainer';
 import { trialTraining } from '../pipeline/trial-training';
-import { productBoundImagesPerSecond } from './product-bound';
+import { ConvProducts, productBoundImagesPerSecond } from './product-bound';
 
 export interface PassTiming {
   backend: string;
@@ -20,9 +20,14 @@ export interface PassTiming {
   evalImagesPerSecond: number;
   evalBatchSize: number;
   peakRssMB: number;
-  /** Native backend: the images/s the step's matrix products alone allow (product-bound.ts), and the pass's share of it. */
+  /**
+   * Native backend: the images/s the step's matrix products alone allow (product-bound.ts), conv layers' in the
+   * method they run, and the pass's share of it; then the same with conv layers' products as patch matrices.
+   */
   productBoundImagesPerSecond?: number;
   ofProductBound?: number;
+  patchProductBoundImagesPerSecond?: number;
+  ofPatchProductBound?: number;
 }
 
 const WARMUP_IMAGES = 1024;
@@ -37,7 +42,8 @@ export async function timeTrainingPass(backend: BackendName, config: string, ima
   const evalData = trial.first(Math.max(images, EVAL_BATCH));
   const evalSeconds = await seconds(async () => void evaluateModel(trial.model, trial.objective, evalData));
   const trainImagesPerSecond = images / trainSeconds;
-  const bound = info.blas ? productBoundImagesPerSecond(trial.model, spec.training.batchSize) : undefined;
+  const bound = (conv: ConvProducts) => (info.blas ? productBoundImagesPerSecond(trial.model, spec.training.batchSize, conv) : undefined);
+  const [asRun, patches] = [bound('as-run'), bound('patches')];
   trial.dispose();
   return {
     backend: info.name,
@@ -50,7 +56,8 @@ export async function timeTrainingPass(backend: BackendName, config: string, ima
     evalImagesPerSecond: round(evalData.indices.length / evalSeconds),
     evalBatchSize: EVAL_BATCH,
     peakRssMB: round(process.resourceUsage().maxRSS / 1024),
-    ...(bound ? { productBoundImagesPerSecond: round(bound), ofProductBound: Math.round((1000 * trainImagesPerSecond) / bound) / 1000 } : {}),
+    ...(asRun ? { productBoundImagesPerSecond: round(asRun), ofProductBound: share(trainImagesPerSecond, asRun) } : {}),
+    ...(patches ? { patchProductBoundImagesPerSecond: round(patches), ofPatchProductBound: share(trainImagesPerSecond, patches) } : {}),
   };
 }
 
@@ -58,6 +65,10 @@ async function seconds(work: () => Promise<void>): Promise<number> {
   const started = process.hrtime.bigint();
   await work();
   return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+function share(imagesPerSecond: number, bound: number): number {
+  return Math.round((1000 * imagesPerSecond) / bound) / 1000;
 }
 
 function round(value: number): number {

@@ -34,6 +34,25 @@ describe('bench: the matrix products of a training step', () => {
     model.dispose();
   });
 
+  it('counts every conv layer as patch matrices when asked, the first one (run directly) and Winograd ones too', () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3 }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.conv2d({ filters: 64, kernelSize: 3 }),
+      ],
+    });
+    // 26 x 26 outputs of 9 taps over 1 channel (patches built transposed), then 11 x 11 of 9 taps over 32 channels.
+    assert.deepEqual(stepProducts(model, 2, 'patches'), [
+      [2 * 676, 32, 9, 1, 0],
+      [9, 32, 2 * 676, 0, 0],
+      [2 * 121, 64, 288, 0, 0],
+      [288, 64, 2 * 121, 1, 0],
+      [2 * 121, 288, 64, 0, 1],
+    ]);
+    model.dispose();
+  });
+
   it("takes a later conv layer's patches from its input channels, and passes its gradient back", () => {
     const model = tf.sequential({
       layers: [tf.layers.conv2d({ inputShape: [13, 13, 32], filters: 64, kernelSize: 5 }), tf.layers.conv2d({ filters: 64, kernelSize: 5 })],

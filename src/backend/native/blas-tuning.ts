@@ -78,13 +78,6 @@ function writeCache(entries: Record<string, CachedChoice>): void {
   }
 }
 
-/** A heap with random operands, and the descriptor of one product in it. */
-function productIn(heap: Float32Array, [m, n, k, transposeA, transposeB]: ProductShape): MatMulDescriptor {
-  const a = 0;
-  const b = m * k;
-  return { a, b, c: b + k * n, batches: 1, m, n, k, transposeA, transposeB, strideA: 0, strideB: 0 };
-}
-
 function randomHeap(floats: number): Float32Array {
   const heap = new Float32Array(floats);
   let state = 12345;
@@ -99,7 +92,7 @@ function randomHeap(floats: number): Float32Array {
 function isCorrect(addon: NativeAddon): boolean {
   const heap = randomHeap(80_000);
   return CHECKED_SHAPES.every((shape) => {
-    const d = productIn(heap, shape);
+    const d = batchIn(shape, 1);
     addon.matMul(heap.buffer as ArrayBuffer, d);
     for (let i = 0; i < d.m; ++i) {
       for (let j = 0; j < d.n; ++j) {
@@ -117,10 +110,17 @@ function isCorrect(addon: NativeAddon): boolean {
   });
 }
 
-/** CPU microseconds for one round of `shapes` with the selected product, the best of a few (CPU time: another process's load does not count). */
+/**
+ * CPU microseconds for one round of `shapes` with the selected product, the best of a few (CPU time: another
+ * process's load does not count). Products of one shape run as one batch of that many, each on operands of its own,
+ * in one call: the products alone, without a call from JavaScript each (about 2 µs, as long as a small product).
+ */
 export function timeProducts(addon: NativeAddon, shapes: ProductShape[]): number {
-  const heap = randomHeap(Math.max(...shapes.map(([m, n, k]) => m * k + k * n + m * n)));
-  const products = shapes.map((shape) => productIn(heap, shape));
+  const counts = new Map<string, number>();
+  for (const shape of shapes) counts.set(shape.join(','), (counts.get(shape.join(',')) ?? 0) + 1);
+  const batches = [...counts].map(([key, count]) => ({ shape: key.split(',').map(Number) as ProductShape, count }));
+  const heap = randomHeap(Math.max(...batches.map(({ shape: [m, n, k], count }) => count * (m * k + k * n + m * n))));
+  const products = batches.map(({ shape, count }) => batchIn(shape, count));
   const round = () => products.forEach((d) => addon.matMul(heap.buffer as ArrayBuffer, d));
   round();
   let best = Infinity;
@@ -131,6 +131,12 @@ export function timeProducts(addon: NativeAddon, shapes: ProductShape[]): number
     best = Math.min(best, (used.user + used.system) / 3);
   }
   return Math.round(best);
+}
+
+/** `count` products of one shape, one after another in a heap: all their left operands, then their right ones, then their results. */
+function batchIn([m, n, k, transposeA, transposeB]: ProductShape, count: number): MatMulDescriptor {
+  const b = count * m * k;
+  return { a: 0, b, c: b + count * k * n, batches: count, m, n, k, transposeA, transposeB, strideA: m * k, strideB: k * n };
 }
 
 /** The fastest correct candidate, from the cache or measured now (and cached); made the product the kernels use. */
