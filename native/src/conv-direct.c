@@ -1,7 +1,7 @@
 // Convolutions over few taps computed directly: each output pixel's taps read where they lie in the input (gathered
 // first only where its window hangs over the padding) and multiplied into blocks of its filters' values in
 // registers, with the bias and relu applied before the one write; the filter gradient summed from tiles of pixels,
-// with relu's gradient and the bias's taken on the way.
+// with relu's gradient and the bias's taken on the way. Both add each product as it is made (FUSED_VECTOR_LOOPS).
 #include "conv-direct.h"
 #include "float-block.h"
 #include "kernels.h"
@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-// Output pixels computed together, so that each block of filters (float-block.h) loaded serves all of them.
-#define PIXELS 4
+// Output pixels computed together, so that each block of filters (float-block.h) loaded serves all of them: eight
+// sums advancing side by side keep AVX-512's two multiply-add units busy, each waiting four cycles on its last.
+#define PIXELS 8
 // Output pixels per tile of the filter gradient: their taps and gradients stay in the first level of cache.
 #define TILE 32
 // Images whose filter sums are taken at once, each kept apart until they are added in order.
@@ -79,17 +80,20 @@ static inline __attribute__((always_inline)) Block finish_block(Block value, con
 
 // Outputs of PIXELS pixels, pixel i's tap t at window[i][offsets[t]] (pixels past `count` are computed and not
 // written): each filter's Σ_t tap[t]·filter[t][f] in tap order from 0, then the epilogue.
-WIDE_VECTOR_LOOPS static void pixels_outputs(const float *const window[PIXELS], const int64_t *restrict offsets, int64_t count, int64_t tap_count,
+FUSED_VECTOR_LOOPS static void pixels_outputs(const float *const window[PIXELS], const int64_t *restrict offsets, int64_t count, int64_t tap_count,
                                              const float *restrict filter, int64_t filters, const float *restrict bias, int relu, float *restrict out) {
   int64_t f = 0;
   for (; f + BLOCK <= filters; f += BLOCK) {
-    Block acc[PIXELS] = {{0}};
+    // Every index constant once the loops over pixels unroll, so the sums stay in registers throughout.
+    Block acc[PIXELS];
+    for (int i = 0; i < PIXELS; ++i) acc[i] = (Block){0};
     for (int64_t t = 0; t < tap_count; ++t) {
       const Block w = load_block(filter + t * filters + f);
       const int64_t at = offsets[t];
       for (int i = 0; i < PIXELS; ++i) acc[i] += window[i][at] * w;
     }
-    for (int64_t i = 0; i < count; ++i) store_block(out + i * filters + f, finish_block(acc[i], bias, f, relu));
+    for (int i = 0; i < PIXELS; ++i)
+      if (i < count) store_block(out + i * filters + f, finish_block(acc[i], bias, f, relu));
   }
   for (; f < filters; ++f)
     for (int64_t i = 0; i < count; ++i) {
@@ -153,7 +157,7 @@ static inline __attribute__((always_inline)) void block_filter_sums(const float 
     break;
 
 // part[t][f] += Σ_p windows[p][offsets[t]]·d[p][f] over a tile's `pixels` rows, summed from 0 in pixel order.
-WIDE_VECTOR_LOOPS static void tile_filter_sums(const float *const *windows, const int64_t *restrict offsets, const float *restrict d, int64_t pixels,
+FUSED_VECTOR_LOOPS static void tile_filter_sums(const float *const *windows, const int64_t *restrict offsets, const float *restrict d, int64_t pixels,
                                                int64_t tap_count, int64_t filters, float *restrict part) {
   int64_t f = 0;
   switch (tap_count) {
