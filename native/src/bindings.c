@@ -1,6 +1,7 @@
 // The addon's N-API module: what the CPU runs, the choice of matrix product, and the kernels under their JavaScript
 // names. No product is selected until useOpenblas or useBuiltin is called.
 #include "blas-library.h"
+#include "channel-blocks.h"
 #include "cpu-features.h"
 #include "gemm.h"
 #include "kernels.h"
@@ -106,6 +107,24 @@ static napi_value use_builtin(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// useChannelBlocks(name?): makes the direct convolutions and max pooling use the loops named ("avx512", "avx2",
+// "portable"; none: the widest this CPU runs, as they do until called) and returns their name; throws a RangeError
+// when this CPU does not run them.
+static napi_value use_channel_blocks_binding(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  char name[16] = "";
+  int given = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if ((argc > 0 && !optional_string(env, argv[0], name, sizeof name, &given)) || !use_channel_blocks(given ? name : NULL)) {
+    napi_throw_range_error(env, NULL, "not channel-block loops this CPU runs");
+    return NULL;
+  }
+  napi_value result;
+  napi_create_string_utf8(env, channel_blocks()->name, NAPI_AUTO_LENGTH, &result);
+  return result;
+}
+
 // setThreads(count): the threads (1 to 64) the built-in product may split a large product across. Whatever the
 // count, its results are the same bits.
 static napi_value set_threads(napi_env env, napi_callback_info info) {
@@ -133,6 +152,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"useOpenblas", NULL, use_openblas, NULL, NULL, NULL, napi_enumerable, NULL},
       {"useBuiltin", NULL, use_builtin, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"useChannelBlocks", NULL, use_channel_blocks_binding, NULL, NULL, NULL, napi_enumerable, NULL},
       {"matMul", NULL, mat_mul, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2D", NULL, conv2d, NULL, NULL, NULL, napi_enumerable, NULL},
       {"conv2DBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_enumerable, NULL},

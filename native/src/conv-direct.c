@@ -1,17 +1,14 @@
 // Convolutions over few taps computed directly: each output pixel's taps read where they lie in the input (gathered
 // first only where its window hangs over the padding) and multiplied into blocks of its filters' values in
 // registers, with the bias and relu applied before the one write; the filter gradient summed from tiles of pixels,
-// with relu's gradient and the bias's taken on the way. Both add each product as it is made (FUSED_VECTOR_LOOPS).
+// with relu's gradient and the bias's taken on the way. Their inner loops are channel-blocks.h's.
 #include "conv-direct.h"
-#include "float-block.h"
+#include "channel-blocks.h"
 #include "kernels.h"
 #include "thread-pool.h"
 #include <stdlib.h>
 #include <string.h>
 
-// Output pixels computed together, so that each block of filters (float-block.h) loaded serves all of them: eight
-// sums advancing side by side keep AVX-512's two multiply-add units busy, each waiting four cycles on its last.
-#define PIXELS 8
 // Output pixels per tile of the filter gradient: their taps and gradients stay in the first level of cache.
 #define TILE 32
 // Images whose filter sums are taken at once, each kept apart until they are added in order.
@@ -45,7 +42,8 @@ static int pixel_windows(const Conv *c, const float *x, int64_t pixel, int64_t c
   if (i == count) return 1;
   y_r = first_r, y_c = first_c;
   for (i = 0; i < count; ++i) {
-    float *tap = windows[i] = gathered + i * stride;
+    float *tap = gathered + i * stride;
+    windows[i] = tap;
     const int64_t x_r = y_r * c->stride_h - c->pad_top, x_c = y_c * c->stride_w - c->pad_left;
     for (int64_t w_r = 0; w_r < c->filter_h; ++w_r) {
       const int64_t r = x_r + w_r * c->dilation_h;
@@ -66,53 +64,17 @@ static const int64_t *offsets_for(int in_image, const int64_t *offsets) {
   return in_image ? offsets : in_order;
 }
 
-// The epilogue of one output value, as the bias-and-activation pass after a product computes it.
-static inline float finish(float value, const float *bias, int64_t f, int relu) {
-  if (bias != NULL) value += bias[f];
-  return relu && value < 0.0f ? 0.0f : value;
-}
-
-static inline __attribute__((always_inline)) Block finish_block(Block value, const float *bias, int64_t f, int relu) {
-  if (bias != NULL) value += load_block(bias + f);
-  if (relu) value = (Block)((BlockMask)value & ~(value < 0.0f));
-  return value;
-}
-
-// Outputs of PIXELS pixels, pixel i's tap t at window[i][offsets[t]] (pixels past `count` are computed and not
-// written): each filter's Σ_t tap[t]·filter[t][f] in tap order from 0, then the epilogue.
-FUSED_VECTOR_LOOPS static void pixels_outputs(const float *const window[PIXELS], const int64_t *restrict offsets, int64_t count, int64_t tap_count,
-                                             const float *restrict filter, int64_t filters, const float *restrict bias, int relu, float *restrict out) {
-  int64_t f = 0;
-  for (; f + BLOCK <= filters; f += BLOCK) {
-    // Every index constant once the loops over pixels unroll, so the sums stay in registers throughout.
-    Block acc[PIXELS];
-    for (int i = 0; i < PIXELS; ++i) acc[i] = (Block){0};
-    for (int64_t t = 0; t < tap_count; ++t) {
-      const Block w = load_block(filter + t * filters + f);
-      const int64_t at = offsets[t];
-      for (int i = 0; i < PIXELS; ++i) acc[i] += window[i][at] * w;
-    }
-    for (int i = 0; i < PIXELS; ++i)
-      if (i < count) store_block(out + i * filters + f, finish_block(acc[i], bias, f, relu));
-  }
-  for (; f < filters; ++f)
-    for (int64_t i = 0; i < count; ++i) {
-      float acc = 0.0f;
-      for (int64_t t = 0; t < tap_count; ++t) acc += window[i][offsets[t]] * filter[t * filters + f];
-      out[i * filters + f] = finish(acc, bias, f, relu);
-    }
-}
-
 void conv_direct_image(const Conv *c, const float *x, const float *filter, const float *bias, int relu, int64_t b, float *y_image) {
-  float taps[PIXELS][DIRECT_TAPS_MAX] = {{0}};
+  const ChannelBlocks *loops = channel_blocks();
+  float taps[DIRECT_PIXELS][DIRECT_TAPS_MAX] = {{0}};
   int64_t offsets[DIRECT_TAPS_MAX];
   tap_offsets(c, offsets);
-  for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += PIXELS) {
-    const int64_t count = min64(PIXELS, (b + 1) * c->pixels - first);
-    const float *windows[PIXELS];
+  for (int64_t first = b * c->pixels; first < (b + 1) * c->pixels; first += DIRECT_PIXELS) {
+    const int64_t count = min64(DIRECT_PIXELS, (b + 1) * c->pixels - first);
+    const float *windows[DIRECT_PIXELS];
     const int in_image = pixel_windows(c, x, first, count, windows, taps[0], DIRECT_TAPS_MAX);
-    for (int64_t i = count; i < PIXELS; ++i) windows[i] = windows[0];
-    pixels_outputs(windows, offsets_for(in_image, offsets), count, c->patch, filter, c->out_c, bias, relu, y_image + (first - b * c->pixels) * c->out_c);
+    for (int64_t i = count; i < DIRECT_PIXELS; ++i) windows[i] = windows[0];
+    loops->pixels_outputs(windows, offsets_for(in_image, offsets), count, c->patch, filter, c->out_c, bias, relu, y_image + (first - b * c->pixels) * c->out_c);
   }
 }
 
@@ -133,44 +95,6 @@ static void forward_image(void *context, int worker, int64_t b) {
 void conv_direct(const Conv *c, const float *x, const float *filter, const float *bias, int relu, float *y) {
   Forward f = {c, x, filter, bias, relu, y};
   thread_pool_pieces(c->batch, forward_image, &f);
-}
-
-// part[t][f..f+BLOCK) += Σ_p windows[p][offsets[t]]·d[p][f..f+BLOCK) over a tile's `pixels` rows, summed from 0 in
-// pixel order, every tap's sum in its own accumulator: inlined with a constant `tap_count`, they stay in registers
-// and advance side by side rather than one after another (each waiting on its own last addition).
-static inline __attribute__((always_inline)) void block_filter_sums(const float *const *windows, const int64_t *restrict offsets,
-                                                                    const float *restrict d, int64_t pixels, int64_t tap_count, int64_t filters,
-                                                                    int64_t f, float *restrict part) {
-  Block acc[DIRECT_TAPS_MAX];
-  for (int64_t t = 0; t < tap_count; ++t) acc[t] = (Block){0};
-  for (int64_t p = 0; p < pixels; ++p) {
-    const Block gradient = load_block(d + p * filters + f);
-    const float *window = windows[p];
-    for (int64_t t = 0; t < tap_count; ++t) acc[t] += window[offsets[t]] * gradient;
-  }
-  for (int64_t t = 0; t < tap_count; ++t) store_block(part + t * filters + f, load_block(part + t * filters + f) + acc[t]);
-}
-
-#define TAP_COUNT_CASE(n) \
-  case n:                 \
-    for (; f + BLOCK <= filters; f += BLOCK) block_filter_sums(windows, offsets, d, pixels, n, filters, f, part); \
-    break;
-
-// part[t][f] += Σ_p windows[p][offsets[t]]·d[p][f] over a tile's `pixels` rows, summed from 0 in pixel order.
-FUSED_VECTOR_LOOPS static void tile_filter_sums(const float *const *windows, const int64_t *restrict offsets, const float *restrict d, int64_t pixels,
-                                               int64_t tap_count, int64_t filters, float *restrict part) {
-  int64_t f = 0;
-  switch (tap_count) {
-    TAP_COUNT_CASE(1) TAP_COUNT_CASE(2) TAP_COUNT_CASE(3) TAP_COUNT_CASE(4) TAP_COUNT_CASE(5) TAP_COUNT_CASE(6) TAP_COUNT_CASE(7)
-    TAP_COUNT_CASE(8) TAP_COUNT_CASE(9) TAP_COUNT_CASE(10) TAP_COUNT_CASE(11) TAP_COUNT_CASE(12) TAP_COUNT_CASE(13) TAP_COUNT_CASE(14)
-    TAP_COUNT_CASE(15) TAP_COUNT_CASE(16)
-  }
-  for (int64_t t = 0; t < tap_count; ++t)
-    for (int64_t g = f; g < filters; ++g) {
-      float acc = 0.0f;
-      for (int64_t p = 0; p < pixels; ++p) acc += windows[p][offsets[t]] * d[p * filters + g];
-      part[t * filters + g] += acc;
-    }
 }
 
 // d = dy·step(y), step as relu's gradient has it (1 above 0, NaN for NaN, else 0).
@@ -212,7 +136,7 @@ static void image_filter_sums(const Backward *g, int worker, int64_t i) {
     const int in_image = pixel_windows(c, g->x, first, count, windows, tile_taps, c->patch);
     const float *d = g->d->rows(g->d, worker, first, count, tile_d);
     if (g->bias_fused) add_column_sums(g->bias_sums, d, count, c->out_c);
-    tile_filter_sums(windows, offsets_for(in_image, offsets), d, count, c->patch, c->out_c, part);
+    channel_blocks()->tile_filter_sums(windows, offsets_for(in_image, offsets), d, count, c->patch, c->out_c, part);
   }
 }
 

@@ -1,11 +1,13 @@
-// Sixteen floats as one GCC vector, for loops that keep a block of channels in registers: one register on AVX-512,
-// two on AVX2, four on SSE, whichever clone WIDE_VECTOR_LOOPS picks.
+// BLOCK floats as one GCC vector, for loops that keep a block of channels in registers: the includer sets BLOCK to
+// the floats of one of its target's vector registers (channel-blocks-*.c).
 #ifndef PIPELINE_FLOAT_BLOCK_H
 #define PIPELINE_FLOAT_BLOCK_H
 #include <stdint.h>
 #include <string.h>
 
-#define BLOCK 16
+#ifndef BLOCK
+#error "float-block.h: define BLOCK, the floats of one vector register, first"
+#endif
 
 // Blocks pass between always-inlined helpers only, so no call's ABI depends on the vector width GCC warns about.
 #if defined(__GNUC__)

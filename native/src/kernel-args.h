@@ -72,14 +72,10 @@ static inline int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 #define WIDE_VECTOR_LOOPS
 #endif
 
-// FUSED_VECTOR_LOOPS: WIDE_VECTOR_LOOPS whose products are added as they are made, in one fused multiply-add (the
-// build contracts none elsewhere), for loops bound by their multiply-adds: clones for AVX-512 (x86-64-v4) and AVX2
-// with FMA (v3), which round alike; the default clone, for CPUs without FMA, rounds each product first (as the
-// built-in product's portable kernel does beside its FMA ones).
+// X86_TARGETS: GCC on x86-64, outside the sanitizer builds, compiles code for instruction sets beyond the
+// baseline's (channel-blocks-*.c) for the kernels to pick at run time.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && !defined(PIPELINE_SANITIZE)
-#define FUSED_VECTOR_LOOPS __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), optimize("fp-contract=fast")))
-#else
-#define FUSED_VECTOR_LOOPS WIDE_VECTOR_LOOPS
+#define X86_TARGETS 1
 #endif
 
 #endif

@@ -1,7 +1,7 @@
 // MaxPool and its gradient, NHWC float32, with the cpu backend's choices: NaN is never a maximum, and a window's
 // gradient goes to its first maximum in row-major order.
 #include "pooling.h"
-#include "float-block.h"
+#include "channel-blocks.h"
 #include "kernels.h"
 #include "thread-pool.h"
 #include <math.h>
@@ -15,19 +15,8 @@ int read_pool(Args *args, napi_value descriptor, Conv *c) {
   return 1;
 }
 
-// The input rows (or columns) [start, end) under output row (column) i's window, clipped to the input: pooling
-// windows are `size` wide and not dilated (read_pool).
-typedef struct {
-  int64_t start, end;
-} Span;
-
-static inline Span window_span(int64_t i, int64_t stride, int64_t pad, int64_t size, int64_t extent) {
-  const int64_t corner = i * stride - pad;
-  return (Span){max64(0, corner), min64(extent, corner + size)};
-}
-
 // What an image's piece of max_pool (out = y) or max_pool_grad (out = dx, with dy and each worker's rows of
-// `scratch`: the best value and its offset per channel) reads and writes.
+// `scratch`: its windows' maxima per channel and where they are) reads and writes.
 typedef struct {
   const Conv *c;
   const float *x, *dy;
@@ -37,61 +26,12 @@ typedef struct {
   float *scratch;
 } Pooling;
 
-// One window's first maximum per channel (best) and the offset of the input pixel it is at (at; -1 where nothing
-// is above -Infinity) in an image, when `at` is not NULL. Blocks of channels (float-block.h) keep theirs in registers
-// over the window's pixels (where a loop over each pixel's channels went through memory); channels past them one by
-// one.
-static inline __attribute__((always_inline)) void window_maximum(const Conv *c, const float *image, Span rows, Span cols, float *restrict best,
-                                                                 int32_t *restrict at) {
-  const int64_t channels = c->in_c;
-  int64_t first = 0;
-  for (; first + BLOCK <= channels; first += BLOCK) {
-    Block top = (Block){0} - INFINITY;
-    BlockMask where = (BlockMask){0} - 1;
-    for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
-      for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
-        const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
-        const Block values = load_block(image + pixel + first);
-        // Selects by mask: `values > top` is false for NaN, so NaN is never picked.
-        const BlockMask take = values > top;
-        top = (Block)(((BlockMask)values & take) | ((BlockMask)top & ~take));
-        where = (where & ~take) | (pixel & take);
-      }
-    }
-    store_block(best + first, top);
-    if (at != NULL) memcpy(at + first, &where, sizeof where);
-  }
-  for (int64_t d = first; d < channels; ++d) {
-    best[d] = -INFINITY;
-    if (at != NULL) at[d] = -1;
-  }
-  for (int64_t x_r = rows.start; x_r < rows.end; ++x_r) {
-    for (int64_t x_c = cols.start; x_c < cols.end; ++x_c) {
-      const int32_t pixel = (int32_t)((x_r * c->in_w + x_c) * channels);
-      const float *restrict values = image + pixel;
-      for (int64_t d = first; d < channels; ++d) {
-        // Selects by mask rather than by condition, so that the loop has no control flow and vectorizes.
-        const int32_t take = -(int32_t)(values[d] > best[d]);
-        best[d] = values[d] > best[d] ? values[d] : best[d];
-        if (at != NULL) at[d] = (at[d] & ~take) | (pixel & take);
-      }
-    }
-  }
-}
-
 // One image's windows' maxima (a piece of max_pool: images do not depend on one another).
-WIDE_VECTOR_LOOPS static void max_pool_image(void *context, int worker, int64_t b) {
+static void max_pool_image(void *context, int worker, int64_t b) {
   (void)worker;
   const Pooling *p = context;
   const Conv *c = p->c;
-  const int64_t channels = c->in_c;
-  const float *image = p->x + b * c->in_h * c->in_w * channels;
-  for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
-    const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
-    for (int64_t y_c = 0; y_c < c->out_w; ++y_c)
-      window_maximum(c, image, rows, window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w),
-                     p->out + ((b * c->out_h + y_r) * c->out_w + y_c) * channels, NULL);
-  }
+  channel_blocks()->window_maxima(c, p->x + b * c->in_h * c->in_w * c->in_c, p->out + b * c->out_h * c->out_w * c->in_c, NULL);
 }
 
 // maxPool(heap, {x, y}, geometry): each window's maximum, as the cpu backend finds it: NaN is never picked, and a
@@ -111,14 +51,8 @@ napi_value max_pool(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-WIDE_VECTOR_LOOPS void max_pool_image_argmax(const Conv *c, const float *image, float *y_image, int32_t *at_image) {
-  for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
-    const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
-    for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
-      const int64_t at = (y_r * c->out_w + y_c) * c->in_c;
-      window_maximum(c, image, rows, window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w), y_image + at, at_image + at);
-    }
-  }
+void max_pool_image_argmax(const Conv *c, const float *image, float *y_image, int32_t *at_image) {
+  channel_blocks()->window_maxima(c, image, y_image, at_image);
 }
 
 // Image's dx before its windows' gradients reach it: zero outside every window when the windows do not overlap
@@ -191,20 +125,19 @@ WIDE_VECTOR_LOOPS void max_pool_relu_route_image(const Conv *c, const float *dy_
   }
 }
 
-// Image b's windows in max_pool_grad: each one's first maximum per channel, then its gradient written or added into
-// dx.
+// Image b's windows in max_pool_grad: their first maxima per channel (into `best` and `at`, the worker's rows), then
+// each one's gradient written or added into dx.
 WIDE_VECTOR_LOOPS static void max_pool_grad_windows(const Pooling *p, int64_t b, float *restrict best, int32_t *restrict at) {
   const Conv *c = p->c;
   const int64_t channels = c->in_c;
-  const float *image = p->x + b * c->in_h * c->in_w * channels;
+  channel_blocks()->window_maxima(c, p->x + b * c->in_h * c->in_w * channels, best, at);
   float *dx_image = p->out + b * c->in_h * c->in_w * channels;
   for (int64_t y_r = 0; y_r < c->out_h; ++y_r) {
     const Span rows = window_span(y_r, c->stride_h, c->pad_top, c->filter_h, c->in_h);
     for (int64_t y_c = 0; y_c < c->out_w; ++y_c) {
       const Span cols = window_span(y_c, c->stride_w, c->pad_left, c->filter_w, c->in_w);
-      window_maximum(c, image, rows, cols, best, at);
       const float *dy_pixel = p->dy + ((b * p->dy_h + y_r) * p->dy_w + y_c) * channels;
-      route_window(c, rows, cols, dy_pixel, 0, NULL, at, dx_image, p->disjoint);
+      route_window(c, rows, cols, dy_pixel, 0, NULL, at + (y_r * c->out_w + y_c) * channels, dx_image, p->disjoint);
     }
   }
 }
@@ -216,7 +149,7 @@ static void max_pool_grad_image(void *context, int worker, int64_t b) {
   zero_unrouted(c, p->out + b * c->in_h * c->in_w * c->in_c, p->disjoint);
   // Without output pixels nothing flows back.
   if (c->pixels == 0) return;
-  const int64_t width = worker_row_floats(c->in_c);
+  const int64_t width = worker_row_floats(c->pixels * c->in_c);
   float *best = p->scratch + 2 * worker * width;
   int32_t *at = (int32_t *)(best + width);
   max_pool_grad_windows(p, b, best, at);
@@ -244,9 +177,9 @@ napi_value max_pool_grad(napi_env env, napi_callback_info info) {
   apart(&args, dx, c.input_size, x, c.input_size);
   apart(&args, dx, c.input_size, dy, dy_size);
   if (args.failed || c.input_size == 0) return args.failed ? NULL : undefined(env);
-  // Per output pixel, every channel at once: the best value and the offset of the input pixel it is at, so the
-  // compare and select run across channels (contiguous in NHWC) and vectorize; each worker has rows of its own.
-  float *scratch = worker_rows(2 * thread_pool_size(), worker_row_floats(channels));
+  // Each window's maxima per channel and the offsets of the input pixels they are at, an image at a time in rows of
+  // each worker's own.
+  float *scratch = worker_rows(2 * thread_pool_size(), worker_row_floats(c.pixels * channels));
   if (scratch == NULL) return fail(&args, "out of memory"), NULL;
   Pooling p = {&c, x, dy, dx, dy_h, dy_w, c.stride_h == c.filter_h && c.stride_w == c.filter_w, scratch};
   thread_pool_pieces(c.batch, max_pool_grad_image, &p);

@@ -4,6 +4,17 @@
 #define PIPELINE_POOLING_H
 #include "conv-geometry.h"
 
+// The input rows (or columns) [start, end) under output row (column) i's window, clipped to the input: pooling
+// windows are `size` wide and not dilated (read_pool).
+typedef struct {
+  int64_t start, end;
+} Span;
+
+static inline Span window_span(int64_t i, int64_t stride, int64_t pad, int64_t size, int64_t extent) {
+  const int64_t corner = i * stride - pad;
+  return (Span){max64(0, corner), min64(extent, corner + size)};
+}
+
 // Reads a pooling geometry: a convolution's, with as many output channels as input channels and no dilation.
 int read_pool(Args *args, napi_value descriptor, Conv *c);
 

@@ -4,6 +4,9 @@ import * as path from 'path';
 /** The built-in product's micro-kernels, widest first. */
 export const BUILTIN_KERNELS = ['avx512', 'avx2', 'portable'] as const;
 export type BuiltinKernel = (typeof BUILTIN_KERNELS)[number];
+/** The direct convolutions' and max pooling's loops (native/src/channel-blocks.h), widest first. */
+export const CHANNEL_BLOCK_LOOPS = ['avx512', 'avx2', 'portable'] as const;
+export type ChannelBlockLoops = (typeof CHANNEL_BLOCK_LOOPS)[number];
 
 export interface CpuInfo {
   vendor: string;
@@ -140,6 +143,12 @@ export interface NativeAddon {
   useOpenblas(core?: string | null): { config: string; core: string };
   /** Makes the built-in product, with this micro-kernel, the one kernels use; throws a RangeError when this CPU does not run it. */
   useBuiltin(kernel: BuiltinKernel): void;
+  /**
+   * The loops the direct convolutions and max pooling keep blocks of channels in registers with, by vector width:
+   * the widest this CPU runs unless named here (none: back to those). Returns their name; throws a RangeError for
+   * loops this CPU does not run.
+   */
+  useChannelBlocks(loops?: ChannelBlockLoops): ChannelBlockLoops;
   /**
    * The threads (1 to 64) the built-in product may split a large product across, by whole tiles of its output, so
    * that every count gives the same bits; OpenBLAS's product stays on one thread. Throws a RangeError for other counts.
