@@ -40,8 +40,8 @@ export async function selectBackend(requested: BackendName, options: BackendOpti
     if ('blas' in native) {
       const { library, kernels, build, reason } = native.blas;
       const blas = library === 'openblas' ? `${build}, core ${kernels}` : `built-in, ${kernels} kernels`;
-      logger.log(options.quiet ? 'debug' : 'info', `matrix product: ${blas} (${reason})`);
-      return activate(options, NATIVE_BACKEND, { ...wasmVersion, blas }, native.blas);
+      logger.log(options.quiet ? 'debug' : 'info', `matrix product: ${blas} (${reason}); convolution and pooling loops: ${native.channelBlocks}`);
+      return activate(options, NATIVE_BACKEND, { ...wasmVersion, blas, 'channel-block loops': native.channelBlocks }, native.blas);
     }
     const hint = native.reason.startsWith('OpenBLAS') ? ' Install it with: apt-get install libopenblas0-pthread, or set runtime.blas: builtin' : '';
     if (requested === 'native') throw new RunError(`runtime.backend is "native" but it is unavailable here: ${native.reason}.${hint}`);

@@ -293,6 +293,7 @@ if (testedBackends.includes('native')) {
       if (info.name === 'tensorflow') pendingBecause(this, 'auto picks tensorflow here (tfjs-node is installed), not native');
       assert.equal(info.name, 'native');
       assert.match(info.versions.blas, /^OpenBLAS .*, core \w+$/);
+      assert.equal(info.versions['channel-block loops'], nativeAddon().cpu().avx512 ? 'avx512' : nativeAddon().cpu().avx2Fma ? 'avx2' : 'portable');
       assert.equal(info.blas?.library, 'openblas');
       assert.ok(info.blas.reason.length > 0);
     });

@@ -5,7 +5,7 @@ import { findBackendFactory, getKernelsForBackend, registerBackend, registerKern
 import { registerWasmTrainingKernels } from '../wasm-kernels';
 import { WasmKernelOverride } from '../wasm-kernels/kernel-override';
 import type { BlasName } from '../../config/backend-names';
-import { loadNativeAddon } from './addon';
+import { ChannelBlockLoops, loadNativeAddon } from './addon';
 import { BlasSelection, selectBlas } from './blas-choice';
 import { nativeBatchNorm, nativeBatchNormGradKernel, registerBatchNormGradient } from './batch-norm';
 import { registerBatchNormMaxPool } from './batch-norm-max-pool';
@@ -50,8 +50,11 @@ export const nativeKernels: readonly WasmKernelOverride[] = [
 
 let registered = false;
 
-/** Registers the backend under the name "native" with the matrix product `blas` selects; returns that product, or why the backend is unavailable. */
-export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSelection } | { reason: string } {
+/**
+ * Registers the backend under the name "native" with the matrix product `blas` selects; returns that product and the
+ * direct convolutions' and max pooling's loops this CPU runs, or why the backend is unavailable.
+ */
+export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSelection; channelBlocks: ChannelBlockLoops } | { reason: string } {
   const load = loadNativeAddon();
   if (!('addon' in load)) return load;
   let selection: BlasSelection;
@@ -83,5 +86,5 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     registerBackend(NATIVE_BACKEND, () => wasmFactory(), -1);
     registered = true;
   }
-  return { blas: selection };
+  return { blas: selection, channelBlocks: load.addon.useChannelBlocks() };
 }
