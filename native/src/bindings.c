@@ -50,25 +50,27 @@ static napi_value cpu(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// A string argument, or NULL for undefined and null.
-static int optional_string(napi_env env, napi_value value, char *buffer, size_t size, int *given) {
-  napi_valuetype type;
-  napi_typeof(env, value, &type);
+// The call's one optional string argument into `buffer` (`given`: 0 when it is missing, undefined or null); 0 for
+// anything else, or a string that does not fit.
+static int optional_string_arg(napi_env env, napi_callback_info info, char *buffer, size_t size, int *given) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_valuetype type = napi_undefined;
+  buffer[0] = '\0';
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc > 0) napi_typeof(env, argv[0], &type);
   *given = type == napi_string;
   if (type == napi_undefined || type == napi_null) return 1;
   size_t length;
-  return type == napi_string && napi_get_value_string_utf8(env, value, buffer, size, &length) == napi_ok && length < size - 1;
+  return type == napi_string && napi_get_value_string_utf8(env, argv[0], buffer, size, &length) == napi_ok && length < size - 1;
 }
 
 // useOpenblas(core?): loads OpenBLAS (with OPENBLAS_CORETYPE=core while it loads, when given) and selects its
 // product; returns {config, core}. Throws (code ENOBLAS) why it cannot load.
 static napi_value use_openblas(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
   char core[64];
-  int given = 0;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc > 0 && !optional_string(env, argv[0], core, sizeof core, &given)) {
+  int given;
+  if (!optional_string_arg(env, info, core, sizeof core, &given)) {
     napi_throw_range_error(env, NULL, "the core type must be a short string");
     return NULL;
   }
@@ -87,12 +89,9 @@ static napi_value use_openblas(napi_env env, napi_callback_info info) {
 // useBuiltin(kernel): selects the built-in product with the named micro-kernel ("avx512", "avx2", "portable");
 // throws a RangeError when this CPU does not run it.
 static napi_value use_builtin(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  char name[16] = "";
-  int given = 0;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc > 0) optional_string(env, argv[0], name, sizeof name, &given);
+  char name[16];
+  int given;
+  optional_string_arg(env, info, name, sizeof name, &given);
   for (BuiltinKernel kernel = KERNEL_PORTABLE; kernel <= KERNEL_AVX512; ++kernel) {
     if (strcmp(name, builtin_kernel_name(kernel)) != 0) continue;
     if (!builtin_kernel_runs(kernel)) break;
@@ -111,12 +110,9 @@ static napi_value use_builtin(napi_env env, napi_callback_info info) {
 // "portable"; none: the widest this CPU runs, as they do until called) and returns their name; throws a RangeError
 // when this CPU does not run them.
 static napi_value use_channel_blocks_binding(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  char name[16] = "";
-  int given = 0;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if ((argc > 0 && !optional_string(env, argv[0], name, sizeof name, &given)) || !use_channel_blocks(given ? name : NULL)) {
+  char name[16];
+  int given;
+  if (!optional_string_arg(env, info, name, sizeof name, &given) || !use_channel_blocks(given ? name : NULL)) {
     napi_throw_range_error(env, NULL, "not channel-block loops this CPU runs");
     return NULL;
   }
