@@ -124,6 +124,7 @@ typedef struct {
 // Image first_image + i's filter sums from 0, tile by tile, into part i (and the bias's sums, when fused).
 static void image_filter_sums(const Backward *g, int worker, int64_t i) {
   const Conv *c = g->c;
+  const ChannelBlocks *loops = channel_blocks();
   const int64_t b = g->first_image + i, weights = c->patch * c->out_c;
   float *tile_taps = g->tiles + worker * g->tiles_stride, *tile_d = tile_taps + TILE * c->patch;
   float *part = g->parts + i * g->parts_stride;
@@ -136,7 +137,7 @@ static void image_filter_sums(const Backward *g, int worker, int64_t i) {
     const int in_image = pixel_windows(c, g->x, first, count, windows, tile_taps, c->patch);
     const float *d = g->d->rows(g->d, worker, first, count, tile_d);
     if (g->bias_fused) add_column_sums(g->bias_sums, d, count, c->out_c);
-    channel_blocks()->tile_filter_sums(windows, offsets_for(in_image, offsets), d, count, c->patch, c->out_c, part);
+    loops->tile_filter_sums(windows, offsets_for(in_image, offsets), d, count, c->patch, c->out_c, part);
   }
 }
 

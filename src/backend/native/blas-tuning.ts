@@ -116,9 +116,13 @@ function isCorrect(addon: NativeAddon): boolean {
  * in one call: the products alone, without a call from JavaScript each (about 2 µs, as long as a small product).
  */
 export function timeProducts(addon: NativeAddon, shapes: ProductShape[]): number {
-  const counts = new Map<string, number>();
-  for (const shape of shapes) counts.set(shape.join(','), (counts.get(shape.join(',')) ?? 0) + 1);
-  const batches = [...counts].map(([key, count]) => ({ shape: key.split(',').map(Number) as ProductShape, count }));
+  const byShape = new Map<string, { shape: ProductShape; count: number }>();
+  for (const shape of shapes) {
+    const batch = byShape.get(shape.join(','));
+    if (batch) batch.count += 1;
+    else byShape.set(shape.join(','), { shape, count: 1 });
+  }
+  const batches = [...byShape.values()];
   const heap = randomHeap(Math.max(...batches.map(({ shape: [m, n, k], count }) => count * (m * k + k * n + m * n))));
   const products = batches.map(({ shape, count }) => batchIn(shape, count));
   const round = () => products.forEach((d) => addon.matMul(heap.buffer as ArrayBuffer, d));
