@@ -164,6 +164,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"sumRows", NULL, sum_rows, NULL, NULL, NULL, napi_enumerable, NULL},
       {"movingAverage", NULL, moving_average, NULL, NULL, NULL, napi_enumerable, NULL},
       {"momentumUpdate", NULL, momentum_update, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"denseForward", NULL, dense_forward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"denseMomentumBackward", NULL, dense_momentum_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"biasActivation", NULL, bias_activation, NULL, NULL, NULL, napi_enumerable, NULL},
       {"binary", NULL, binary, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -18,6 +18,7 @@ napi_value max_pool_grad(napi_env env, napi_callback_info info);
 napi_value sum_rows(napi_env env, napi_callback_info info);
 napi_value moving_average(napi_env env, napi_callback_info info);
 napi_value momentum_update(napi_env env, napi_callback_info info);
+napi_value dense_forward(napi_env env, napi_callback_info info);
 napi_value dense_momentum_backward(napi_env env, napi_callback_info info);
 napi_value bias_activation(napi_env env, napi_callback_info info);
 napi_value binary(napi_env env, napi_callback_info info);

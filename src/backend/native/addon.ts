@@ -186,6 +186,16 @@ export interface NativeAddon {
   /** How conv2D and its filter gradient ("forward"), and its input gradient, run for this geometry. */
   conv2DMethods(geometry: ConvGeometry): { forward: ConvMethod; inputGradient: ConvMethod };
   /**
+   * A dense layer's output while it trains: y = x·w (+ bias, when bias >= 0), then relu when `relu` is 1; each sum in
+   * order over the inputs, each term fused, whichever loops and threads run it.
+   */
+  denseForward(
+    heap: ArrayBuffer,
+    tensors: { x: number; w: number; bias: number; y: number },
+    shape: { batch: number; inputs: number; units: number; relu: number },
+    avx512: number,
+  ): void;
+  /**
    * A dense layer's dx and bias gradient, with its weights w and their momentum accumulation updated in place from
    * their gradient in the same pass (momentumUpdate's arithmetic); y is read for the activation's gradient (0 linear,
    * 1 relu, 2 softmax).

@@ -1,15 +1,16 @@
 // A dense layer with relu, softmax or no activation, while it trains on the native backend under momentum SGD: the
-// forward pass is one fused kernel (product, bias, relu), then softmax where the layer has it, and the backward pass
+// forward pass is one fused kernel (product, bias, relu: dense-forward.ts), then softmax where the layer has it, and the backward pass
 // one native kernel that takes the activation's gradient, gives x's and the bias's gradients and applies the
 // optimizer's update to the weights in the same pass over them
 // (native/src/dense-momentum.c), where the two products, the gradient written out and the update went over the
 // weights' size six times. The weights' gradient handed back to the tape is then a placeholder the optimizer skips
 // (backward-updates.ts).
 import * as tf from '@tensorflow/tfjs';
-import { _FusedMatMul, engine, getBackend, KernelConfig, NamedAttrMap, registerKernel, Softmax, TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, getBackend, KernelConfig, NamedAttrMap, registerKernel, Softmax, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from './addon';
 import { NATIVE_BACKEND } from './backend-name';
+import { DenseForwardAttrs, NATIVE_DENSE_FORWARD } from './dense-forward';
 import { claimMomentumUpdate, markUpdateApplied, MomentumUpdate } from './backward-updates';
 import { heapOf, offsetOf } from './heap';
 import { aloneInMemory } from './momentum';
@@ -90,15 +91,11 @@ export function denseWhileTraining(x: tf.Tensor, w: tf.Tensor, bias: tf.Tensor |
   const layer = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [input, weights, b] = args as tf.Tensor[];
-    // The fused kernel itself: tf.fused.matMul runs product, bias and relu apart while a gradient is recorded.
+    const forward: DenseForwardAttrs = { relu: activation === 'relu', avx512: true };
     const product = engine().runKernel<tf.Tensor>(
-      _FusedMatMul,
-      { a: input, b: weights, ...(b ? { bias: b } : {}) },
-      {
-        transposeA: false,
-        transposeB: false,
-        activation: activation === 'relu' ? 'relu' : 'linear',
-      },
+      NATIVE_DENSE_FORWARD,
+      { x: input, w: weights, ...(b ? { bias: b } : {}) },
+      forward as unknown as NamedAttrMap,
     );
     const y = activation === 'softmax' ? engine().runKernel<tf.Tensor>(Softmax, { logits: product }, { dim: product.rank - 1 }) : product;
     save([input, y]);

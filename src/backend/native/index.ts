@@ -16,6 +16,7 @@ import { nativeConv2D, nativeConv2DBackpropFilter, nativeConv2DBackpropInput } f
 import { registerConv2DRelu } from './conv2d-relu';
 import { registerConv2DReluBatchNormMaxPool } from './conv2d-relu-batch-norm-max-pool';
 import { registerConv2DReluMaxPool } from './conv2d-relu-max-pool';
+import { registerDenseForward } from './dense-forward';
 import { registerDenseMomentum } from './dense-momentum';
 import { nativeAdd, nativeMultiply, nativeRealDiv, nativeRelu, nativeSquaredDifference, nativeStep, nativeSub } from './elementwise';
 import { nativeFusedConv2D, nativeFusedMatMul } from './fused';
@@ -78,6 +79,7 @@ export function registerNativeBackend(blas: BlasName = 'auto'): { blas: BlasSele
     registerConv2DRelu();
     registerConv2DReluMaxPool();
     registerConv2DReluBatchNormMaxPool();
+    registerDenseForward();
     registerDenseMomentum();
     registerCategoricalCrossentropy();
     registerTopClassMatches();

@@ -79,7 +79,7 @@ describe('idle cores lent to the folds still training', function () {
       const outcomes = await Promise.all(jobs.map((job) => scheduler!.train(job, quiet)));
       assert.ok(
         messages.includes(
-          'matrix products, convolutions, pooling, batch normalization and dense backward passes split across 2 threads while the other slots idle (same results on any count)',
+          'matrix products, convolutions, pooling, batch normalization and dense layers in training split across 2 threads while the other slots idle (same results on any count)',
         ),
         messages.join('\n'),
       );
@@ -108,7 +108,7 @@ describe('idle cores lent to the folds still training', function () {
       const two = await fit(2);
       assert.ok(
         messages.includes(
-          'matrix products, convolutions, pooling, batch normalization and dense backward passes split across 2 threads while one model trains (same results on any count)',
+          'matrix products, convolutions, pooling, batch normalization and dense layers in training split across 2 threads while one model trains (same results on any count)',
         ),
         messages.join('\n'),
       );
