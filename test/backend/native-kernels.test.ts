@@ -147,7 +147,9 @@ if (testedBackends.includes('native')) {
       it('takes its gradients in one native kernel', async () => {
         const profile = await tf.profile(() => training([4, 5, 6, 3], [0, 1, 2], 940));
         const kernels = profile.kernels.map((k) => k.name);
-        assert.ok(kernels.includes('NativeBatchNormGrad') && !kernels.includes('Rsqrt') && !kernels.includes('Tile'), kernels.join(' '));
+        // tfjs's own gradient takes an Rsqrt of the variance. Tile is no sign of it: the project's Mean and Sum gradients
+        // (in place once any run has selected a backend in this process) spread dy with one.
+        assert.ok(kernels.includes('NativeBatchNormGrad') && !kernels.includes('Rsqrt'), kernels.join(' '));
         tf.dispose(profile.result);
       });
     });
