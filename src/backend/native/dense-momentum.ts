@@ -1,17 +1,16 @@
 // A dense layer with relu, softmax or no activation, while it trains on the native backend under momentum SGD: the
-// forward pass is one fused kernel (product, bias, relu: dense-forward.ts), then softmax where the layer has it, and the backward pass
-// one native kernel that takes the activation's gradient, gives x's and the bias's gradients and applies the
-// optimizer's update to the weights in the same pass over them
-// (native/src/dense-momentum.c), where the two products, the gradient written out and the update went over the
-// weights' size six times. The weights' gradient handed back to the tape is then a placeholder the optimizer skips
-// (backward-updates.ts).
+// forward pass is one native kernel (product, bias, relu: dense-forward.ts), then softmax where the layer has it, and
+// the backward pass one native kernel that takes the activation's gradient, gives x's and the bias's gradients and
+// applies the optimizer's update to the weights in the same pass over them (native/src/dense-momentum.c), where the
+// two products, the gradient written out and the update went over the weights' size six times. The weights'
+// gradient handed back to the tape is then a placeholder the optimizer skips (backward-updates.ts).
 import * as tf from '@tensorflow/tfjs';
 import { engine, getBackend, KernelConfig, NamedAttrMap, registerKernel, Softmax, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { nativeAddon } from './addon';
 import { NATIVE_BACKEND } from './backend-name';
-import { DenseForwardAttrs, NATIVE_DENSE_FORWARD } from './dense-forward';
 import { claimMomentumUpdate, markUpdateApplied, MomentumUpdate } from './backward-updates';
+import { DenseForwardAttrs, NATIVE_DENSE_FORWARD } from './dense-forward';
 import { heapOf, offsetOf } from './heap';
 import { aloneInMemory } from './momentum';
 
