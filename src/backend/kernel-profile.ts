@@ -7,14 +7,20 @@ export interface KernelTime {
   ms: number;
 }
 
-/** Runs `work` under the profiler and sums kernel time by kernel name, slowest first. */
+/**
+ * Runs `work` under the profiler and sums kernel time by kernel name, slowest first. The profiler also records the
+ * scopes that run kernels of their own (a custom gradient's forward pass, as "unnamed scope"): their time is those
+ * kernels', counted already, so only names the backend has a kernel for are kept.
+ */
 export async function profileKernels(work: () => Promise<void>): Promise<KernelTime[]> {
   const info = await tf.profile(async () => {
     await work();
     return [];
   });
+  const backend = tf.getBackend();
   const byName = new Map<string, KernelTime>();
   for (const kernel of info.kernels) {
+    if (!tf.getKernel(kernel.name, backend)) continue;
     const time = await kernel.kernelTimeMs;
     const entry = byName.get(kernel.name) ?? { kernel: kernel.name, calls: 0, ms: 0 };
     entry.calls++;

@@ -44,16 +44,16 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
     const wallMs = Date.now() - started;
     trial.dispose();
     const total = kernels.reduce((s, k) => s + k.ms, 0);
-    const rows = kernels
-      .slice(0, args.top)
-      .map(
-        (k) =>
-          `${k.kernel.padEnd(24)} ${String(k.calls).padStart(7)} ${(k.ms / args.steps).toFixed(2).padStart(9)} ${((100 * k.ms) / total).toFixed(1).padStart(6)}%`,
-      );
+    const shown = kernels.slice(0, args.top);
+    const width = Math.max('kernel'.length, ...shown.map((k) => k.kernel.length));
+    const rows = shown.map(
+      (k) =>
+        `${k.kernel.padEnd(width)} ${String(k.calls).padStart(7)} ${(k.ms / args.steps).toFixed(2).padStart(9)} ${((100 * k.ms) / total).toFixed(1).padStart(6)}%`,
+    );
     process.stdout.write(
       [
         `${args.steps} steps of batch ${batchSize} on ${context.backend.name}: ${(wallMs / args.steps).toFixed(1)} ms/step wall (profiling adds overhead), ${(total / args.steps).toFixed(1)} ms/step in kernels`,
-        `${'kernel'.padEnd(24)} ${'calls'.padStart(7)} ${'ms/step'.padStart(9)} ${'share'.padStart(7)}`,
+        `${'kernel'.padEnd(width)} ${'calls'.padStart(7)} ${'ms/step'.padStart(9)} ${'share'.padStart(7)}`,
         ...rows,
         '',
       ].join('\n'),
