@@ -61,3 +61,11 @@ const char *best_openblas_core(void) {
   const CpuFeatures *f = cpu_features();
   return f->avx512_bf16 ? "Cooperlake" : f->avx512 ? "SkylakeX" : f->avx2_fma ? "Haswell" : NULL;
 }
+
+int avx512_loops_run(void) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return cpu_features()->avx512;
+#else
+  return 0;
+#endif
+}

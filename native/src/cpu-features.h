@@ -12,6 +12,9 @@ typedef struct {
 
 const CpuFeatures *cpu_features(void);
 
+// Whether the kernels' AVX-512 loops (built where GCC or clang targets x86-64) run on this CPU.
+int avx512_loops_run(void);
+
 // The most capable OpenBLAS core type this CPU runs ("Cooperlake", "SkylakeX", "Haswell"), or NULL for none of those.
 const char *best_openblas_core(void);
 

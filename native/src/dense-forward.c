@@ -129,14 +129,6 @@ static void rows(const Dense *d, int64_t first, int64_t end) {
   rows_portable(d, first, end);
 }
 
-static int avx512_runs(void) {
-#ifdef X86_KERNELS
-  return cpu_features()->avx512;
-#else
-  return 0;
-#endif
-}
-
 static void piece(void *context, int worker, int64_t p) {
   (void)worker;
   const Dense *d = context;
@@ -162,7 +154,7 @@ napi_value dense_forward(napi_env env, napi_callback_info info) {
   apart(&args, y, batch_units, x, batch_inputs);
   apart(&args, y, batch_units, w, weights);
   if (bias) apart(&args, y, batch_units, bias, units);
-  if (!args.failed && avx512 && !avx512_runs()) fail(&args, "the AVX-512 loops do not run on this CPU");
+  if (!args.failed && avx512 && !avx512_loops_run()) fail(&args, "the AVX-512 loops do not run on this CPU");
   if (args.failed) return NULL;
   // Shared out by rows when other threads may help: each piece copies W's chunks for itself, a small cost beside its
   // products, so one thread takes the rows as one piece.

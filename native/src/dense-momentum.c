@@ -153,14 +153,6 @@ static void rows(const Dense *d, int64_t first, int64_t end) {
 #endif
 }
 
-static int avx512_runs(void) {
-#ifdef X86_KERNELS
-  return cpu_features()->avx512;
-#else
-  return 0;
-#endif
-}
-
 static void piece(void *context, int worker, int64_t p) {
   (void)worker;
   const Dense *d = context;
@@ -201,7 +193,7 @@ napi_value dense_momentum_backward(napi_env env, napi_callback_info info) {
     for (int r = 0; r < 3; ++r) apart(&args, written[o], written_sizes[o], read[r], read_sizes[r]);
     for (int p = o + 1; p < 4; ++p) apart(&args, written[o], written_sizes[o], written[p], written_sizes[p]);
   }
-  if (!args.failed && avx512 && !avx512_runs()) fail(&args, "the AVX-512 loops do not run on this CPU");
+  if (!args.failed && avx512 && !avx512_loops_run()) fail(&args, "the AVX-512 loops do not run on this CPU");
   const int64_t batch_pad = (batch + 31) / 32 * 32, units_pad = (units + 15) / 16 * 16;
   const int64_t scratch_size = checked_add(&args, checked_mul(&args, units, batch_pad), checked_mul(&args, batch, units_pad));
   float *dy_t = args.failed ? NULL : scratch_floats(&args, scratch_size);
