@@ -16,6 +16,8 @@
 #define BLOCK_ROWS 4
 #define BLOCK_VECTORS 7
 #define CHUNK 32
+// The weights from which the work is shared among threads at all.
+#define SHARED_WEIGHTS 65536
 #define AVX512_TARGET "avx512f,avx512dq,avx512bw,avx512vl,fma"
 
 typedef struct {
@@ -156,10 +158,10 @@ napi_value dense_forward(napi_env env, napi_callback_info info) {
   if (bias) apart(&args, y, batch_units, bias, units);
   if (!args.failed && avx512 && !avx512_loops_run()) fail(&args, "the AVX-512 loops do not run on this CPU");
   if (args.failed) return NULL;
-  // Shared out by rows when other threads may help: each piece copies W's chunks for itself, a small cost beside its
-  // products, so one thread takes the rows as one piece.
+  // Shared out by rows when other threads may help and the weights are large enough to repay waking them: each piece
+  // copies W's chunks for itself, a small cost beside its products, so one thread takes the rows as one piece.
   const int64_t blocks = (batch + BLOCK_ROWS - 1) / BLOCK_ROWS;
-  const int64_t pieces = min64(thread_pool_size(), blocks);
+  const int64_t pieces = weights >= SHARED_WEIGHTS ? min64(thread_pool_size(), blocks) : 1;
   Dense d = {batch, inputs, units, x, w, bias, y, relu, avx512, (blocks + pieces - 1) / pieces * BLOCK_ROWS};
   if (pieces > 1)
     thread_pool_pieces((batch + d.piece_rows - 1) / d.piece_rows, piece, &d);

@@ -18,7 +18,7 @@ type Layout = Record<Name, number>;
 interface Problem {
   sizes: Sizes;
   at: Layout;
-  /** x, w and bias random (x's first values negative, zero and positive), y NaN, odd gaps between them. */
+  /** x, w and bias random, y NaN (so that an element left unwritten shows), odd gaps between them. */
   heap: Float32Array;
 }
 interface Options {
@@ -32,6 +32,7 @@ const SHAPES: [string, Sizes][] = [
   ['7 images (a block of 4 and 3 over), 37 inputs (a chunk and 5 over), 19 units', { batch: 7, inputs: 37, units: 19 }],
   ['33 images, 131 inputs, 129 units (past 112)', { batch: 33, inputs: 131, units: 129 }],
   ['6 images, 40 inputs, 250 units (three groups of columns)', { batch: 6, inputs: 40, units: 250 }],
+  ['13 images, 531 inputs, 130 units: shared among threads', { batch: 13, inputs: 531, units: 130 }],
 ];
 const OPTIONS: Options[] = [true, false].flatMap((relu) => [true, false].map((bias) => ({ relu, bias })));
 const describeOptions = (o: Options) => `${o.relu ? 'relu' : 'linear'}, ${o.bias ? 'bias' : 'no bias'}`;
