@@ -7,8 +7,9 @@ import { nativeAddon } from './addon';
  * Shares the native kernels' work across `threads` (the same results on any count): direct and Winograd
  * convolutions and pooling by images (and Winograd's 36 products whole, one per thread), batch normalization's
  * training kernels by channels and rows, a dense layer's training forward pass by rows of its output and its
- * backward pass with its weights' update by rows of the weights, and the built-in product's large products by tiles of their output; OpenBLAS's products stay on one thread
- * otherwise, as its own threading is not bit-identical. `reason` says in the log why the cores are free.
+ * backward pass with its weights' update by rows of the weights, and the built-in product's large products by tiles
+ * of their output; OpenBLAS's products stay on one thread otherwise, as its own threading is not bit-identical.
+ * `reason` says in the log why the cores are free.
  */
 export function setKernelThreads(blas: BlasSelection | undefined, threads: number, reason: string): void {
   // Only the native backend has kernels of its own.
