@@ -19,6 +19,25 @@ export function randomValues(size: number, seed: number): Float32Array {
   return values;
 }
 
+/**
+ * Named tensors laid out one after another in a heap of randomValues, `start` floats in, `gap` apart and `end` to
+ * spare after the last, so that a kernel writing past one of them shows: the offsets and the heap a native kernel
+ * under test is called with.
+ */
+export function tensorsInHeap<Name extends string>(
+  sizes: Record<Name, number>,
+  seed: number,
+  spacing: { start: number; gap: number; end: number },
+): { at: Record<Name, number>; heap: Float32Array } {
+  const at = {} as Record<Name, number>;
+  let next = spacing.start;
+  for (const [name, size] of Object.entries<number>(sizes)) {
+    at[name as Name] = next;
+    next += size + spacing.gap;
+  }
+  return { at, heap: randomValues(next + spacing.end, seed) };
+}
+
 // Max abs difference relative to the reference's magnitude (at least 1), so large sums get a fair tolerance;
 // NaN and infinities must be matched exactly.
 /** actual and expected hold the same float32 bits, element for element; `reference` names where expected came from. */

@@ -6,7 +6,7 @@ import { nativeAddon } from '../../src/backend/native/addon';
 import { NATIVE_DENSE_FORWARD } from '../../src/backend/native/dense-forward';
 import { trainDenseUpdating } from '../../src/registry/layers/dense-training';
 import { InPlaceMomentumOptimizer } from '../../src/registry/optimizers/in-place-momentum';
-import { assertClose, randomValues, sameBits, useBackend, withCpuAnd } from './compare';
+import { assertClose, randomValues, sameBits, tensorsInHeap, useBackend, withCpuAnd } from './compare';
 
 interface Sizes {
   batch: number;
@@ -39,13 +39,7 @@ const describeOptions = (o: Options) => `${o.relu ? 'relu' : 'linear'}, ${o.bias
 const sizesOf = ({ batch, inputs, units }: Sizes): Record<Name, number> => ({ x: batch * inputs, w: inputs * units, bias: units, y: batch * units });
 
 function problem(sizes: Sizes, seed: number): Problem {
-  const at = {} as Layout;
-  let next = 5;
-  for (const [name, size] of Object.entries(sizesOf(sizes))) {
-    at[name as Name] = next;
-    next += size + 3;
-  }
-  const heap = randomValues(next + 7, seed);
+  const { at, heap } = tensorsInHeap(sizesOf(sizes), seed, { start: 5, gap: 3, end: 7 });
   heap.fill(NaN, at.y, at.y + sizes.batch * sizes.units);
   return { sizes, at, heap };
 }

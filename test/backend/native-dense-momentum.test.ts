@@ -9,7 +9,7 @@ import { buildModel } from '../../src/pipeline/model-builder';
 import { Random } from '../../src/random';
 import { trainDenseUpdating } from '../../src/registry/layers/dense-training';
 import { InPlaceMomentumOptimizer } from '../../src/registry/optimizers/in-place-momentum';
-import { randomValues, sameBits, useBackend, withCpuAnd } from './compare';
+import { randomValues, sameBits, tensorsInHeap, useBackend, withCpuAnd } from './compare';
 
 const LEARNING_RATE = 0.05;
 const MOMENTUM = 0.9;
@@ -88,13 +88,7 @@ describe('dense backward pass with momentum SGD update on native', () => {
     }
 
     function problem(sizes: Sizes, seed: number): Problem {
-      const at = {} as Layout;
-      let next = 3;
-      for (const [name, size] of Object.entries(sizesOf(sizes))) {
-        at[name as Name] = next;
-        next += size + 5;
-      }
-      const heap = randomValues(next + 3, seed);
+      const { at, heap } = tensorsInHeap(sizesOf(sizes), seed, { start: 3, gap: 5, end: 3 });
       // y's first elements: above zero, below zero and zero, whatever the seed, so that relu's gradient passes some of dy.
       heap.set([0.5, -0.5, 0].slice(0, sizes.batch * sizes.units), at.y);
       heap.fill(NaN, at.dx, at.dx + sizes.batch * sizes.inputs);
