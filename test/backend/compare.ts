@@ -67,6 +67,31 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   assert.ok(maxDiff < 1e-4 * scale, `${what}: max |diff| ${maxDiff} (scale ${scale})`);
 }
 
+/** Max |actual − expected| within `tolerance` times the largest |expected| (NaN in actual fails); all zeros would prove nothing. */
+export function assertWithin(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < expected.length; ++i) {
+    scale = Math.max(scale, Math.abs(expected[i]));
+    const diff = Math.abs(actual[i] - expected[i]);
+    maxDiff = Number.isNaN(diff) ? NaN : Math.max(maxDiff, diff);
+  }
+  assert.ok(scale > 0, `${what}: the reference is all zeros, the comparison would prove nothing`);
+  assert.ok(maxDiff <= tolerance * scale, `${what}: max |diff| ${maxDiff} (scale ${scale})`);
+}
+
+/** Some element moved by more than 1% of the largest |before|: far past assertWithin's tolerance, so that comparing an update proves something. */
+export function assertMoved(after: Float32Array, before: Float32Array, what: string): void {
+  let scale = 0;
+  let most = 0;
+  before.forEach((b, i) => {
+    scale = Math.max(scale, Math.abs(b));
+    most = Math.max(most, Math.abs(after[i] - b));
+  });
+  assert.ok(most > 0.01 * scale, `${what} moved by ${most} at most (scale ${scale})`);
+}
+
 export async function useBackend(name: string): Promise<void> {
   assert.equal(await tf.setBackend(name), true, `backend ${name} failed to initialise`);
   assert.equal(tf.getBackend(), name);
