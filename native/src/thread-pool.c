@@ -16,8 +16,8 @@
 #define PAUSE() ((void)0)
 #endif
 
-// How long a pool thread spins for the next loop before it sleeps, as measured (README, "No idle core"): 2 ms gave
-// training steps on 2 threads no gain, sleeping at once less than this.
+// How long a pool thread spins for the next loop before it sleeps, as measured (docs/speed.md, "Whether it pays"):
+// 2 ms gave training steps on 2 threads no gain, sleeping at once less than this.
 #define SPIN_NANOSECONDS 100000
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
