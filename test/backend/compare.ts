@@ -38,8 +38,20 @@ export function tensorsInHeap<Name extends string>(
   return { at, heap: randomValues(next + spacing.end, seed) };
 }
 
-// Max abs difference relative to the reference's magnitude (at least 1), so large sums get a fair tolerance;
-// NaN and infinities must be matched exactly.
+/** A dense layer's sizes: a batch of rows of `inputs` values into `units` outputs. */
+export interface DenseSizes {
+  batch: number;
+  inputs: number;
+  units: number;
+}
+
+/** A native kernel's call laid out by tensorsInHeap: the sizes it is made for, each tensor's offset, and the heap. */
+export interface HeapProblem<Name extends string, Sizes> {
+  sizes: Sizes;
+  at: Record<Name, number>;
+  heap: Float32Array;
+}
+
 /** actual and expected hold the same float32 bits, element for element; `reference` names where expected came from. */
 export function sameBits(actual: Float32Array, expected: Float32Array, what: string, reference = 'expected'): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
@@ -49,6 +61,8 @@ export function sameBits(actual: Float32Array, expected: Float32Array, what: str
   assert.equal(differ, -1, `${what}: element ${differ} is ${actual[differ]}, ${reference} ${expected[differ]}`);
 }
 
+// Max abs difference relative to the reference's magnitude (at least 1), so large sums get a fair tolerance;
+// NaN and infinities must be matched exactly.
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   let scale = 1;

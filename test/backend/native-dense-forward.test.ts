@@ -6,21 +6,12 @@ import { nativeAddon } from '../../src/backend/native/addon';
 import { NATIVE_DENSE_FORWARD } from '../../src/backend/native/dense-forward';
 import { trainDenseUpdating } from '../../src/registry/layers/dense-training';
 import { InPlaceMomentumOptimizer } from '../../src/registry/optimizers/in-place-momentum';
-import { assertClose, randomValues, sameBits, tensorsInHeap, useBackend, withCpuAnd } from './compare';
+import { assertClose, DenseSizes as Sizes, HeapProblem, randomValues, sameBits, tensorsInHeap, useBackend, withCpuAnd } from './compare';
 
-interface Sizes {
-  batch: number;
-  inputs: number;
-  units: number;
-}
 type Name = 'x' | 'w' | 'bias' | 'y';
 type Layout = Record<Name, number>;
-interface Problem {
-  sizes: Sizes;
-  at: Layout;
-  /** x, w and bias random, y NaN (so that an element left unwritten shows), odd gaps between them. */
-  heap: Float32Array;
-}
+/** x, w and bias random, y NaN (so that an element left unwritten shows), odd gaps between them. */
+type Problem = HeapProblem<Name, Sizes>;
 interface Options {
   relu: boolean;
   bias: boolean;

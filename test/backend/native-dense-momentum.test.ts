@@ -4,7 +4,7 @@
 import { strict as assert } from 'assert';
 import { nativeAddon } from '../../src/backend/native/addon';
 import { DENSE_ACTIVATION_CODES, DenseActivation } from '../../src/backend/native/dense-momentum';
-import { assertMoved, assertWithin, sameBits, tensorsInHeap, useBackend, withCpuAnd } from './compare';
+import { assertMoved, assertWithin, DenseSizes as Sizes, HeapProblem, sameBits, tensorsInHeap, useBackend, withCpuAnd } from './compare';
 
 const LEARNING_RATE = 0.05;
 const MOMENTUM = 0.9;
@@ -14,19 +14,10 @@ describe('dense backward pass with momentum SGD update on native', () => {
   before(() => useBackend('native'));
 
   describe('the addon function denseMomentumBackward', () => {
-    interface Sizes {
-      batch: number;
-      inputs: number;
-      units: number;
-    }
     type Name = 'x' | 'dy' | 'y' | 'w' | 'accumulation' | 'dx' | 'dbias';
     type Layout = Record<Name, number>;
-    interface Problem {
-      sizes: Sizes;
-      at: Layout;
-      /** Every tensor random, dx and dbias NaN (so that an element left unwritten shows), odd gaps between them. */
-      heap: Float32Array;
-    }
+    /** Every tensor random, dx and dbias NaN (so that an element left unwritten shows), odd gaps between them. */
+    type Problem = HeapProblem<Name, Sizes>;
     interface Options {
       activation: DenseActivation;
       nesterov: boolean;
